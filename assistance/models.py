@@ -1,0 +1,1 @@
+"""Models of the assistance app (see its issue)."""

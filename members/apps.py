@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_groups(sender, **kwargs):
+    from .roles import sync_role_groups
+
+    sync_role_groups()
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = _("Members")
+
+    def ready(self):
+        # After every migrate (each app's permissions exist by then), the role groups exist with their default permissions.
+        post_migrate.connect(_sync_groups, dispatch_uid="members_sync_role_groups")

@@ -1,0 +1,240 @@
+"""Organisations, people and their roles: the base every other app stands on."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import idnumbers
+from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
+
+mobile_validator = RegexValidator(
+    r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19."), code="mobile"
+)
+# Chinese names, with the middle dot (·) of ethnic-minority names; Latin letters for foreign names.
+name_validator = RegexValidator(
+    r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·•\. ]{0,48}[\u3400-\u9fffA-Za-z]$",
+    _("Enter a name of 2-50 characters (Chinese characters, letters and the middle dot ·)."),
+    code="name",
+)
+
+
+class User(AbstractUser):
+    """A login. Members get one each; `must_change_password` forces a new password at first login."""
+
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class OrganizationKind(models.TextChoices):
+    CITY = "city", _("City organ union")
+    ZONE = "zone", _("Liaison zone")
+    UNIT = "unit", _("Unit union")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def units(self):
+        return self.filter(kind=OrganizationKind.UNIT)
+
+    def zones(self):
+        return self.filter(kind=OrganizationKind.ZONE)
+
+    def visible_to(self, actor) -> OrganizationQuerySet:
+        from .scoping import scope_for
+
+        scope = scope_for(actor)
+        if scope.sees_all:
+            return self.all()
+        return self.filter(pk__in=scope.readable_org_ids)
+
+
+class Organization(models.Model):
+    """The union tree: the city organ union, its liaison zones, and the unit unions."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=OrganizationKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind=OrganizationKind.CITY, parent__isnull=True)
+                | models.Q(~models.Q(kind=OrganizationKind.CITY), parent__isnull=False),
+                name="organization_only_city_is_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        expected = {
+            OrganizationKind.ZONE: {OrganizationKind.CITY},
+            OrganizationKind.UNIT: {OrganizationKind.ZONE, OrganizationKind.CITY},
+        }
+        if self.kind in expected and (self.parent is None or self.parent.kind not in expected[self.kind]):
+            raise ValidationError({"parent": _("A liaison zone belongs to the city union; a unit to a zone.")})
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("City administrator")
+    ZONE_LEAD = "zone_lead", _("Liaison zone lead")
+    UNIT_OFFICER = "unit_officer", _("Unit officer")
+
+
+#: The kind of organisation each role is held at.
+ROLE_KIND = {
+    Role.CITY_ADMIN: OrganizationKind.CITY,
+    Role.ZONE_LEAD: OrganizationKind.ZONE,
+    Role.UNIT_OFFICER: OrganizationKind.UNIT,
+}
+
+
+class RoleAssignment(models.Model):
+    """A role a person holds at one organisation; a person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="roleassignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.organization_id and self.organization.kind != ROLE_KIND[self.role]:
+            raise ValidationError({"organization": _("This role is held at an organisation of another kind.")})
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> MemberQuerySet:
+        """The one scope rule for member records (see members.scoping)."""
+        from .scoping import scope_for
+
+        scope = scope_for(actor)
+        if scope.sees_all:
+            return self.all()
+        q = models.Q(unit_id__in=scope.readable_unit_ids)
+        if scope.member_id:
+            q |= models.Q(pk=scope.member_id)
+        return self.filter(q)
+
+    def current(self):
+        from .choices import CURRENT_STATUSES
+
+        return self.filter(status__in=CURRENT_STATUSES)
+
+
+class Member(models.Model):
+    """A union member: the fields of the membership registration form (会员信息登记表)."""
+
+    name = models.CharField(_("name"), max_length=50, validators=[name_validator], db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
+    birth_date = models.DateField(_("birth date"))
+    # The ID number is never stored in clear: an encrypted token, a keyed hash for uniqueness and
+    # look-up, and a masked copy for display (320602********1234).
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    native_place = models.CharField(_("native place"), max_length=50, blank=True)
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    unit = models.ForeignKey(
+        Organization,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        limit_choices_to={"kind": OrganizationKind.UNIT},
+    )
+    position = models.CharField(_("position"), max_length=50, blank=True)
+    professional_title = models.CharField(_("professional title"), max_length=50, blank=True)
+    employment_type = models.CharField(
+        _("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.ESTABLISHED
+    )
+    join_date = models.DateField(_("join date"))
+    card_number = models.CharField(_("membership card number"), max_length=20, unique=True)
+    mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[mobile_validator])
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    notes = models.TextField(_("notes"), blank=True)
+    user = models.OneToOneField(
+        User, verbose_name=_("login"), null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash"])
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["unit__sort_order", "name", "pk"]
+        permissions = [
+            ("reveal_id_number", _("Can reveal a member's full ID number")),
+            ("import_member", _("Can import members from Excel")),
+            ("export_member", _("Can export members to Excel")),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="member_unit_status_idx"),
+            models.Index(fields=["mobile"], name="member_mobile_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_id_number(self, value: str) -> None:
+        """Store a validated ID number: encrypted, hashed and masked."""
+        facts = idnumbers.parse(value)
+        self.id_number_encrypted = idnumbers.encrypt(facts.number)
+        self.id_number_hash = idnumbers.keyed_hash(facts.number)
+        self.id_number_masked = idnumbers.mask(facts.number)
+
+    def reveal_id_number(self) -> str:
+        """The full number. Call only through the service that records the view."""
+        return idnumbers.decrypt(self.id_number_encrypted)
+
+    def age_on(self, on: date) -> int:
+        b = self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+    @property
+    def is_current(self) -> bool:
+        from .choices import CURRENT_STATUSES
+
+        return self.status in CURRENT_STATUSES

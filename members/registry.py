@@ -1,0 +1,66 @@
+"""Sections that other apps add to members' pages and to the dashboard.
+
+The arrows point toward ``members``: activities, assistance and welfare register their
+sections here from ``AppConfig.ready()``; members never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    template: str
+    #: (request, subject) -> context dict, or None to hide the section for this viewer.
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+
+
+_member_sections: dict[str, Section] = {}
+_dashboard_panels: dict[str, Section] = {}
+
+
+def register_member_section(section: Section) -> None:
+    """A section on a member's page; ``context(request, member)``."""
+    _member_sections[section.key] = section
+
+
+def register_dashboard_panel(section: Section) -> None:
+    """A panel on the home dashboard; ``context(request, scope)``."""
+    _dashboard_panels[section.key] = section
+
+
+def _render(sections: dict[str, Section], request, subject) -> list[dict]:
+    out = []
+    for section in sorted(sections.values(), key=lambda s: (s.order, s.key)):
+        ctx = section.context(request, subject)
+        if ctx is not None:
+            out.append({"key": section.key, "template": section.template, "context": ctx})
+    return out
+
+
+def member_sections(request, member) -> list[dict]:
+    return _render(_member_sections, request, member)
+
+
+def dashboard_panels(request, scope) -> list[dict]:
+    return _render(_dashboard_panels, request, scope)
+
+
+# --- Demo data -------------------------------------------------------------------------------
+#: Callables ``seeder(*, stdout, rng)`` that other apps register to add their demo data after the
+#: members exist (``seed_demo`` calls them in order; each must be idempotent).
+_demo_seeders: list[tuple[int, Callable[..., None]]] = []
+
+
+def register_demo_seeder(fn: Callable[..., None], order: int = 100) -> None:
+    if all(existing is not fn for _, existing in _demo_seeders):
+        _demo_seeders.append((order, fn))
+
+
+def demo_seeders() -> list[Callable[..., None]]:
+    return [fn for _, fn in sorted(_demo_seeders, key=lambda pair: pair[0])]

@@ -1,0 +1,41 @@
+"""Infrastructure views: the health check. (Domain pages live in the apps.)"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .celery import app as celery_app
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+            conn.default_channel  # noqa: B018 - opens the channel: proves the broker answers
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request):
+    """200 with {"database": "ok", "broker": "ok"} when both answer, 503 otherwise."""
+    state = {"database": _database_ok(), "broker": _broker_ok()}
+    body = {name: "ok" if ok else "unavailable" for name, ok in state.items()}
+    body["status"] = "ok" if all(state.values()) else "degraded"
+    return JsonResponse(body, status=200 if all(state.values()) else 503)

@@ -1,0 +1,8 @@
+from .selectors import unread_count
+
+
+def inbox(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(actor=user)}

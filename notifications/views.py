@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from members.views import paginate
+
+from .models import Notification
+from .selectors import notification_list
+
+
+class NotificationListView(TemplateView):
+    template_name = "notifications/notification_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        unread = self.request.GET.get("unread") == "1"
+        ctx.update(
+            page=paginate(self.request, notification_list(actor=self.request.user, unread_only=unread)), unread=unread
+        )
+        return ctx
+
+
+class NotificationReadView(View):
+    """POST: mark one notification (or all, pk 0) as read, then go to what it is about."""
+
+    def post(self, request, pk: int):
+        now = timezone.now()
+        if pk == 0:
+            n = notification_list(actor=request.user, unread_only=True).update(read_at=now)
+            messages.success(request, _("%(count)d notifications marked as read.") % {"count": n})
+            return redirect("notifications:list")
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        if notification.read_at is None:
+            notification.read_at = now
+            notification.save(update_fields=["read_at"])
+        target = notification.url
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return redirect(target)
+        return redirect("notifications:list")

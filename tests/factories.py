@@ -1,0 +1,66 @@
+"""factory_boy factories shared by every app's tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+
+from members import idnumbers
+from members.demo import id_number_for
+from members.models import Member, Organization, OrganizationKind
+
+
+def valid_id_number(n: int, *, gender: str = "M", born: date | None = None) -> str:
+    """A distinct valid number for each n (unique birth date and sequence), of the given gender."""
+    born = born or date(1966, 1, 1) + timedelta(days=n % 12000)
+    seq = ((n // 12000) * 2) % 1000 + (1 if gender == "M" else 0)
+    return id_number_for("320602", born, seq)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("name", locale="zh_CN")
+    password = factory.django.Password("Test@pass-2026")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind = OrganizationKind.UNIT
+    parent = None
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    name = factory.Sequence(lambda n: f"张{'伟芳明丽强静'[n % 6]}{'一二三四五六七八九十'[n % 10]}")
+    gender = "M"
+    birth_date = factory.LazyAttribute(lambda o: idnumbers.parse(o.id_number).birth_date)
+    unit = factory.SubFactory(OrganizationFactory)
+    join_date = date(2015, 3, 1)
+    card_number = factory.Sequence(lambda n: f"T{n:07d}")
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
+    class Params:
+        id_number = factory.Sequence(valid_id_number)
+
+    @factory.lazy_attribute
+    def id_number_encrypted(self):
+        return idnumbers.encrypt(self.id_number)
+
+    @factory.lazy_attribute
+    def id_number_hash(self):
+        return idnumbers.keyed_hash(self.id_number)
+
+    @factory.lazy_attribute
+    def id_number_masked(self):
+        return idnumbers.mask(self.id_number)

@@ -1,0 +1,1 @@
+"""Models of the welfare app (see its issue)."""
