@@ -14,5 +14,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        # After every migrate (each app's permissions exist by then), the role groups exist with their default permissions.
+        # After every migrate (each app's permissions exist by then), the role groups exist
+        # with their default permissions.
         post_migrate.connect(_sync_groups, dispatch_uid="members_sync_role_groups")

@@ -54,8 +54,8 @@ class Command(BaseCommand):
                 seeder(stdout=self.stdout, rng=rng)
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo accounts (password: %s): admin (city administrator), zonelead (经济联系片), "
-                "officer (市财政局 officer), member (市财政局 member)" % password
+                f"Demo accounts (password: {password}): admin (city administrator), zonelead (经济联系片), "
+                "officer (市财政局 officer), member (市财政局 member)"
             )
         )
 
