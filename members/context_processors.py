@@ -1,7 +1,11 @@
+from .registry import nav_items
 from .scoping import scope_for
 
 
 def union_scope(request):
-    """`union_scope` in every template: which sections the navbar offers."""
+    """`union_scope` and the navbar's `nav_items` in every template."""
     user = getattr(request, "user", None)
-    return {"union_scope": scope_for(user)} if user is not None else {}
+    if user is None:
+        return {}
+    scope = scope_for(user)
+    return {"union_scope": scope, "nav_items": nav_items(scope, user) if user.is_authenticated else []}

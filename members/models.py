@@ -238,3 +238,48 @@ class Member(models.Model):
         from .choices import CURRENT_STATUSES
 
         return self.status in CURRENT_STATUSES
+
+
+class HonourLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    CITY = "city", _("City")
+    UNIT = "unit", _("Unit")
+
+
+class HonourTitle(models.TextChoices):
+    MODEL_WORKER = "model_worker", _("Model worker")
+    ADVANCED_WORKER = "advanced_worker", _("Advanced worker")
+    OUTSTANDING_OFFICER = "outstanding_officer", _("Outstanding union officer")
+    POST_EXPERT = "post_expert", _("Post expert")
+    CONTEST_PRIZE = "contest_prize", _("Contest prize")
+    OTHER = "other", _("Other honour")
+
+
+class Honour(models.Model):
+    """An honour (先进典型) held by a member: 劳动模范, 先进工作者, 优秀工会干部, 岗位能手 ..."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="honours", verbose_name=_("member"))
+    title = models.CharField(_("honour"), max_length=30, choices=HonourTitle.choices)
+    name = models.CharField(
+        _("name of the honour"),
+        max_length=100,
+        blank=True,
+        help_text=_("The honour's full name, e.g. 2025年度南通市劳动模范."),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=HonourLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    awarded_by = models.CharField(_("awarded by"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["-year", "member__name"]
+        indexes = [models.Index(fields=["title", "year"], name="honour_title_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name or self.get_title_display()}"

@@ -64,3 +64,26 @@ def register_demo_seeder(fn: Callable[..., None], order: int = 100) -> None:
 
 def demo_seeders() -> list[Callable[..., None]]:
     return [fn for _, fn in sorted(_demo_seeders, key=lambda pair: pair[0])]
+
+
+# --- Navigation ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NavItem:
+    key: str  # also the URL namespace that marks the item active
+    label: Any  # a lazy translation
+    url_name: str
+    #: (scope, user) -> bool: whether the navbar offers the item to this person.
+    visible: Callable[[Any, Any], bool] = lambda scope, user: True
+    order: int = 100
+
+
+_nav_items: dict[str, NavItem] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    """A section in the navbar; each app registers its own from AppConfig.ready()."""
+    _nav_items[item.key] = item
+
+
+def nav_items(scope, user) -> list[NavItem]:
+    return [i for i in sorted(_nav_items.values(), key=lambda i: (i.order, i.key)) if i.visible(scope, user)]

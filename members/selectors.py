@@ -51,6 +51,11 @@ def unit_list(*, actor) -> QuerySet[Organization]:
     )
 
 
+def unit_choices(*, actor) -> QuerySet[Organization]:
+    """The units an actor may pick in a filter (no per-unit counting)."""
+    return Organization.objects.visible_to(actor).units().order_by("sort_order", "name")
+
+
 def organization_get(*, actor, pk: int) -> Organization:
     return get_object_or_404(Organization.objects.visible_to(actor).select_related("parent"), pk=pk)
 

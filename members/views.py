@@ -54,7 +54,7 @@ class MemberListView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
         require_officer(actor=actor)
-        form = MemberFilterForm(self.request.GET or None, units=selectors.unit_list(actor=actor))
+        form = MemberFilterForm(self.request.GET or None, units=selectors.unit_choices(actor=actor))
         filters = selectors.MemberFilters()
         if form.is_valid():
             d = form.cleaned_data

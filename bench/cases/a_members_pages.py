@@ -1,0 +1,41 @@
+"""Member list, search and detail pages: median and 95th percentile time, query count."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.common import Context, Figure, median_p95, timed
+from members.models import Member
+
+
+def _measure(client: Client, url: str, repeat: int = 30) -> tuple[float, float, int]:
+    samples = timed(lambda: client.get(url), repeat)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    median, p95 = median_p95(samples)
+    return median, p95, len(queries)
+
+
+def run(ctx: Context) -> list[Figure]:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="admin"))
+    some = Member.objects.order_by("pk")[Member.objects.count() // 2]
+    out: list[Figure] = []
+    for label, url in [
+        ("member list (city admin, all members)", "/members/"),
+        ("member list, last page", "/members/?page=999999"),
+        ("member search by name", f"/members/?q={some.name[:2]}"),
+        ("member search by card number", f"/members/?q={some.card_number}"),
+        ("member detail page", f"/members/{some.pk}/"),
+    ]:
+        median, p95, queries = _measure(client, url)
+        out += [
+            Figure(f"{label}: median", median, "ms", "< 300"),
+            Figure(f"{label}: p95", p95, "ms", "< 500"),
+            Figure(f"{label}: queries", queries, "queries"),
+        ]
+    return out
