@@ -21,12 +21,18 @@ class Section:
 
 
 _member_sections: dict[str, Section] = {}
+_unit_sections: dict[str, Section] = {}
 _dashboard_panels: dict[str, Section] = {}
 
 
 def register_member_section(section: Section) -> None:
     """A section on a member's page; ``context(request, member)``."""
     _member_sections[section.key] = section
+
+
+def register_unit_section(section: Section) -> None:
+    """A section on an organisation's (unit's) page; ``context(request, organization)``."""
+    _unit_sections[section.key] = section
 
 
 def register_dashboard_panel(section: Section) -> None:
@@ -45,6 +51,10 @@ def _render(sections: dict[str, Section], request, subject) -> list[dict]:
 
 def member_sections(request, member) -> list[dict]:
     return _render(_member_sections, request, member)
+
+
+def unit_sections(request, organization) -> list[dict]:
+    return _render(_unit_sections, request, organization)
 
 
 def dashboard_panels(request, scope) -> list[dict]:

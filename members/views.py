@@ -101,5 +101,6 @@ class UnitDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["unit"] = selectors.organization_get(actor=self.request.user, pk=self.kwargs["pk"])
+        unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["pk"])
+        ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit))
         return ctx
