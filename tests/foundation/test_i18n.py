@@ -38,3 +38,10 @@ def test_pages_speak_chinese_by_default_and_english_on_request(client, officer_a
     assert response.status_code == 302
     english = client.get("/").content.decode()
     assert "Your unit at a glance" in english and "首页" not in english
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, officer_a):
+    client.force_login(officer_a)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "首页" in page
