@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -59,15 +60,18 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    interrupted = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: interrupted.set())  # Ctrl-C (it reaches the children too)
+    signal.signal(signal.SIGTERM, lambda *_: interrupted.set())
     try:
-        while all(p.poll() is None for p in procs.values()):
-            time.sleep(0.5)
+        while not interrupted.is_set() and all(p.poll() is None for p in procs.values()):
+            interrupted.wait(0.5)
+        if interrupted.is_set():
+            print("Stopping web, worker and beat …", flush=True)
+            return 0
         dead = [n for n, p in procs.items() if p.poll() is not None]
         print(f"Stopped because {', '.join(dead)} exited.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 0
     finally:
         stop()
 
