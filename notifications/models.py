@@ -10,13 +10,17 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     kind = models.CharField(_("kind"), max_length=40)
-    #: (kind, recipient, subject, date) made unique: a retry or a second beat tick inserts nothing.
+    #: "kind:recipient:subject:date" (notifications.reminders.reminder_key), unique: the insert of the
+    #: key is what sends, so a retry, a redelivery or a second beat tick inserts nothing and sends nothing.
     key = models.CharField(max_length=200, unique=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -26,3 +30,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to be told: in the portal only, or in the portal and by e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    by_email = models.BooleanField(_("also by e-mail"), default=False)
+    email = models.EmailField(_("e-mail address"), blank=True, help_text=_("Leave empty to use your account's."))
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

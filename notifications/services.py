@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 
-from .models import Notification
+from .models import Notification, NotificationPreference
+
+if TYPE_CHECKING:
+    from .reminders import Reminder
+
+
+def _enqueue_emails(notification_ids: Sequence[int]) -> None:
+    """E-mail the notifications whose recipients asked for e-mail, after the transaction commits."""
+    if not notification_ids:
+        return
+    from .tasks import notification_email_task
+
+    wanted = list(
+        Notification.objects.filter(
+            pk__in=notification_ids,
+            emailed_at__isnull=True,
+            recipient__notification_preference__by_email=True,
+        ).values_list("pk", flat=True)
+    )
+    for pk in wanted:
+        transaction.on_commit(lambda pk=pk: notification_email_task.delay(notification_id=pk))
 
 
 def notification_send(
@@ -13,11 +36,52 @@ def notification_send(
     """Create the notification unless one with this key exists; return it, or None if it did."""
     try:
         with transaction.atomic():
-            return Notification.objects.create(
+            notification = Notification.objects.create(
                 recipient_id=recipient_id, kind=kind, key=key[:200], title=title[:200], body=body, url=url
             )
     except IntegrityError:
         return None
+    _enqueue_emails([notification.pk])
+    return notification
+
+
+def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: bool = True) -> list[int]:
+    """Insert many reminders at once (a fixed number of queries); returns the ids newly created.
+
+    Keys that exist already are skipped (ON CONFLICT DO NOTHING); a concurrent run that inserts the
+    same key first wins and this one sends nothing for it.
+    """
+    if not reminders:
+        return []
+    by_key = {r.key: r for r in reminders}
+    existing = set(Notification.objects.filter(key__in=list(by_key)).values_list("key", flat=True))
+    fresh = [r for k, r in by_key.items() if k not in existing]
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=r.recipient_id, kind=r.kind, key=r.key, title=r.title[:200], body=r.body, url=r.url
+            )
+            for r in fresh
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    # Which of them did *this* run insert? Rows of our keys that did not exist before and are new
+    # since; a concurrent run's rows for the same keys are indistinguishable, so the e-mail task is
+    # itself idempotent (it locks the row and checks emailed_at).
+    created = list(Notification.objects.filter(key__in=[r.key for r in fresh]).values_list("pk", flat=True))
+    if enqueue_email:
+        _enqueue_emails(created)
+    return created
+
+
+def preference_update(*, user, by_email: bool, email: str = "") -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.get_or_create(user=user)
+    preference.by_email = by_email
+    preference.email = email
+    preference.full_clean()
+    preference.save()
+    return preference
 
 
 def notification_enqueue(**kwargs) -> None:
@@ -25,3 +89,46 @@ def notification_enqueue(**kwargs) -> None:
     from .tasks import notification_send_task
 
     transaction.on_commit(lambda: notification_send_task.delay(**kwargs))
+
+
+class EmailDeliveryError(Exception):
+    """The mail server refused or could not be reached; the portal notification stays."""
+
+
+def notification_email(*, notification_id: int) -> bool:
+    """E-mail one notification, once. Returns True if this call sent it.
+
+    The row is locked while sending, and ``emailed_at`` is checked first, so a duplicate task or
+    a redelivery sends nothing twice. A failure is recorded on the row and raised (the task retries).
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db.models import F
+    from django.utils import timezone
+
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        preference = NotificationPreference.objects.filter(user_id=notification.recipient_id).first()
+        address = (preference.email if preference else "") or notification.recipient.email
+        if preference is None or not preference.by_email or not address:
+            return False
+        link = f"\n\n{settings.PORTAL_URL.rstrip('/')}{notification.url}" if notification.url.startswith("/") else ""
+        try:
+            send_mail(notification.title, f"{notification.body}{link}", None, [address], fail_silently=False)
+        except Exception as exc:  # noqa: BLE001 - any mail failure is retried by the task
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        else:
+            notification.emailed_at = timezone.now()
+            notification.email_attempts += 1
+            notification.email_error = ""
+            notification.save(update_fields=["emailed_at", "email_attempts", "email_error"])
+            return True
+    Notification.objects.filter(pk=notification_id).update(email_attempts=F("email_attempts") + 1, email_error=error)
+    raise EmailDeliveryError(error)

@@ -8,8 +8,10 @@ from django.views.generic import TemplateView
 
 from members.views import paginate
 
-from .models import Notification
+from .forms import PreferenceForm
+from .models import Notification, NotificationPreference
 from .selectors import notification_list
+from .services import preference_update
 
 
 class NotificationListView(TemplateView):
@@ -41,3 +43,27 @@ class NotificationReadView(View):
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             return redirect(target)
         return redirect("notifications:list")
+
+
+class PreferenceView(TemplateView):
+    """The person's notification preferences: portal only, or portal and e-mail."""
+
+    template_name = "notifications/preferences.html"
+
+    def get_form(self):
+        instance = NotificationPreference.objects.filter(user=self.request.user).first()
+        instance = instance or NotificationPreference(user=self.request.user)
+        return PreferenceForm(self.request.POST or None, instance=instance)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("form", self.get_form())
+        return ctx
+
+    def post(self, request):
+        form = self.get_form()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        preference_update(user=request.user, by_email=form.cleaned_data["by_email"], email=form.cleaned_data["email"])
+        messages.success(request, _("Your notification preferences are saved."))
+        return redirect("notifications:preferences")

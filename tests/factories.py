@@ -14,8 +14,9 @@ from members.models import Member, Organization, OrganizationKind
 
 def valid_id_number(n: int, *, gender: str = "M", born: date | None = None) -> str:
     """A distinct valid number for each n (unique birth date and sequence), of the given gender."""
+    step = n if born else n // 12000  # with a given birth date, the sequence tells people apart
     born = born or date(1966, 1, 1) + timedelta(days=n % 12000)
-    seq = ((n // 12000) * 2) % 1000 + (1 if gender == "M" else 0)
+    seq = (step * 2) % 1000 + (1 if gender == "M" else 0)
     return id_number_for("320602", born, seq)
 
 

@@ -27,3 +27,20 @@ def test_worker_consumes_from_redis_and_sends_once(require_redis):
             time.sleep(0.2)
         time.sleep(1)  # give the duplicate the chance to (wrongly) insert
     assert Notification.objects.filter(recipient=user, title="测试通知").count() == 1
+
+
+def test_worker_runs_the_daily_reminders_from_redis(require_redis, tree, officer_a):
+    from datetime import date
+
+    from notifications.tasks import daily_reminders_task
+    from tests.notifications.test_reminders import born
+
+    born(date(1980, 3, 12), tree["a"])
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"):
+        daily_reminders_task.apply_async(kwargs={"day": "2027-03-10"}, queue=queue)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not Notification.objects.filter(recipient=officer_a).exists():
+            time.sleep(0.2)
+    note = Notification.objects.get(recipient=officer_a, kind="birthdays_upcoming")
+    assert "生日" in note.title

@@ -1,0 +1,50 @@
+"""The periodic schedules, declared in code and stored by django-celery-beat.
+
+They are created when missing (after every migrate) and never overwritten, so that administrators
+can change them in the admin (/admin/django_celery_beat/periodictask/). Times are Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    minute: str
+    hour: str
+    description: str
+
+
+SCHEDULES = [
+    # Every morning at 08:00 Shanghai time: birthdays, festivals, campaigns, activity deadlines,
+    # expiring committee terms and overdue reviews (every registered reminder source).
+    Schedule(
+        name="daily-reminders",
+        task="notifications.tasks.daily_reminders_task",
+        minute="0",
+        hour="8",
+        description="每天 08:00（北京时间）发送当天的全部提醒 / every day at 08:00 Asia/Shanghai",
+    ),
+]
+
+
+def sync_schedules() -> None:
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    for schedule in SCHEDULES:
+        if PeriodicTask.objects.filter(name=schedule.name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=schedule.minute,
+            hour=schedule.hour,
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="Asia/Shanghai",
+        )
+        PeriodicTask.objects.create(
+            name=schedule.name, task=schedule.task, crontab=crontab, description=schedule.description
+        )

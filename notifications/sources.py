@@ -1,0 +1,119 @@
+"""Reminder sources about members themselves (birthdays). Other apps register their own.
+
+Each source computes in the database: a fixed number of queries, however many members.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from members.models import Member, Role, RoleAssignment
+
+from .reminders import Reminder
+
+UPCOMING_DAYS = 7
+
+
+def birthday_on(birth: date, year: int) -> date:
+    """The day a birthday is kept in ``year``: 29 February falls on 28 February in other years."""
+    if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return birth.replace(year=year)
+
+
+def _days_q(days: list[date]) -> Q:
+    q = Q()
+    for d in days:
+        q |= Q(birth_date__month=d.month, birth_date__day=d.day)
+        if d.month == 2 and d.day == 28 and not calendar.isleap(d.year):
+            q |= Q(birth_date__month=2, birth_date__day=29)
+    return q
+
+
+def unit_officers() -> dict[int, list[int]]:
+    """unit id -> user ids of its officers (one query)."""
+    officers: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in RoleAssignment.objects.filter(role=Role.UNIT_OFFICER, user__is_active=True).values_list(
+        "organization_id", "user_id"
+    ):
+        officers[unit_id].append(user_id)
+    return officers
+
+
+def city_admins() -> list[int]:
+    return list(
+        RoleAssignment.objects.filter(role=Role.CITY_ADMIN, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def upcoming_birthdays(today: date) -> Iterator[Reminder]:
+    """Each unit officer: the unit's members whose birthdays fall in the next 7 days (today included)."""
+    days = [today + timedelta(days=i) for i in range(UPCOMING_DAYS)]
+    rows = (
+        Member.objects.current()
+        .filter(_days_q(days))
+        .values_list("unit_id", "pk", "name", "birth_date")
+        .order_by("unit_id", "birth_date__month", "birth_date__day", "name")
+    )
+    by_unit: dict[int, list[tuple[int, str, date]]] = defaultdict(list)
+    for unit_id, pk, name, born in rows:
+        kept = birthday_on(born, today.year)
+        if kept < today:  # the window crossed into the new year
+            kept = birthday_on(born, today.year + 1)
+        by_unit[unit_id].append((pk, name, kept))
+    officers = unit_officers()
+    for unit_id, people in by_unit.items():
+        people.sort(key=lambda p: (p[2], p[1]))
+        lines = "\n".join(f"{kept:%m-%d} {name}" for _, name, kept in people)
+        title = ngettext(
+            "%(count)d member of your unit has a birthday in the next 7 days",
+            "%(count)d members of your unit have birthdays in the next 7 days",
+            len(people),
+        ) % {"count": len(people)}
+        for user_id in officers.get(unit_id, []):
+            yield Reminder(
+                "birthdays_upcoming", user_id, f"unit:{unit_id}", today, title, lines, f"/members/?unit={unit_id}"
+            )
+
+
+def birthday_greetings(today: date) -> Iterator[Reminder]:
+    """Each member with a login, on the birthday: a greeting."""
+    rows = Member.objects.current().filter(_days_q([today]), user__is_active=True).values_list("user_id", "name")
+    for user_id, name in rows:
+        yield Reminder(
+            "birthday_greeting",
+            user_id,
+            f"user:{user_id}",
+            today,
+            _("Happy birthday, %(name)s!") % {"name": name},
+            _("The union wishes you a happy birthday and good health."),
+        )
+
+
+def birthday_month(today: date) -> Iterator[Reminder]:
+    """On the first of a month, each unit's officers: prepare the month's birthday distribution."""
+    if today.day != 1:
+        return
+    from django.db.models import Count
+
+    counts = dict(
+        Member.objects.current()
+        .filter(birth_date__month=today.month)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    officers = unit_officers()
+    for unit_id, n in counts.items():
+        title = _("Prepare this month's birthday gifts: %(count)d members") % {"count": n}
+        for user_id in officers.get(unit_id, []):
+            yield Reminder("birthday_month", user_id, f"unit:{unit_id}", today, title, "", "/welfare/")
