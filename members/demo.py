@@ -89,6 +89,8 @@ def id_number_for(area: str, born: date, seq: int) -> str:
 def people(count: int, unit_names: list[str], seed: int = 2019) -> Iterator[DemoPerson]:
     """The first ``count`` demo members; the same seed always yields the same people."""
     rng = random.Random(seed)
+    # Units differ in size (a big bureau has several times the staff of a small office).
+    weights = [random.Random(name).choice((1, 2, 2, 3, 4, 6)) for name in unit_names]
     used_ids: set[str] = set()
     for i in range(count):
         gender = Gender.MALE if rng.random() < 0.52 else Gender.FEMALE
@@ -123,7 +125,7 @@ def people(count: int, unit_names: list[str], seed: int = 2019) -> Iterator[Demo
             birth_date=born,
             id_number=number,
             ethnicity=ethnicity,
-            unit_name=unit_names[i % len(unit_names)],
+            unit_name=rng.choices(unit_names, weights)[0],
             employment_type=employment,
             political_status=rng.choices(
                 (

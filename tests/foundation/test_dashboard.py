@@ -1,0 +1,59 @@
+"""The dashboard: per-role figures and charts, scoped, with a fixed number of queries."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def chart_data(html: str, key: str) -> dict:
+    match = re.search(rf'<script id="{key}-data" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"chart {key} missing"
+    return json.loads(match.group(1))
+
+
+def test_officer_sees_the_own_units_charts_with_their_figures(client, officer_a, tree, members_abc):
+    client.force_login(officer_a)
+    html = client.get("/").content.decode()
+    gender = chart_data(html, "members-by-gender")
+    assert sum(sum(s["values"]) for s in gender["series"]) == 4  # officer + 3 members of unit A
+    assert "members-by-unit-data" not in html  # one unit: nothing to compare
+    assert "/members/?gender=M" in html  # the table beneath links to the filtered list
+
+
+def test_city_admin_compares_units(client, city_admin, members_abc):
+    client.force_login(city_admin)
+    by_unit = chart_data(client.get("/").content.decode(), "members-by-unit")
+    assert set(by_unit["labels"]) == {"市财政局", "市商务局", "市公安局"}
+    assert sum(by_unit["series"][0]["values"]) == 10
+
+
+def test_zone_lead_sees_only_the_zone(client, zone_lead, members_abc):
+    client.force_login(zone_lead)
+    by_unit = chart_data(client.get("/").content.decode(), "members-by-unit")
+    assert set(by_unit["labels"]) == {"市财政局", "市商务局"}
+
+
+def test_a_plain_member_gets_no_union_figures(client, member_a, members_abc):
+    client.force_login(member_a)
+    html = client.get("/").content.decode()
+    assert "union-chart" not in html and "fig-active" not in html
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(client, city_admin, tree):
+    client.force_login(city_admin)
+    MemberFactory.create_batch(3, unit=tree["a"])
+    client.get("/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    MemberFactory.create_batch(60, unit=tree["b"])
+    MemberFactory.create_batch(60, unit=tree["c"])
+    with CaptureQueriesContext(connection) as large:
+        client.get("/")
+    assert len(small) == len(large)
