@@ -6,11 +6,12 @@ from django.views.i18n import set_language
 
 from members import views as member_views
 
-from .views import healthz
+from .views import healthz, liveness
 
 urlpatterns = [
     path("", member_views.HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", liveness, name="liveness"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

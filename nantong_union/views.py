@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -39,3 +39,11 @@ def healthz(request):
     body = {name: "ok" if ok else "unavailable" for name, ok in state.items()}
     body["status"] = "ok" if all(state.values()) else "degraded"
     return JsonResponse(body, status=200 if all(state.values()) else 503)
+
+
+@login_not_required
+@require_GET
+@never_cache
+def liveness(request):
+    """The process answers (no database, no broker): for a load balancer's liveness probe."""
+    return HttpResponse("ok", content_type="text/plain")
