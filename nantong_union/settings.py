@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "assistance",
     "welfare",
     "notifications",
+    "voice",
 ]
 
 MIDDLEWARE = [
