@@ -107,8 +107,8 @@ class InboxFilterForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    start = forms.DateField(label=_("Period from"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Period to"), required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()
