@@ -75,6 +75,7 @@ class RateForm(forms.Form):
         label=_("Are you satisfied with the answer?"),
         choices=[("1", _("Satisfied")), ("0", _("Not satisfied"))],
         coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
 
 

@@ -102,3 +102,11 @@ def test_a_closed_item_is_not_overdue(item, officer_a):
     item.refresh_from_db()
     assert item.status == ItemStatus.CLOSED
     assert not selectors.overdue_items(now=datetime(2026, 5, 1, tzinfo=SH))["city"].exists()
+
+
+def test_the_task_runs_the_idempotent_check(item, officer_a):
+    from voice.tasks import voice_overdue_remind_task
+
+    with freeze_time(datetime(2026, 3, 10, tzinfo=SH)):
+        assert voice_overdue_remind_task.apply().get() == {"officers": 1, "city": 0}
+        assert voice_overdue_remind_task.apply().get() == {"officers": 0, "city": 0}
