@@ -184,9 +184,8 @@ class AttachmentView(View):
         if not item.attachment:
             raise Http404
         scope = scope_for(request.user)
-        name = (
-            item.attachment_name if item.sender_id == scope.member_id or not item.anonymous else item.attachment_label
-        )
+        shows_name = item.sender_id == scope.member_id or selectors.sender_visible(scope=scope, item=item)
+        name = item.attachment_name if shows_name else item.attachment_label
         response = FileResponse(
             item.attachment.open("rb"), as_attachment=True, filename=name, content_type=item.attachment_type
         )

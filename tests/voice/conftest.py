@@ -25,9 +25,7 @@ def client_for(db):
 def secret_sender(tree):
     """A member of unit A with a distinctive name, username, card and mobile (searched for in officers' HTML)."""
     user = UserFactory(username="xiaoming_w", first_name="王晓明")
-    return MemberFactory(
-        unit=tree["a"], user=user, name="王晓明", card_number="SECRET0042", mobile="13812345678"
-    )
+    return MemberFactory(unit=tree["a"], user=user, name="王晓明", card_number="SECRET0042", mobile="13812345678")
 
 
 #: What must never reach an officer's eyes for an anonymous item.

@@ -27,7 +27,13 @@ def test_honour_roll_lists_filters_and_sorts(tree, member_a, client_for):
 
 
 def test_only_the_city_administrator_records_and_deletes_honours(tree, officer_a, city_admin, client_for):
-    data = {"unit": tree["a"].pk, "title": "model_staff_home", "level": "city", "year": 2025, "name": "南通市模范职工之家"}
+    data = {
+        "unit": tree["a"].pk,
+        "title": "model_staff_home",
+        "level": "city",
+        "year": 2025,
+        "name": "南通市模范职工之家",
+    }
     assert client_for(officer_a).post(reverse("voice:honour_new"), data).status_code == 403
     admin = client_for(city_admin)
     assert admin.post(reverse("voice:honour_new"), data).status_code == 302

@@ -79,7 +79,9 @@ def test_writing_to_the_city_reaches_the_city_administrator(sender, city_admin, 
 def test_forward_hands_the_item_to_another_unit(sender, officer_a, officer_b, tree, client_for):
     item = VoiceItemFactory(sender=sender)
     officer = client_for(officer_a)
-    response = officer.post(reverse("voice:action", args=[item.pk, "forward"]), {"to": tree["b"].pk, "note": "属商务局职责"})
+    response = officer.post(
+        reverse("voice:action", args=[item.pk, "forward"]), {"to": tree["b"].pk, "note": "属商务局职责"}
+    )
     assert response.url == reverse("voice:inbox")
     item.refresh_from_db()
     assert item.addressee == tree["b"]
@@ -111,7 +113,9 @@ def test_other_units_and_other_members_get_404(sender, officer_b, member_a, clie
             assert c.get(url).status_code == 404, (user, url)
         assert c.post(reverse("voice:action", args=[item.pk, "answer"]), {"answer": "x"}).status_code == 404
     assert "建议" not in client_for(officer_b).get(reverse("voice:inbox")).content.decode().split("<tbody>")[1]
-    assert str(item.pk) not in client_for(officer_b).get(reverse("voice:inbox_export")).content.decode().split("\n", 1)[1]
+    assert (
+        str(item.pk) not in client_for(officer_b).get(reverse("voice:inbox_export")).content.decode().split("\n", 1)[1]
+    )
 
 
 def test_zone_lead_reads_but_cannot_answer(sender, zone_lead, client_for):
@@ -124,7 +128,10 @@ def test_zone_lead_reads_but_cannot_answer(sender, zone_lead, client_for):
 def test_a_sender_cannot_answer_and_an_officer_cannot_rate(sender, officer_a, client_for):
     item = VoiceItemFactory(sender=sender, status=ItemStatus.ANSWERED, answer="好")
     assert client_for(sender.user).post(reverse("voice:action", args=[item.pk, "close"])).status_code == 403
-    assert client_for(officer_a).post(reverse("voice:action", args=[item.pk, "rate"]), {"satisfied": "1"}).status_code == 403
+    assert (
+        client_for(officer_a).post(reverse("voice:action", args=[item.pk, "rate"]), {"satisfied": "1"}).status_code
+        == 403
+    )
     assert client_for(officer_a).post(reverse("voice:action", args=[item.pk, "bogus"])).status_code == 404
 
 

@@ -7,7 +7,6 @@ from tests.factories import MemberFactory
 from tests.voice.factories import TalkFactory, UnitHonourFactory, VoiceItemFactory
 
 
-
 def _items(tree, n, sender=None):
     sender = sender or MemberFactory(unit=tree["a"])
     VoiceItemFactory.create_batch(n, sender=sender, attachment="voice/x.png")

@@ -20,10 +20,24 @@ def items(tree):
     a, b = MemberFactory(unit=tree["a"]), MemberFactory(unit=tree["b"])
     made = [
         # unit A, health: answered in 3 days and satisfied; answered in 10 days, not satisfied; unanswered
-        VoiceItemFactory(sender=a, category="health", created_at=T0, first_answered_at=T0 + timedelta(days=3),
-                         status=ItemStatus.ANSWERED, answer="x", satisfied=True),
-        VoiceItemFactory(sender=a, category="health", created_at=T0, first_answered_at=T0 + timedelta(days=10),
-                         status=ItemStatus.ANSWERED, answer="x", satisfied=False),
+        VoiceItemFactory(
+            sender=a,
+            category="health",
+            created_at=T0,
+            first_answered_at=T0 + timedelta(days=3),
+            status=ItemStatus.ANSWERED,
+            answer="x",
+            satisfied=True,
+        ),
+        VoiceItemFactory(
+            sender=a,
+            category="health",
+            created_at=T0,
+            first_answered_at=T0 + timedelta(days=10),
+            status=ItemStatus.ANSWERED,
+            answer="x",
+            satisfied=False,
+        ),
         VoiceItemFactory(sender=a, category="health", created_at=T0),
         VoiceItemFactory(sender=a, category="welfare", created_at=T0, first_answered_at=T0 + timedelta(days=7)),
         VoiceItemFactory(sender=b, category="health", created_at=T0),
@@ -34,7 +48,12 @@ def items(tree):
 
 def _rows(actor):
     return {
-        (r["sender_unit__name"], r["category"]): (r["received"], r["answered_in_time"], r["rated"], r["satisfied_count"])
+        (r["sender_unit__name"], r["category"]): (
+            r["received"],
+            r["answered_in_time"],
+            r["rated"],
+            r["satisfied_count"],
+        )
         for r in selectors.voice_stats(actor=actor, start=T0.date(), end=T0.date() + timedelta(days=30))
     }
 
