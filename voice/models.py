@@ -79,6 +79,8 @@ class VoiceItem(models.Model):
     #: Since when the sender waits for an answer (sending, or reopening).
     waiting_since = models.DateTimeField(_("waiting since"), default=timezone.now)
     first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    #: Whether the first answer came within 7 days of sending (set once; what the statistics count).
+    answered_in_time = models.BooleanField(_("answered within 7 days"), default=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(

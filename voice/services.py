@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,7 +16,7 @@ from members.scoping import scope_for
 from notifications.services import notification_send
 
 from . import selectors
-from .models import EventKind, FollowUp, ItemStatus, Talk, UnitHonour, VoiceEvent, VoiceItem
+from .models import OVERDUE_DAYS, EventKind, FollowUp, ItemStatus, Talk, UnitHonour, VoiceEvent, VoiceItem
 from .uploads import check_attachment
 
 
@@ -133,7 +133,9 @@ def item_answer(*, actor, item: VoiceItem, answer: str) -> VoiceItem:
     now = timezone.now()
     item.answer = answer
     item.answered_at = now
-    item.first_answered_at = item.first_answered_at or now
+    if item.first_answered_at is None:
+        item.first_answered_at = now
+        item.answered_in_time = now <= item.created_at + timedelta(days=OVERDUE_DAYS)
     item.answered_by = actor
     item.status = ItemStatus.ANSWERED
     item.full_clean()

@@ -372,14 +372,14 @@ class WithoutTalkView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         q = self.request.GET.get("q", "").strip()[:50]
-        sort = self.request.GET.get("sort", "last")
+        sort = self.request.GET.get("sort", "unit")
         order = {
             "last": ("last_talk", "unit__sort_order", "name"),
             "name": ("name", "pk"),
-            "unit": ("unit__sort_order", "name"),
+            "unit": ("unit__sort_order", "name", "pk"),
         }
         qs = selectors.members_without_talk(actor=self.request.user, today=timezone.localdate(), q=q)
-        ctx.update(page=paginate(self.request, qs.order_by(*order.get(sort, order["last"]))), q=q, sort=sort)
+        ctx.update(page=paginate(self.request, qs.order_by(*order.get(sort, order["unit"]))), q=q, sort=sort)
         return ctx
 
 

@@ -25,6 +25,7 @@ def items(tree):
             category="health",
             created_at=T0,
             first_answered_at=T0 + timedelta(days=3),
+            answered_in_time=True,
             status=ItemStatus.ANSWERED,
             answer="x",
             satisfied=True,
@@ -39,7 +40,9 @@ def items(tree):
             satisfied=False,
         ),
         VoiceItemFactory(sender=a, category="health", created_at=T0),
-        VoiceItemFactory(sender=a, category="welfare", created_at=T0, first_answered_at=T0 + timedelta(days=7)),
+        VoiceItemFactory(
+            sender=a, category="welfare", created_at=T0, first_answered_at=T0 + timedelta(days=7), answered_in_time=True
+        ),
         VoiceItemFactory(sender=b, category="health", created_at=T0),
         VoiceItemFactory(sender=a, category="health", created_at=T0 - timedelta(days=90)),  # outside the period
     ]
@@ -75,7 +78,20 @@ def test_stats_page_shows_rates_with_a_pinned_query_count(items, city_admin, cli
     c = client_for(city_admin)
     url = reverse("voice:stats") + "?start=2026-03-01&end=2026-03-31"
     c.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         html = c.get(url).content.decode()
     assert "50%" in html  # satisfaction 1 of 2 rated in unit A, health
     assert "33%" in html  # 1 of 3 answered within 7 days
+
+
+@pytest.mark.parametrize(("days", "in_time"), [(6, True), (7, True), (8, False)])
+def test_answering_records_whether_it_came_within_seven_days(tree, officer_a, days, in_time):
+    from freezegun import freeze_time
+
+    from voice import services
+
+    item = VoiceItemFactory(sender=MemberFactory(unit=tree["a"]), created_at=T0)
+    with freeze_time(T0 + timedelta(days=days)):
+        services.item_answer(actor=officer_a, item=item, answer="已处理")
+    item.refresh_from_db()
+    assert item.answered_in_time is in_time
