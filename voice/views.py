@@ -67,6 +67,12 @@ class MyItemsView(TemplateView):
 
     template_name = "voice/my_items.html"
 
+    def get(self, request, *args, **kwargs):
+        scope = scope_for(request.user)
+        if not scope.member_id and scope.is_officer:  # an administrator without a member record
+            return redirect("voice:inbox")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "")
@@ -263,12 +269,13 @@ class StatsView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         require_officer(actor=self.request.user)
-        form = PeriodForm(self.request.GET or None)
+        today = timezone.localdate()
+        defaults = {"start": today.replace(month=1, day=1).isoformat(), "end": today.isoformat()}
+        form = PeriodForm({k: self.request.GET.get(k) or v for k, v in defaults.items()})
         if not form.is_valid():
-            form = PeriodForm({})
+            messages.error(self.request, _("Check the period: %(errors)s") % {"errors": _form_errors(form)})
+            form = PeriodForm(defaults)
             form.is_valid()
-            if self.request.GET:
-                messages.error(self.request, _("Check the period: %(errors)s") % {"errors": _("invalid dates")})
         d = form.cleaned_data
         rows = selectors.voice_stats(actor=self.request.user, start=d["start"], end=d["end"])
         labels = dict(Category.choices)

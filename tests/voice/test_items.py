@@ -169,3 +169,14 @@ def test_bad_input_gives_messages_not_500(sender, officer_a, client_for, tree):
     assert c.get(reverse("voice:stats") + "?start=2026-13-01&end=x").status_code == 200
     empty = _send(client_for(sender.user), tree, subject="", text="")
     assert empty.status_code == 200 and not VoiceItem.objects.filter(subject="").exists()
+
+
+def test_an_administrator_without_a_member_record_lands_on_the_inbox(tree, client_for):
+    from members.models import Role
+    from members.services import role_assign
+
+    admin = UserFactory(username="plainadmin")
+    role_assign(user=admin, organization=tree["city"], role=Role.CITY_ADMIN)
+    c = client_for(admin)
+    assert c.get(reverse("voice:index")).url == reverse("voice:inbox")
+    assert c.get(reverse("voice:new")).status_code == 403

@@ -95,3 +95,9 @@ def test_answering_records_whether_it_came_within_seven_days(tree, officer_a, da
         services.item_answer(actor=officer_a, item=item, answer="已处理")
     item.refresh_from_db()
     assert item.answered_in_time is in_time
+
+
+def test_a_bad_period_is_a_message_and_the_default_period(city_admin, client_for):
+    response = client_for(city_admin).get("/voice/stats/?start=2026-05-01&end=2026-04-01", follow=True)
+    assert response.status_code == 200
+    assert "结束日期早于开始日期" in response.content.decode()
