@@ -116,3 +116,12 @@ def test_admin_hides_the_sender_from_staff_who_are_not_superusers(anonymous_item
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     c.force_login(root)
     assert "王晓明" in c.get(url).content.decode()
+
+
+def test_searching_the_inbox_by_the_senders_name_finds_nothing(anonymous_item, officer_a, client_for):
+    """The search cannot be used as an oracle to learn who sent an anonymous item."""
+    c = client_for(officer_a)
+    for q in ("王晓明", "xiaoming_w", "SECRET0042", "13812345678"):
+        assert len(c.get(reverse("voice:inbox"), {"q": q}).context["page"]) == 0
+        assert c.get(reverse("voice:inbox_export"), {"q": q}).content.decode("utf-8-sig").count("\n") == 1
+    assert len(c.get(reverse("voice:inbox"), {"q": "加班"}).context["page"]) == 1
