@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "assistance",
     "welfare",
     "notifications",
+    "voice",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("assistance/", include("assistance.urls")),
     path("welfare/", include("welfare.urls")),
+    path("voice/", include("voice.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

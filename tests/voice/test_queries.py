@@ -1,0 +1,73 @@
+"""Every list page and export runs the same number of queries at 10 and at 100 rows."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MemberFactory
+from tests.voice.factories import TalkFactory, UnitHonourFactory, VoiceItemFactory
+
+
+def _items(tree, n, sender=None):
+    sender = sender or MemberFactory(unit=tree["a"])
+    VoiceItemFactory.create_batch(n, sender=sender, attachment="voice/x.png")
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_inbox_query_count_is_pinned(tree, officer_a, client_for, django_assert_num_queries, rows):
+    _items(tree, rows)
+    c = client_for(officer_a)
+    url = reverse("voice:inbox") + "?per_page=100"
+    with django_assert_num_queries(13):
+        response = c.get(url)
+    assert len(response.context["page"]) == rows
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_inbox_of_the_city_admin_query_count_is_pinned(tree, city_admin, client_for, django_assert_num_queries, rows):
+    _items(tree, rows)
+    c = client_for(city_admin)
+    with django_assert_num_queries(12):
+        c.get(reverse("voice:inbox") + "?per_page=100&overdue=7")
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_inbox_export_query_count_is_pinned(tree, officer_a, client_for, django_assert_num_queries, rows):
+    _items(tree, rows)
+    c = client_for(officer_a)
+    with django_assert_num_queries(8):
+        response = c.get(reverse("voice:inbox_export"))
+    assert response.content.decode("utf-8-sig").count("\n") == rows + 1
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_my_items_query_count_is_pinned(tree, member_a, client_for, django_assert_num_queries, rows):
+    _items(tree, rows, sender=member_a.member)
+    c = client_for(member_a)
+    with django_assert_num_queries(10):
+        c.get(reverse("voice:index") + "?per_page=100")
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_talk_list_query_count_is_pinned(tree, officer_a, client_for, django_assert_num_queries, rows):
+    for _ in range(rows):
+        TalkFactory(member=MemberFactory(unit=tree["a"]))
+    c = client_for(officer_a)
+    with django_assert_num_queries(13):
+        c.get(reverse("voice:talks") + "?per_page=100")
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_without_talk_query_count_is_pinned(tree, officer_a, client_for, django_assert_num_queries, rows):
+    MemberFactory.create_batch(rows, unit=tree["a"])
+    c = client_for(officer_a)
+    with django_assert_num_queries(12):
+        c.get(reverse("voice:talks_due") + "?per_page=100")
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_honour_list_query_count_is_pinned(tree, member_a, client_for, django_assert_num_queries, rows):
+    for i in range(rows):
+        UnitHonourFactory(unit=tree["a" if i % 2 else "b"], year=1950 + i, title="other", level="city")
+    c = client_for(member_a)
+    with django_assert_num_queries(10):
+        c.get(reverse("voice:honours") + "?per_page=100")

@@ -1,0 +1,135 @@
+"""Talk records are confidential: officers of the member's unit holding voice.manage_talks, and the city admin."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from members.roles import ROLE_GROUPS
+from members.scoping import forget_scope
+from tests.factories import MemberFactory
+from tests.voice.factories import TalkFactory
+from voice.models import FollowUp, Talk
+
+
+@pytest.fixture
+def talk(tree):
+    t = TalkFactory(member=MemberFactory(unit=tree["a"], name="李心语"), topics="家庭困难", held_on=date(2026, 1, 5))
+    FollowUp.objects.create(talk=t, action="申请帮扶", due_on=date(2026, 2, 1))
+    return t
+
+
+def test_unit_officers_hold_the_care_permission_by_default(officer_a, zone_lead, city_admin):
+    assert officer_a.has_perm("voice.manage_talks")
+    assert city_admin.has_perm("voice.manage_talks")
+    assert not zone_lead.has_perm("voice.manage_talks")
+
+
+def test_officer_of_the_unit_and_city_admin_see_the_talk(talk, officer_a, city_admin, client_for):
+    for user in (officer_a, city_admin):
+        c = client_for(user)
+        assert "家庭困难" in c.get(reverse("voice:talk_detail", args=[talk.pk])).content.decode()
+        assert "李心语" in c.get(reverse("voice:talks")).content.decode()
+
+
+def test_others_get_404_or_403_and_never_the_content(talk, officer_b, zone_lead, member_a, client_for):
+    expected = {officer_b: 404, zone_lead: 403, member_a: 404}
+    for user, status in expected.items():
+        c = client_for(user)
+        assert c.get(reverse("voice:talk_detail", args=[talk.pk])).status_code == status, user
+        assert c.get(reverse("voice:talk_new", args=[talk.member.pk])).status_code == status, user
+        fu = talk.follow_ups.get()
+        assert c.post(reverse("voice:follow_up_done", args=[fu.pk])).status_code == status, user
+        listing = c.get(reverse("voice:talks"))
+        assert listing.status_code == 200 and "李心语" not in listing.content.decode() or listing.status_code == 403
+    # Plain members and zone leads without the permission cannot open the talk list at all.
+    assert client_for(member_a).get(reverse("voice:talks")).status_code == 403
+    assert client_for(zone_lead).get(reverse("voice:talks")).status_code == 403
+    assert client_for(zone_lead).get(reverse("voice:talks_due")).status_code == 403
+
+
+def test_an_officer_without_the_care_permission_gets_403(talk, officer_a, client_for):
+    group = Group.objects.get(name=ROLE_GROUPS["unit_officer"])
+    group.permissions.remove(Permission.objects.get(codename="manage_talks"))
+    forget_scope(officer_a)
+    c = client_for(officer_a)
+    assert c.get(reverse("voice:talks")).status_code == 403
+    assert c.get(reverse("voice:talk_detail", args=[talk.pk])).status_code == 403
+    assert "最近一次谈心" not in c.get(reverse("members:detail", args=[talk.member.pk])).content.decode()
+
+
+def test_a_zone_lead_given_the_permission_still_sees_no_talk(talk, zone_lead, client_for):
+    zone_lead.user_permissions.add(Permission.objects.get(codename="manage_talks"))
+    c = client_for(zone_lead)
+    assert "李心语" not in c.get(reverse("voice:talks")).content.decode()
+    assert c.get(reverse("voice:talk_detail", args=[talk.pk])).status_code == 403
+
+
+def test_member_page_shows_the_last_talk_only_to_those_allowed(talk, officer_a, zone_lead, client_for):
+    TalkFactory(member=talk.member, held_on=date(2025, 6, 1))
+    url = reverse("members:detail", args=[talk.member.pk])
+    html = client_for(officer_a).get(url).content.decode()
+    assert "最近一次谈心" in html and "2026-01-05" in html
+    assert "最近一次谈心" not in client_for(zone_lead).get(url).content.decode()
+    own = talk.member
+    from tests.factories import UserFactory
+
+    own.user = UserFactory(username="lixinyu")
+    own.save()
+    assert "最近一次谈心" not in client_for(own.user).get(url).content.decode()
+
+
+def test_officer_records_a_talk_with_follow_ups(tree, officer_a, client_for):
+    member = MemberFactory(unit=tree["a"])
+    c = client_for(officer_a)
+    today = timezone.localdate()
+    response = c.post(
+        reverse("voice:talk_new", args=[member.pk]),
+        {
+            "held_on": today.isoformat(),
+            "talked_by": "工会主席",
+            "topics": "岗位调整",
+            "concerns": "通勤远",
+            "action_1": "协调班车",
+            "due_1": (today + timedelta(days=10)).isoformat(),
+        },
+    )
+    talk = Talk.objects.get(member=member)
+    assert response.url == reverse("voice:talk_detail", args=[talk.pk])
+    assert talk.recorded_by == officer_a and talk.follow_ups.get().action == "协调班车"
+    fu = talk.follow_ups.get()
+    c.post(reverse("voice:follow_up_done", args=[fu.pk]))
+    fu.refresh_from_db()
+    assert fu.done_on == today
+
+
+def test_talk_form_errors_name_the_field(tree, officer_a, client_for):
+    member = MemberFactory(unit=tree["a"])
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = client_for(officer_a).post(
+        reverse("voice:talk_new", args=[member.pk]),
+        {"held_on": future, "talked_by": "x", "topics": "y", "action_1": "do", "due_1": ""},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "due_1" in form.errors
+    assert not Talk.objects.exists()
+    response = client_for(officer_a).post(
+        reverse("voice:talk_new", args=[member.pk]), {"held_on": future, "talked_by": "x", "topics": "y"}
+    )
+    assert "held_on" in response.context["form"].errors
+
+
+def test_members_without_a_talk_in_twelve_months(tree, officer_a, client_for):
+    today = timezone.localdate()
+    recent = MemberFactory(unit=tree["a"], name="赵近期")
+    TalkFactory(member=recent, held_on=today - timedelta(days=100))
+    old = MemberFactory(unit=tree["a"], name="钱久远")
+    TalkFactory(member=old, held_on=today - timedelta(days=400))
+    MemberFactory(unit=tree["a"], name="孙从未")
+    MemberFactory(unit=tree["b"], name="周外单位")
+    html = client_for(officer_a).get(reverse("voice:talks_due")).content.decode()
+    assert "钱久远" in html and "孙从未" in html
+    assert "赵近期" not in html and "周外单位" not in html

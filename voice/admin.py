@@ -1,0 +1,44 @@
+"""The admin: unit honours, and suggestions with the sender hidden from everyone but superusers.
+
+Talk records are confidential and have no admin page at all.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import UnitHonour, VoiceItem
+
+
+@admin.register(UnitHonour)
+class UnitHonourAdmin(admin.ModelAdmin):
+    list_display = ("unit", "title", "name", "level", "year")
+    list_filter = ("title", "level", "year")
+    search_fields = ("unit__name", "name")
+    list_select_related = ("unit",)
+
+
+@admin.register(VoiceItem)
+class VoiceItemAdmin(admin.ModelAdmin):
+    list_display = ("subject", "kind", "category", "addressee", "status", "anonymous", "created_at")
+    list_filter = ("status", "kind", "category", "anonymous")
+    search_fields = ("subject",)
+    list_select_related = ("addressee",)
+    exclude = ("sender", "answered_by", "attachment_name")
+    readonly_fields = ("sender_unit", "addressee", "attachment", "first_answered_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The sender, and the original file name (which could name an anonymous sender): superusers only.
+        if request.user.is_superuser:
+            return ("sender_name", "original_attachment_name", *self.readonly_fields)
+        return self.readonly_fields
+
+    @admin.display(description=_("sender"))
+    def sender_name(self, obj):
+        return obj.sender.name if obj else ""
+
+    @admin.display(description=_("attachment name"))
+    def original_attachment_name(self, obj):
+        return obj.attachment_name if obj else ""
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VoiceConfig(AppConfig):
+    name = "voice"
+    verbose_name = _("Staff voice and care")
+
+    def ready(self):
+        from members.models import Role
+        from members.registry import (
+            NavItem,
+            Section,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_member_section,
+            register_nav_item,
+            register_unit_section,
+        )
+        from members.roles import add_role_permissions
+
+        from . import sections
+        from .demo import seed_demo
+
+        # Unit officers keep the talk records of their own unit; the city administrator all of them.
+        add_role_permissions(Role.UNIT_OFFICER, "voice.manage_talks")
+        add_role_permissions(Role.CITY_ADMIN, "voice.manage_talks")
+        register_nav_item(NavItem("voice", _("Staff voice"), "voice:index", lambda scope, user: True, 40))
+        register_member_section(Section("voice_last_talk", "voice/sections/last_talk.html", sections.last_talk, 60))
+        register_unit_section(
+            Section("voice_unit_honours", "voice/sections/unit_honours.html", sections.unit_honours, 60)
+        )
+        register_dashboard_panel(
+            Section("voice_overdue", "voice/sections/overdue_panel.html", sections.overdue_panel, 60)
+        )
+        register_demo_seeder(seed_demo, 60)

@@ -1,0 +1,324 @@
+"""Every write of the voice app. Notifications name no sender: officers must not learn who wrote."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, Organization, OrganizationKind, Role, RoleAssignment
+from members.scoping import scope_for
+from notifications.services import notification_send
+
+from . import selectors
+from .models import OVERDUE_DAYS, EventKind, FollowUp, ItemStatus, Talk, UnitHonour, VoiceEvent, VoiceItem
+from .uploads import check_attachment
+
+
+def _handlers_of(org: Organization) -> list[int]:
+    """The users who handle what is addressed to ``org``: its unit officers, or the city administrators."""
+    role = Role.CITY_ADMIN if org.kind == OrganizationKind.CITY else Role.UNIT_OFFICER
+    return list(RoleAssignment.objects.filter(organization=org, role=role).values_list("user_id", flat=True))
+
+
+def _city_admins() -> list[int]:
+    return list(RoleAssignment.objects.filter(role=Role.CITY_ADMIN).values_list("user_id", flat=True).distinct())
+
+
+def _notify(user_ids, *, kind: str, key: str, title: str, item: VoiceItem, body: str = "") -> int:
+    url = reverse("voice:detail", args=[item.pk])
+    sent = 0
+    for uid in user_ids:
+        if notification_send(recipient_id=uid, kind=kind, key=f"{key}:{uid}", title=title, body=body, url=url):
+            sent += 1
+    return sent
+
+
+def _locked(item: VoiceItem) -> VoiceItem:
+    return VoiceItem.objects.select_for_update().select_related("addressee").get(pk=item.pk)
+
+
+def _require_handler(actor, item: VoiceItem) -> None:
+    if not selectors.can_handle(scope=scope_for(actor), item=item):
+        raise PermissionDenied
+
+
+def _require_sender(actor, item: VoiceItem) -> None:
+    if item.sender_id != scope_for(actor).member_id:
+        raise PermissionDenied
+
+
+def _event(item: VoiceItem, kind: str, actor=None, **kwargs) -> VoiceEvent:
+    event = VoiceEvent(item=item, kind=kind, actor=actor, created_at=timezone.now(), **kwargs)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def item_send(
+    *,
+    actor,
+    addressee: Organization,
+    kind: str,
+    category: str,
+    subject: str,
+    text: str,
+    anonymous: bool = False,
+    attachment: UploadedFile | None = None,
+) -> VoiceItem:
+    """A member writes to the own unit union or to the city union."""
+    scope = scope_for(actor)
+    if not scope.member_id:
+        raise PermissionDenied
+    member = Member.objects.select_related("unit").get(pk=scope.member_id)
+    if not selectors.addressee_choices(member=member).filter(pk=addressee.pk).exists():
+        raise ValidationError({"addressee": _("Write to your own unit union or to the city union.")})
+    now = timezone.now()
+    item = VoiceItem(
+        sender=member,
+        sender_unit=member.unit,
+        addressee=addressee,
+        kind=kind,
+        category=category,
+        subject=subject.strip(),
+        text=text.strip(),
+        anonymous=anonymous,
+        created_at=now,
+        waiting_since=now,
+    )
+    if attachment is not None:
+        item.attachment_type = check_attachment(attachment)
+        item.attachment_name = attachment.name[-200:]
+        item.attachment = attachment
+    item.full_clean()
+    item.save()
+    _notify(
+        _handlers_of(addressee),
+        kind="voice_new",
+        key=f"voice-new:{item.pk}",
+        title=_("New %(kind)s: %(subject)s") % {"kind": item.get_kind_display(), "subject": item.subject},
+        body=item.get_category_display(),
+        item=item,
+    )
+    return item
+
+
+@transaction.atomic
+def item_take(*, actor, item: VoiceItem) -> VoiceItem:
+    """An officer takes a new item in hand (status: in progress)."""
+    item = _locked(item)
+    _require_handler(actor, item)
+    if item.status != ItemStatus.NEW:
+        raise ValidationError(_("Only a new item can be taken in hand."))
+    item.status = ItemStatus.IN_PROGRESS
+    item.save(update_fields=["status"])
+    _event(item, EventKind.TAKEN, actor)
+    return item
+
+
+@transaction.atomic
+def item_answer(*, actor, item: VoiceItem, answer: str) -> VoiceItem:
+    item = _locked(item)
+    _require_handler(actor, item)
+    if not item.is_open:
+        raise ValidationError(_("This item is already answered or closed."))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write an answer.")})
+    now = timezone.now()
+    item.answer = answer
+    item.answered_at = now
+    if item.first_answered_at is None:
+        item.first_answered_at = now
+        item.answered_in_time = now <= item.created_at + timedelta(days=OVERDUE_DAYS)
+    item.answered_by = actor
+    item.status = ItemStatus.ANSWERED
+    item.full_clean()
+    item.save()
+    event = _event(item, EventKind.ANSWERED, actor, text=answer)
+    sender_user = Member.objects.filter(pk=item.sender_id).values_list("user_id", flat=True).first()
+    if sender_user:
+        _notify(
+            [sender_user],
+            kind="voice_answered",
+            key=f"voice-answered:{item.pk}:{event.pk}",
+            title=_("Your %(kind)s was answered: %(subject)s")
+            % {"kind": item.get_kind_display(), "subject": item.subject},
+            item=item,
+        )
+    return item
+
+
+@transaction.atomic
+def item_forward(*, actor, item: VoiceItem, to: Organization, note: str) -> VoiceItem:
+    item = _locked(item)
+    _require_handler(actor, item)
+    if not item.is_open:
+        raise ValidationError(_("This item is already answered or closed."))
+    if not selectors.forward_choices(item=item).filter(pk=to.pk).exists():
+        raise ValidationError({"to": _("Choose another unit union or the city union.")})
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say why you forward it.")})
+    _event(item, EventKind.FORWARDED, actor, text=note, from_org=item.addressee, to_org=to)
+    item.addressee = to
+    item.status = ItemStatus.NEW
+    item.save(update_fields=["addressee", "status"])
+    _notify(
+        _handlers_of(to),
+        kind="voice_new",
+        key=f"voice-forwarded:{item.pk}:{to.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        title=_("Forwarded to you: %(subject)s") % {"subject": item.subject},
+        body=note,
+        item=item,
+    )
+    return item
+
+
+@transaction.atomic
+def item_close(*, actor, item: VoiceItem) -> VoiceItem:
+    item = _locked(item)
+    _require_handler(actor, item)
+    if item.status == ItemStatus.CLOSED:
+        raise ValidationError(_("This item is already closed."))
+    item.status = ItemStatus.CLOSED
+    item.closed_at = timezone.now()
+    item.save(update_fields=["status", "closed_at"])
+    _event(item, EventKind.CLOSED, actor)
+    return item
+
+
+@transaction.atomic
+def item_rate(*, actor, item: VoiceItem, satisfied: bool) -> VoiceItem:
+    """The sender says whether the answer satisfied them (may change the rating until reopening)."""
+    item = _locked(item)
+    _require_sender(actor, item)
+    if not item.answer or item.is_open:
+        raise ValidationError(_("There is no answer to rate yet."))
+    item.satisfied = satisfied
+    item.rated_at = timezone.now()
+    item.save(update_fields=["satisfied", "rated_at"])
+    _event(item, EventKind.RATED, None, text=_("Satisfied") if satisfied else _("Not satisfied"))
+    return item
+
+
+@transaction.atomic
+def item_reopen(*, actor, item: VoiceItem, reason: str) -> VoiceItem:
+    """The sender reopens an answered item, once; it waits for an answer again."""
+    item = _locked(item)
+    _require_sender(actor, item)
+    if not item.can_reopen:
+        raise ValidationError(_("This item cannot be reopened (only once, after an answer)."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the answer does not settle it.")})
+    now = timezone.now()
+    item.status = ItemStatus.NEW
+    item.reopened_at = now
+    item.waiting_since = now
+    item.satisfied = None
+    item.rated_at = None
+    item.save(update_fields=["status", "reopened_at", "waiting_since", "satisfied", "rated_at"])
+    _event(item, EventKind.REOPENED, None, text=reason)
+    _notify(
+        _handlers_of(item.addressee),
+        kind="voice_reopened",
+        key=f"voice-reopened:{item.pk}",
+        title=_("Reopened: %(subject)s") % {"subject": item.subject},
+        item=item,
+    )
+    return item
+
+
+def overdue_notify(*, now: datetime | None = None) -> dict[str, int]:
+    """Remind the officers of items unanswered for 7 days and the city administrators of those
+    unanswered for 14. Idempotent: the key holds the item and the day it started waiting, so a
+    second run (or a retry) sends nothing twice. For the reminders issue to schedule."""
+    now = now or timezone.now()
+    due = selectors.overdue_items(now=now)
+    sent = {"officers": 0, "city": 0}
+    admins = _city_admins()
+    for item in due["officers"]:
+        sent["officers"] += _notify(
+            _handlers_of(item.addressee),
+            kind="voice_overdue",
+            key=f"voice-overdue:{item.pk}:{item.waiting_since:%Y%m%d%H%M%S}",
+            title=_("Unanswered for 7 days: %(subject)s") % {"subject": item.subject},
+            item=item,
+        )
+    for item in due["city"]:
+        sent["city"] += _notify(
+            admins,
+            kind="voice_escalated",
+            key=f"voice-escalated:{item.pk}:{item.waiting_since:%Y%m%d%H%M%S}",
+            title=_("Unanswered for 14 days: %(subject)s") % {"subject": item.subject},
+            body=item.addressee.name,
+            item=item,
+        )
+    return sent
+
+
+# --- Talks -------------------------------------------------------------------------------------
+@transaction.atomic
+def talk_create(
+    *,
+    actor,
+    member_id: int,
+    held_on: date,
+    talked_by: str,
+    topics: str,
+    concerns: str = "",
+    follow_ups: list[tuple[str, date]] | None = None,
+) -> Talk:
+    member = selectors.talk_member_require(actor=actor, member_id=member_id)
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A talk cannot take place in the future.")})
+    talk = Talk(
+        member=member, held_on=held_on, talked_by=talked_by.strip(), topics=topics.strip(), concerns=concerns.strip()
+    )
+    talk.recorded_by = actor
+    talk.full_clean()
+    talk.save()
+    for action, due_on in follow_ups or []:
+        follow_up = FollowUp(talk=talk, action=action.strip(), due_on=due_on)
+        follow_up.full_clean()
+        follow_up.save()
+    return talk
+
+
+@transaction.atomic
+def follow_up_done(*, actor, follow_up_id: int) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().select_related("talk").get(pk=follow_up_id)
+    selectors.talk_get(actor=actor, pk=follow_up.talk_id)
+    if follow_up.done_on is None:
+        follow_up.done_on = timezone.localdate()
+        follow_up.save(update_fields=["done_on"])
+    return follow_up
+
+
+# --- Unit honours ------------------------------------------------------------------------------
+def _require_city_admin(actor) -> None:
+    if not scope_for(actor).sees_all:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def honour_create(
+    *, actor, unit: Organization, title: str, level: str, year: int, name: str = "", awarded_by: str = ""
+) -> UnitHonour:
+    _require_city_admin(actor)
+    honour = UnitHonour(unit=unit, title=title, level=level, year=year, name=name.strip(), awarded_by=awarded_by)
+    honour.full_clean()
+    honour.save()
+    return honour
+
+
+@transaction.atomic
+def honour_delete(*, actor, honour: UnitHonour) -> None:
+    _require_city_admin(actor)
+    honour.delete()
