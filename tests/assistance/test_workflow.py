@@ -36,7 +36,7 @@ def test_the_full_path_records_who_and_when_at_every_step(officer_a, city_admin,
 
 
 def test_skipped_steps_are_refused(officer_a, city_admin, draft_a):
-    with pytest.raises(ValidationError, match="needs it to be"):
+    with pytest.raises(ValidationError, match="此步骤要求"):
         services.case_record_visit(
             actor=officer_a, case=draft_a, visited_on=TODAY(), visitors="x", findings="y", consent=True
         )
@@ -83,7 +83,7 @@ def test_approval_waits_for_the_notice_to_end(officer_a, city_admin, draft_a):
     with pytest.raises(ValidationError):
         services.case_start_notice(actor=city_admin, case=draft_a, start=TODAY(), end=TODAY() - timedelta(days=1))
     services.case_start_notice(actor=city_admin, case=draft_a, start=TODAY(), end=TODAY() + timedelta(days=5))
-    with pytest.raises(ValidationError, match="runs until"):
+    with pytest.raises(ValidationError, match="公示期至"):
         services.case_approve(actor=city_admin, case=draft_a)
 
 

@@ -1,0 +1,82 @@
+"""Who sees files: officers with the permission in scope; zone leads read; members and other units get nothing."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from assistance.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_unit_officer_and_city_admin_see_the_file_and_each_view_is_logged(client, officer_a, city_admin, filed_a):
+    for user in (officer_a, city_admin):
+        response = _get(client, user, f"/assistance/{filed_a.pk}/")
+        assert response.status_code == 200
+        assert filed_a.bank_account_masked in response.content.decode()
+    logged = list(AccessLog.objects.filter(case=filed_a).values_list("actor__username", "action"))
+    assert logged == [("cityadmin", "view_case"), ("officer_a", "view_case")]
+
+
+def test_zone_lead_reads_within_the_zone_but_cannot_act(client, zone_lead, filed_a):
+    response = _get(client, zone_lead, f"/assistance/{filed_a.pk}/")
+    assert response.status_code == 200
+    assert not response.context["can_manage"]
+    assert client.post(f"/assistance/{filed_a.pk}/step/reverify/", {"outcome": "keep"}).status_code == 403
+
+
+def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, campaign, city_admin):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from assistance import services
+
+    grant = services.grant_create(actor=city_admin, case=filed_a, campaign=campaign, purpose="university",
+                                  amount=Decimal("3000"), source="union", granted_on=timezone.localdate())
+    client.force_login(officer_b)
+    assert client.get(f"/assistance/{filed_a.pk}/").status_code == 404
+    assert client.get(f"/assistance/{filed_a.pk}/edit/").status_code == 404
+    assert client.post(f"/assistance/{filed_a.pk}/step/reverify/", {"outcome": "keep"}).status_code == 404
+    assert client.post(f"/assistance/grants/{grant.pk}/received/", {"received_on": "2026-11-23"}).status_code == 404
+    listing = client.get("/assistance/").content.decode()
+    assert filed_a.number not in listing
+    report = client.get("/assistance/reports/")
+    assert report.context["totals"]["grand"]["n"] == 0
+    assert filed_a.member.name not in client.get(f"/assistance/campaigns/{campaign.pk}/").content.decode()
+    assert not AccessLog.objects.filter(case=filed_a).exists()
+
+
+def test_members_never_see_files(client, member_a, filed_a):
+    client.force_login(member_a)
+    assert client.get("/assistance/").status_code == 403
+    assert client.get(f"/assistance/{filed_a.pk}/").status_code == 404
+    assert client.get("/assistance/reports/xlsx/").status_code == 403
+    assert client.get("/assistance/campaigns/").status_code == 403
+
+
+def test_an_officer_without_the_permission_sees_nothing(client, officer_a, filed_a):
+    officer_a.groups.set([])
+    Group.objects.get(name="unit_officer").permissions.filter(content_type__app_label="assistance").delete()
+    officer_a = type(officer_a).objects.get(pk=officer_a.pk)
+    client.force_login(officer_a)
+    assert client.get("/assistance/").status_code == 403
+    assert client.get(f"/assistance/{filed_a.pk}/").status_code == 403
+
+
+def test_the_access_log_is_for_the_city_union(client, officer_a, city_admin, filed_a):
+    assert _get(client, officer_a, "/assistance/access-log/").status_code == 403
+    _get(client, officer_a, f"/assistance/{filed_a.pk}/")
+    response = _get(client, city_admin, "/assistance/access-log/")
+    assert response.status_code == 200
+    assert "officer_a" in response.content.decode()
+
+
+def test_member_page_shows_aid_only_to_those_allowed(client, officer_a, officer_b, member_a, filed_a):
+    response = _get(client, officer_a, f"/members/{filed_a.member_id}/")
+    assert "困难帮扶" in response.content.decode() or "assistance" in str(response.context["sections"])
+    assert _get(client, officer_b, f"/members/{filed_a.member_id}/").status_code == 404
