@@ -12,7 +12,7 @@ from members import idnumbers
 from .models import Campaign, CampaignKind, Category, Cause, CloseReason, HardshipCase, Purpose, Source, Status
 from .services import Person
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CaseFilterForm(forms.Form):
