@@ -74,7 +74,9 @@ def disbursement_roster(grants, totals: dict, title: str) -> bytes:
         cell.font = Font(bold=True)
     for r in totals["by_campaign_source"]:
         remaining = r["budget"] - r["total"] if r["budget"] is not None else None
-        sums.append([safe(r["campaign__name"]), safe(str(r["source_label"])), r["n"], r["total"], r["budget"], remaining])
+        sums.append(
+            [safe(r["campaign__name"]), safe(str(r["source_label"])), r["n"], r["total"], r["budget"], remaining]
+        )
     sums.append([_("Total"), "", totals["grand"]["n"], totals["grand"]["total"], None, None])
     for col in "ABCDEF":
         sums.column_dimensions[col].width = 20

@@ -16,8 +16,12 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=50,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name or file number")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or file number")}),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices])
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories")), *Category.choices]
@@ -48,7 +52,9 @@ class CaseForm(forms.ModelForm):
         help_text=_("One per line: name, relation, ID number."),
     )
     bank_account = forms.CharField(
-        label=_("Bank account for grants"), required=False, max_length=40,
+        label=_("Bank account for grants"),
+        required=False,
+        max_length=40,
         help_text=_("Stored encrypted and shown masked. Leave empty to keep the current one."),
     )
 
@@ -171,7 +177,10 @@ class RosterForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
     amount = forms.DecimalField(
-        label=_("Amount (yuan)"), required=False, min_value=0, decimal_places=2,
+        label=_("Amount (yuan)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
         help_text=_("Empty: the campaign's amount for this purpose."),
     )
 
@@ -190,8 +199,9 @@ class ReceivedForm(forms.Form):
 
 
 class GrantFilterForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all(), required=False,
-                                      empty_label=_("All campaigns"))
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.all(), required=False, empty_label=_("All campaigns")
+    )
     source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices])
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)

@@ -59,7 +59,9 @@ class HardshipCase(models.Model):
     """One household's hardship file. ``unit`` is the applicant's unit when the file was opened (the scope)."""
 
     number = models.CharField(_("file number"), max_length=20, unique=True, editable=False)
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="hardship_cases", verbose_name=_("member"))
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="hardship_cases", verbose_name=_("member")
+    )
     unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)

@@ -178,7 +178,8 @@ def grant_totals(*, actor, filters: GrantFilters) -> dict:
     """Totals by campaign and source (with the budget), by unit, and the grand total."""
     qs = grant_list(actor=actor, filters=filters).order_by()
     by_campaign_source = list(
-        qs.values("campaign_id", "campaign__name", "source").annotate(total=Sum("amount"), n=Count("pk"))
+        qs.values("campaign_id", "campaign__name", "source")
+        .annotate(total=Sum("amount"), n=Count("pk"))
         .order_by("campaign__name", "source")
     )
     from .models import CampaignBudget, Source

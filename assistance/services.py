@@ -123,9 +123,7 @@ def _refuse_second_file(existing: HardshipCase) -> None:
 
 
 @transaction.atomic
-def case_open(
-    *, actor, member: Member, data: dict, household: list[Person], bank_account: str = ""
-) -> HardshipCase:
+def case_open(*, actor, member: Member, data: dict, household: list[Person], bank_account: str = "") -> HardshipCase:
     """Open a draft file for a member's household; refused if the household already has an open file."""
     unit_require_manage(actor=actor, unit_id=member.unit_id)
     require_perm(actor=actor, perm=MANAGE)
@@ -274,7 +272,8 @@ def case_approve(*, actor, case: HardshipCase, note: str = "") -> HardshipCase:
     today = timezone.localdate()
     if case.notice_end and today < case.notice_end:
         raise ValidationError(
-            _("The public notice runs until %(end)s; the file can be approved after it ends.") % {"end": case.notice_end}
+            _("The public notice runs until %(end)s; the file can be approved after it ends.")
+            % {"end": case.notice_end}
         )
     case.status = Status.FILED
     case.filed_on = today
@@ -433,9 +432,7 @@ def document_add(*, actor, case: HardshipCase, title: str, upload) -> CaseDocume
 
 # --- access log ------------------------------------------------------------------------------
 def access_record(*, actor, action: str, case: HardshipCase | None = None, export_name: str = "", rows: int = 0):
-    return AccessLog.objects.create(
-        actor=actor, action=action, case=case, export_name=export_name, row_count=rows
-    )
+    return AccessLog.objects.create(actor=actor, action=action, case=case, export_name=export_name, row_count=rows)
 
 
 def case_viewed(*, actor, case: HardshipCase) -> None:
@@ -465,9 +462,9 @@ def roster_add(
     """Put a filed case on a campaign's roster (its own unit union or the city union)."""
     _require_unit_manager(actor, case)
     if case.status != Status.FILED:
-        raise ValidationError(_("Only approved and filed cases can go on a roster (%(number)s is not).") % {
-            "number": case.number
-        })
+        raise ValidationError(
+            _("Only approved and filed cases can go on a roster (%(number)s is not).") % {"number": case.number}
+        )
     amount = amount if amount is not None else campaign.amount_for(purpose)
     if amount is None:
         raise ValidationError({"amount": _("The campaign sets no amount for this purpose; enter one.")})
@@ -479,7 +476,9 @@ def roster_add(
         with transaction.atomic():
             entry.save()
     except IntegrityError:
-        raise ValidationError(_("%(number)s is already on this roster for this purpose.") % {"number": case.number}) from None
+        raise ValidationError(
+            _("%(number)s is already on this roster for this purpose.") % {"number": case.number}
+        ) from None
     return entry
 
 
@@ -503,9 +502,9 @@ def grant_create(
     _require_city(actor, case)
     case = _lock(case)
     if case.status != Status.FILED:
-        raise ValidationError(_("Only approved and filed cases receive grants (%(number)s is not).") % {
-            "number": case.number
-        })
+        raise ValidationError(
+            _("Only approved and filed cases receive grants (%(number)s is not).") % {"number": case.number}
+        )
     budget = CampaignBudget.objects.select_for_update().filter(campaign=campaign, source=source).first()
     if budget is None:
         raise ValidationError({"source": _("The campaign has no budget from this source.")})

@@ -124,13 +124,15 @@ class CaseUpdateView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         case = self._case()
-        form = forms.CaseForm(request.POST, instance=selectors.case_get(actor=request.user, pk=case.pk),
-                              with_household=False)
+        form = forms.CaseForm(
+            request.POST, instance=selectors.case_get(actor=request.user, pk=case.pk), with_household=False
+        )
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in forms.CaseForm.Meta.fields}
             try:
-                services.case_update(actor=request.user, case=case, data=data,
-                                     bank_account=form.cleaned_data["bank_account"])
+                services.case_update(
+                    actor=request.user, case=case, data=data, bank_account=form.cleaned_data["bank_account"]
+                )
             except ValidationError as exc:
                 _apply(form, exc)
             else:
@@ -165,8 +167,7 @@ class CaseDetailView(TemplateView):
             document_form=forms.DocumentForm(),
             received_form=forms.ReceivedForm(),
             scope_city=selectors.scope_for(actor).is_city_admin,
-            can_manage=selectors.scope_for(actor).can_manage_unit(case.unit_id)
-            and actor.has_perm(selectors.MANAGE),
+            can_manage=selectors.scope_for(actor).can_manage_unit(case.unit_id) and actor.has_perm(selectors.MANAGE),
         )
         return ctx
 
@@ -191,8 +192,14 @@ STEP_ACTIONS = {
         lambda actor, case, d: services.case_start_notice(actor=actor, case=case, start=d["start"], end=d["end"]),
     ),
     "approve": (forms.NoteForm, lambda actor, case, d: services.case_approve(actor=actor, case=case, note=d["note"])),
-    "return": (forms.ReasonForm, lambda actor, case, d: services.case_return(actor=actor, case=case, reason=d["reason"])),
-    "reject": (forms.ReasonForm, lambda actor, case, d: services.case_reject(actor=actor, case=case, reason=d["reason"])),
+    "return": (
+        forms.ReasonForm,
+        lambda actor, case, d: services.case_return(actor=actor, case=case, reason=d["reason"]),
+    ),
+    "reject": (
+        forms.ReasonForm,
+        lambda actor, case, d: services.case_reject(actor=actor, case=case, reason=d["reason"]),
+    ),
     "reverify": (
         forms.ReverifyForm,
         lambda actor, case, d: services.case_reverify(
@@ -286,8 +293,14 @@ class NoticeView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
         rows = [
-            {"name": services.mask_name(c.member.name), "unit": c.unit.name, "category": c.get_category_display(),
-             "start": c.notice_start, "end": c.notice_end, "number": c.number}
+            {
+                "name": services.mask_name(c.member.name),
+                "unit": c.unit.name,
+                "category": c.get_category_display(),
+                "start": c.notice_start,
+                "end": c.notice_end,
+                "number": c.number,
+            }
             for c in selectors.notice_list(actor=self.request.user, today=today)[:500]
         ]
         ctx.update(rows=rows, today=today)
@@ -310,8 +323,14 @@ class CampaignListView(TemplateView):
         qs = qs.order_by(*({"name": ("name",), "opens_on": ("opens_on", "pk")}.get(sort, ("-opens_on", "-pk"))))
         from .models import CampaignKind
 
-        ctx.update(page=paginate(self.request, qs), q=q, kind=kind, kinds=CampaignKind.choices, sort=sort,
-                   scope_city=selectors.scope_for(self.request.user).is_city_admin)
+        ctx.update(
+            page=paginate(self.request, qs),
+            q=q,
+            kind=kind,
+            kinds=CampaignKind.choices,
+            sort=sort,
+            scope_city=selectors.scope_for(self.request.user).is_city_admin,
+        )
         return ctx
 
 
@@ -348,8 +367,10 @@ class CampaignDetailView(TemplateView):
         granted = set(campaign.grants.values_list("case_id", "purpose"))
         totals = selectors.grant_totals(actor=actor, filters=selectors.GrantFilters(campaign_id=campaign.pk))
         spent = {r["source"]: r["total"] for r in totals["by_campaign_source"]}
-        budgets = [{"label": b.get_source_display(), "amount": b.amount, "spent": spent.get(b.source) or 0}
-                   for b in campaign.budgets.all()]
+        budgets = [
+            {"label": b.get_source_display(), "amount": b.amount, "spent": spent.get(b.source) or 0}
+            for b in campaign.budgets.all()
+        ]
         page = paginate(self.request, roster, default_size=50)
         for entry in page:
             entry.granted = (entry.case_id, entry.purpose) in granted
@@ -375,8 +396,14 @@ class RosterAddView(View):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                entry = services.roster_add(actor=request.user, campaign=campaign, case=d["case"],
-                                            purpose=d["purpose"], source=d["source"], amount=d["amount"])
+                entry = services.roster_add(
+                    actor=request.user,
+                    campaign=campaign,
+                    case=d["case"],
+                    purpose=d["purpose"],
+                    source=d["source"],
+                    amount=d["amount"],
+                )
             except ValidationError as exc:
                 _errors(request, exc)
             else:
@@ -428,8 +455,9 @@ class GrantReceivedView(View):
         form = forms.ReceivedForm(request.POST)
         if form.is_valid():
             try:
-                services.grant_mark_received(actor=request.user, grant=grant,
-                                             received_on=form.cleaned_data["received_on"])
+                services.grant_mark_received(
+                    actor=request.user, grant=grant, received_on=form.cleaned_data["received_on"]
+                )
             except ValidationError as exc:
                 _errors(request, exc)
             else:
@@ -482,9 +510,7 @@ class ReportExportView(View):
         services.access_record(
             actor=request.user, action=AccessAction.EXPORT, export_name="disbursement_roster", rows=len(grants)
         )
-        response = HttpResponse(
-            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="grants-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
 
@@ -501,8 +527,13 @@ class AccessLogView(TemplateView):
         q = self.request.GET.get("q", "").strip()[:50]
         if q:
             qs = qs.filter(actor__username__icontains=q)
-        ctx.update(page=paginate(self.request, qs, default_size=50), page_sizes=PAGE_SIZES, action=action, q=q,
-                   actions=AccessAction.choices)
+        ctx.update(
+            page=paginate(self.request, qs, default_size=50),
+            page_sizes=PAGE_SIZES,
+            action=action,
+            q=q,
+            actions=AccessAction.choices,
+        )
         return ctx
 
 
@@ -516,8 +547,9 @@ class RecuperationView(TemplateView):
         if q:
             qs = qs.filter(member__name__icontains=q)
         sort = self.request.GET.get("sort", "-starts_on")
-        qs = qs.order_by(*({"starts_on": ("starts_on", "pk"), "name": ("member__name", "pk")}.get(
-            sort, ("-starts_on", "-pk"))))
+        qs = qs.order_by(
+            *({"starts_on": ("starts_on", "pk"), "name": ("member__name", "pk")}.get(sort, ("-starts_on", "-pk")))
+        )
         return {
             "page": paginate(self.request, qs),
             "page_sizes": PAGE_SIZES,
@@ -537,8 +569,14 @@ class RecuperationView(TemplateView):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.recuperation_create(actor=request.user, honour=d["honour"], starts_on=d["starts_on"],
-                                             ends_on=d["ends_on"], place=d["place"], cost=d["cost"])
+                services.recuperation_create(
+                    actor=request.user,
+                    honour=d["honour"],
+                    starts_on=d["starts_on"],
+                    ends_on=d["ends_on"],
+                    place=d["place"],
+                    cost=d["cost"],
+                )
             except ValidationError as exc:
                 _apply(form, exc)
             else:

@@ -31,7 +31,9 @@ def file_case(officer, admin, member):
     today = timezone.localdate()
     case = open_case(officer, member)
     services.case_submit(actor=officer, case=case)
-    services.case_record_visit(actor=officer, case=case, visited_on=today, visitors="王主席", findings="属实", consent=True)
+    services.case_record_visit(
+        actor=officer, case=case, visited_on=today, visitors="王主席", findings="属实", consent=True
+    )
     services.case_review(actor=admin, case=case)
     services.case_start_notice(actor=admin, case=case, start=today - timedelta(days=7), end=today)
     return services.case_approve(actor=admin, case=case)
@@ -54,6 +56,15 @@ def filed_a(officer_a, city_admin, applicant_a):
 
 @pytest.fixture
 def campaign(city_admin):
+    return make_campaign(city_admin)
+
+
+@pytest.fixture
+def winter(city_admin):
+    return make_winter(city_admin)
+
+
+def make_campaign(city_admin):
     today = timezone.localdate()
     return services.campaign_create(
         actor=city_admin,
@@ -69,8 +80,7 @@ def campaign(city_admin):
     )
 
 
-@pytest.fixture
-def winter(city_admin):
+def make_winter(city_admin):
     today = timezone.localdate()
     return services.campaign_create(
         actor=city_admin,

@@ -36,8 +36,15 @@ def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, c
 
     from assistance import services
 
-    grant = services.grant_create(actor=city_admin, case=filed_a, campaign=campaign, purpose="university",
-                                  amount=Decimal("3000"), source="union", granted_on=timezone.localdate())
+    grant = services.grant_create(
+        actor=city_admin,
+        case=filed_a,
+        campaign=campaign,
+        purpose="university",
+        amount=Decimal("3000"),
+        source="union",
+        granted_on=timezone.localdate(),
+    )
     client.force_login(officer_b)
     assert client.get(f"/assistance/{filed_a.pk}/").status_code == 404
     assert client.get(f"/assistance/{filed_a.pk}/edit/").status_code == 404

@@ -63,14 +63,22 @@ def test_concurrent_files_sharing_a_household_member_make_one(require_postgres, 
     assert HardshipCase.objects.count() == 1
 
 
-def test_concurrent_grants_for_one_campaign_and_purpose_make_one(require_postgres, officer_a, city_admin,
-                                                                 applicant_a, campaign):
+def test_concurrent_grants_for_one_campaign_and_purpose_make_one(
+    require_postgres, officer_a, city_admin, applicant_a, campaign
+):
     case = file_case(officer_a, city_admin, applicant_a)
     today = timezone.localdate()
 
     def grant():
-        return services.grant_create(actor=city_admin, case=case, campaign=campaign, purpose="university",
-                                     amount=Decimal("100"), source=Source.UNION, granted_on=today)
+        return services.grant_create(
+            actor=city_admin,
+            case=case,
+            campaign=campaign,
+            purpose="university",
+            amount=Decimal("100"),
+            source=Source.UNION,
+            granted_on=today,
+        )
 
     ok, refused = race(grant, [()] * THREADS)
     assert len(ok) == 1 and len(refused) == THREADS - 1
@@ -91,8 +99,15 @@ def test_concurrent_grants_do_not_overspend_a_budget(require_postgres, officer_a
     today = timezone.localdate()  # charity budget 8000: room for four grants of 2000
 
     def grant(case):
-        return services.grant_create(actor=city_admin, case=case, campaign=winter, purpose="living",
-                                     amount=Decimal("2000"), source=Source.CHARITY, granted_on=today)
+        return services.grant_create(
+            actor=city_admin,
+            case=case,
+            campaign=winter,
+            purpose="living",
+            amount=Decimal("2000"),
+            source=Source.CHARITY,
+            granted_on=today,
+        )
 
     ok, refused = race(grant, [(c,) for c in cases])
     assert len(ok) == 4 and len(refused) == THREADS - 4

@@ -26,19 +26,47 @@ def test_roster_then_batch_creates_each_grant_once(city_admin, officer_a, filed_
 
 def test_no_double_aid_for_the_same_purpose_but_another_campaign_is_fine(city_admin, filed_a, campaign, winter):
     today = timezone.localdate()
-    services.grant_create(actor=city_admin, case=filed_a, campaign=campaign, purpose="university",
-                          amount=Decimal("3000"), source=Source.UNION, granted_on=today)
+    services.grant_create(
+        actor=city_admin,
+        case=filed_a,
+        campaign=campaign,
+        purpose="university",
+        amount=Decimal("3000"),
+        source=Source.UNION,
+        granted_on=today,
+    )
     with pytest.raises(ValidationError, match=filed_a.number):
-        services.grant_create(actor=city_admin, case=filed_a, campaign=campaign, purpose="university",
-                              amount=Decimal("100"), source=Source.CHARITY, granted_on=today)
-    services.grant_create(actor=city_admin, case=filed_a, campaign=winter, purpose="living",
-                          amount=Decimal("2000"), source=Source.CHARITY, granted_on=today)
+        services.grant_create(
+            actor=city_admin,
+            case=filed_a,
+            campaign=campaign,
+            purpose="university",
+            amount=Decimal("100"),
+            source=Source.CHARITY,
+            granted_on=today,
+        )
+    services.grant_create(
+        actor=city_admin,
+        case=filed_a,
+        campaign=winter,
+        purpose="living",
+        amount=Decimal("2000"),
+        source=Source.CHARITY,
+        granted_on=today,
+    )
     assert Grant.objects.count() == 2
 
 
 def test_the_database_itself_refuses_double_aid(city_admin, filed_a, campaign):
-    kwargs = dict(case=filed_a, campaign=campaign, purpose="university", amount=Decimal("1"), source="union",
-                  granted_on=timezone.localdate(), approved_by=city_admin)
+    kwargs = {
+        "case": filed_a,
+        "campaign": campaign,
+        "purpose": "university",
+        "amount": Decimal("1"),
+        "source": "union",
+        "granted_on": timezone.localdate(),
+        "approved_by": city_admin,
+    }
     Grant.objects.create(**kwargs)
     with pytest.raises(IntegrityError), transaction.atomic():
         Grant.objects.create(**kwargs)
@@ -46,11 +74,25 @@ def test_the_database_itself_refuses_double_aid(city_admin, filed_a, campaign):
 
 def test_the_budget_per_source_is_not_exceeded(city_admin, filed_a, campaign):
     with pytest.raises(ValidationError, match="预算（"):
-        services.grant_create(actor=city_admin, case=filed_a, campaign=campaign, purpose="university",
-                              amount=Decimal("5000.01"), source=Source.CHARITY, granted_on=timezone.localdate())
+        services.grant_create(
+            actor=city_admin,
+            case=filed_a,
+            campaign=campaign,
+            purpose="university",
+            amount=Decimal("5000.01"),
+            source=Source.CHARITY,
+            granted_on=timezone.localdate(),
+        )
     with pytest.raises(ValidationError, match="没有此来源的预算"):
-        services.grant_create(actor=city_admin, case=filed_a, campaign=campaign, purpose="university",
-                              amount=Decimal("1"), source=Source.GOVERNMENT, granted_on=timezone.localdate())
+        services.grant_create(
+            actor=city_admin,
+            case=filed_a,
+            campaign=campaign,
+            purpose="university",
+            amount=Decimal("1"),
+            source=Source.GOVERNMENT,
+            granted_on=timezone.localdate(),
+        )
 
 
 def test_only_filed_cases_go_on_a_roster(officer_a, draft_a, campaign):
@@ -60,8 +102,15 @@ def test_only_filed_cases_go_on_a_roster(officer_a, draft_a, campaign):
 
 def test_only_the_city_union_makes_grants(officer_a, filed_a, campaign):
     with pytest.raises(PermissionDenied):
-        services.grant_create(actor=officer_a, case=filed_a, campaign=campaign, purpose="university",
-                              amount=Decimal("1"), source="union", granted_on=timezone.localdate())
+        services.grant_create(
+            actor=officer_a,
+            case=filed_a,
+            campaign=campaign,
+            purpose="university",
+            amount=Decimal("1"),
+            source="union",
+            granted_on=timezone.localdate(),
+        )
     with pytest.raises(PermissionDenied):
         services.grants_from_roster(actor=officer_a, campaign=campaign, granted_on=timezone.localdate())
 
@@ -70,8 +119,15 @@ def test_sign_off_is_recorded_by_the_unit(officer_a, officer_b, city_admin, file
     from django.http import Http404
 
     today = timezone.localdate()
-    grant = services.grant_create(actor=city_admin, case=filed_a, campaign=campaign, purpose="high_school",
-                                  amount=Decimal("1500"), source="union", granted_on=today)
+    grant = services.grant_create(
+        actor=city_admin,
+        case=filed_a,
+        campaign=campaign,
+        purpose="high_school",
+        amount=Decimal("1500"),
+        source="union",
+        granted_on=today,
+    )
     with pytest.raises(Http404):
         services.grant_mark_received(actor=officer_b, grant=grant, received_on=today)
     with pytest.raises(ValidationError):
@@ -83,8 +139,10 @@ def test_sign_off_is_recorded_by_the_unit(officer_a, officer_b, city_admin, file
 
 def test_campaign_form_needs_amounts_and_a_budget(client, city_admin):
     client.force_login(city_admin)
-    response = client.post("/assistance/campaigns/new/", {"name": "x", "kind": "student", "opens_on": "2026-07-01",
-                                                          "closes_on": "2026-06-01"})
+    response = client.post(
+        "/assistance/campaigns/new/",
+        {"name": "x", "kind": "student", "opens_on": "2026-07-01", "closes_on": "2026-06-01"},
+    )
     form = response.context["form"]
     assert {"closes_on", "university_amount", "budget_union"} <= set(form.errors)
 

@@ -64,8 +64,11 @@ def test_household_rows_name_the_line_and_save_nothing(client, officer_a, applic
 
 def test_the_bank_account_is_encrypted_and_masked(officer_a, applicant_a):
     case = services.case_open(
-        actor=officer_a, member=applicant_a, data=dict(__import__("tests.assistance.conftest", fromlist=["DATA"]).DATA),
-        household=[], bank_account="6228 4800 1234 5678 901",
+        actor=officer_a,
+        member=applicant_a,
+        data=dict(__import__("tests.assistance.conftest", fromlist=["DATA"]).DATA),
+        household=[],
+        bank_account="6228 4800 1234 5678 901",
     )
     assert case.bank_account_masked.endswith("8901") and "1234" not in case.bank_account_masked
     assert "6228" not in case.bank_account_encrypted
@@ -77,8 +80,14 @@ def test_the_page_refuses_a_second_file_with_the_existing_number(client, officer
     client.force_login(officer_a)
     response = client.post(
         "/assistance/new/",
-        {"card_number": applicant_a.card_number, "category": "deep", "causes": ["illness"], "household_size": "1",
-         "income_per_head": "500", "minimum_living_standard": "960"},
+        {
+            "card_number": applicant_a.card_number,
+            "category": "deep",
+            "causes": ["illness"],
+            "household_size": "1",
+            "income_per_head": "500",
+            "minimum_living_standard": "960",
+        },
     )
     assert response.status_code == 200
     assert draft_a.number in response.content.decode()
@@ -88,8 +97,14 @@ def test_an_officer_cannot_open_a_file_for_another_units_member(client, officer_
     client.force_login(officer_b)
     response = client.post(
         "/assistance/new/",
-        {"card_number": applicant_a.card_number, "category": "deep", "causes": ["illness"], "household_size": "1",
-         "income_per_head": "500", "minimum_living_standard": "960"},
+        {
+            "card_number": applicant_a.card_number,
+            "category": "deep",
+            "causes": ["illness"],
+            "household_size": "1",
+            "income_per_head": "500",
+            "minimum_living_standard": "960",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["card_number"]

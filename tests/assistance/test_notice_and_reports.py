@@ -18,7 +18,9 @@ from .conftest import open_case
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("name", "masked"), [("张小明", "张*明"), ("李明", "李*"), ("欧阳小华", "欧**华"), ("王", "王")])
+@pytest.mark.parametrize(
+    ("name", "masked"), [("张小明", "张*明"), ("李明", "李*"), ("欧阳小华", "欧**华"), ("王", "王")]
+)
 def test_mask_name(name, masked):
     assert services.mask_name(name) == masked
 
@@ -26,7 +28,9 @@ def test_mask_name(name, masked):
 def test_the_notice_page_shows_masked_names_only(client, officer_a, city_admin, member_a, draft_a):
     today = timezone.localdate()
     services.case_submit(actor=officer_a, case=draft_a)
-    services.case_record_visit(actor=officer_a, case=draft_a, visited_on=today, visitors="x", findings="y", consent=True)
+    services.case_record_visit(
+        actor=officer_a, case=draft_a, visited_on=today, visitors="x", findings="y", consent=True
+    )
     services.case_review(actor=city_admin, case=draft_a)
     services.case_start_notice(actor=city_admin, case=draft_a, start=today, end=today + timedelta(days=5))
     client.force_login(member_a)  # a colleague of the same unit
@@ -37,7 +41,14 @@ def test_the_notice_page_shows_masked_names_only(client, officer_a, city_admin, 
 
 def test_formula_cells_are_escaped():
     assert [safe(v) for v in ("=1+1", "+x", "-2", "@SUM", "\tx", "\rx", "张三", 5)] == [
-        "'=1+1", "'+x", "'-2", "'@SUM", "'\tx", "'\rx", "张三", 5,
+        "'=1+1",
+        "'+x",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "'\rx",
+        "张三",
+        5,
     ]
 
 
@@ -48,8 +59,15 @@ def _grants(n, officer, admin, unit, campaign):
         case = open_case(officer, member)
         HardshipCase.objects.filter(pk=case.pk).update(status=Status.FILED)
         case.status = Status.FILED
-        Grant.objects.create(case=case, campaign=campaign, purpose="university", amount=Decimal("100.50"),
-                             source=Source.UNION, granted_on=today, approved_by=admin)
+        Grant.objects.create(
+            case=case,
+            campaign=campaign,
+            purpose="university",
+            amount=Decimal("100.50"),
+            source=Source.UNION,
+            granted_on=today,
+            approved_by=admin,
+        )
 
 
 def test_xlsx_roster_has_signatures_totals_and_escaping(client, officer_a, city_admin, tree, campaign):
@@ -78,8 +96,9 @@ def test_case_list_query_count_is_pinned(client, officer_a, tree, django_assert_
 
 
 @pytest.mark.parametrize("n", [10, 30])
-def test_report_and_export_query_counts_are_pinned(client, officer_a, city_admin, tree, campaign,
-                                                   django_assert_num_queries, n):
+def test_report_and_export_query_counts_are_pinned(
+    client, officer_a, city_admin, tree, campaign, django_assert_num_queries, n
+):
     _grants(n, officer_a, city_admin, tree["a"], campaign)
     client.force_login(city_admin)
     client.get("/assistance/reports/")
@@ -91,8 +110,9 @@ def test_report_and_export_query_counts_are_pinned(client, officer_a, city_admin
 
 
 @pytest.mark.parametrize("n", [10, 30])
-def test_campaign_page_query_count_is_pinned(client, officer_a, city_admin, tree, campaign,
-                                             django_assert_num_queries, n):
+def test_campaign_page_query_count_is_pinned(
+    client, officer_a, city_admin, tree, campaign, django_assert_num_queries, n
+):
     for _ in range(n):
         member = MemberFactory(unit=tree["a"])
         case = open_case(officer_a, member)

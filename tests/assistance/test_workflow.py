@@ -53,7 +53,9 @@ def test_skipped_steps_are_refused(officer_a, city_admin, draft_a):
 
 def test_wrong_role_is_refused(officer_a, zone_lead, city_admin, draft_a):
     services.case_submit(actor=officer_a, case=draft_a)
-    services.case_record_visit(actor=officer_a, case=draft_a, visited_on=TODAY(), visitors="x", findings="y", consent=True)
+    services.case_record_visit(
+        actor=officer_a, case=draft_a, visited_on=TODAY(), visitors="x", findings="y", consent=True
+    )
     with pytest.raises(PermissionDenied):  # the unit union cannot do the city union's review
         services.case_review(actor=officer_a, case=draft_a)
     with pytest.raises(PermissionDenied):  # a zone lead reads but does not decide
@@ -72,13 +74,16 @@ def test_another_unit_gets_not_found(officer_b, draft_a):
 def test_the_visit_needs_the_signed_consent(officer_a, draft_a):
     services.case_submit(actor=officer_a, case=draft_a)
     with pytest.raises(ValidationError, match="consent"):
-        services.case_record_visit(actor=officer_a, case=draft_a, visited_on=TODAY(), visitors="x", findings="y",
-                                   consent=False)
+        services.case_record_visit(
+            actor=officer_a, case=draft_a, visited_on=TODAY(), visitors="x", findings="y", consent=False
+        )
 
 
 def test_approval_waits_for_the_notice_to_end(officer_a, city_admin, draft_a):
     services.case_submit(actor=officer_a, case=draft_a)
-    services.case_record_visit(actor=officer_a, case=draft_a, visited_on=TODAY(), visitors="x", findings="y", consent=True)
+    services.case_record_visit(
+        actor=officer_a, case=draft_a, visited_on=TODAY(), visitors="x", findings="y", consent=True
+    )
     services.case_review(actor=city_admin, case=draft_a)
     with pytest.raises(ValidationError):
         services.case_start_notice(actor=city_admin, case=draft_a, start=TODAY(), end=TODAY() - timedelta(days=1))

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from assistance.models import Grant, HardshipCase
-from tests.assistance.conftest import campaign, winter  # noqa: F401 - fixtures
-from tests.e2e.conftest import CHROMIUM_ARGS, login  # noqa: F401
+from tests.assistance.conftest import make_campaign, make_winter
+from tests.e2e.conftest import login
 from tests.factories import MemberFactory, valid_id_number
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,8 +21,8 @@ def _click(page, name):
     page.wait_for_load_state()
 
 
-def test_officer_files_a_case_through_to_two_grants(page, browser, live_server, officer_a, city_admin, tree,
-                                                    campaign, winter):  # noqa: F811
+def test_officer_files_a_case_through_to_two_grants(page, browser, live_server, officer_a, city_admin, tree):
+    campaign, winter = make_campaign(city_admin), make_winter(city_admin)
     spouse_id = valid_id_number(5151, gender="F")
     applicant = MemberFactory(unit=tree["a"], name="张小明", card_number="T9000001")
     spouse = MemberFactory(unit=tree["a"], name="李芳", card_number="T9000002", id_number=spouse_id)
@@ -39,7 +39,10 @@ def test_officer_files_a_case_through_to_two_grants(page, browser, live_server, 
     page.fill("#id_household_size", "3")
     page.fill("#id_income_per_head", "720.50")
     page.fill("#id_minimum_living_standard", "960")
-    page.fill("#id_household_text", f"李芳, 配偶, {spouse_id}\n张晨, 儿子, {valid_id_number(5152, born=today.replace(year=today.year - 19))}")
+    page.fill(
+        "#id_household_text",
+        f"李芳, 配偶, {spouse_id}\n张晨, 儿子, {valid_id_number(5152, born=today.replace(year=today.year - 19))}",
+    )
     page.fill("#id_bank_account", "6228480012345678901")
     _click(page, "保存")
     assert page.get_by_text("已建立（草稿）").is_visible()
