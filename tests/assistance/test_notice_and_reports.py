@@ -124,3 +124,41 @@ def test_campaign_page_query_count_is_pinned(
     with django_assert_num_queries(19):
         response = client.get(f"/assistance/campaigns/{campaign.pk}/?per_page=100")
     assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [10, 30])
+def test_other_lists_have_pinned_query_counts(client, officer_a, city_admin, tree, django_assert_num_queries, n):
+    from assistance.models import AccessLog, Campaign, Recuperation
+    from members.models import Honour
+
+    today = timezone.localdate()
+    for i in range(n):
+        member = MemberFactory(unit=tree["a"])
+        case = open_case(officer_a, member)
+        HardshipCase.objects.filter(pk=case.pk).update(
+            status=Status.NOTICE, notice_start=today, notice_end=today + timedelta(days=3)
+        )
+        AccessLog.objects.create(actor=officer_a, action="view_case", case=case)
+        Campaign.objects.create(
+            name=f"活动{i}", kind="everyday", opens_on=today, closes_on=today, created_by=city_admin
+        )
+        honour = Honour.objects.create(member=member, title="model_worker", level="city", year=2020)
+        Recuperation.objects.create(
+            member=member,
+            honour=honour,
+            starts_on=today,
+            ends_on=today,
+            place="无锡",
+            cost=Decimal("1"),
+            created_by=city_admin,
+        )
+    client.force_login(city_admin)
+    for url, queries in [
+        ("/assistance/notice/", 9),
+        ("/assistance/campaigns/?per_page=100", 12),
+        ("/assistance/access-log/?per_page=100", 10),
+        ("/assistance/recuperation/?per_page=100", 14),
+    ]:
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200

@@ -131,7 +131,7 @@ def test_due_and_overdue_files_are_listed(client, officer_a, filed_a):
 def test_steps_through_the_pages_with_messages(client, officer_a, city_admin, draft_a):
     client.force_login(officer_a)
     response = client.post(f"/assistance/{draft_a.pk}/step/submit/", follow=True)
-    assert "已由单位工会提交" in response.content.decode() or response.status_code == 200
+    assert "操作成功：档案现为“单位工会已提交”" in response.content.decode()
     draft_a.refresh_from_db()
     assert draft_a.status == Status.SUBMITTED
     response = client.post(f"/assistance/{draft_a.pk}/step/review/", follow=True)
