@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import copy
 from io import BytesIO
 
 from django.utils.translation import gettext as _
@@ -41,30 +42,36 @@ def disbursement_roster(grants, totals: dict, title: str) -> bytes:
     thin = Side(style="thin")
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    for n, g in enumerate(grants, start=1):
-        ws.append(
-            [
-                n,
-                safe(g.case.member.name),
-                safe(g.case.unit.name),
-                safe(g.case.number),
-                safe(g.campaign.name),
-                safe(g.get_purpose_display()),
-                safe(g.get_source_display()),
-                g.amount,
-                safe(g.case.bank_account_masked),
-                g.granted_on,
-                "",
-            ]
-        )
-        ws.row_dimensions[ws.max_row].height = 28
-    for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
-        for cell in row:
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-            cell.alignment = Alignment(vertical="center")
-    for row in ws.iter_rows(min_row=3, min_col=8, max_col=8):
-        for cell in row:
-            cell.number_format = "#,##0.00"
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    # Style one cell of each kind, then copy its style array to the others: assigning style objects cell by
+    # cell makes openpyxl hash them every time (30 s for 3,000 rows instead of about one).
+    ws.append([""])
+    plain_cell, money_cell, date_cell = ws.cell(row=3, column=1), ws.cell(row=3, column=2), ws.cell(row=3, column=3)
+    for cell in (plain_cell, money_cell, date_cell):
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        cell.alignment = Alignment(vertical="center")
+    money_cell.number_format = "#,##0.00"
+    date_cell.number_format = "yyyy-mm-dd"
+    plain, money, day = copy(plain_cell._style), copy(money_cell._style), copy(date_cell._style)
+    ws.delete_rows(3)
+    for row_number, g in enumerate(grants, start=3):
+        values = [
+            row_number - 2,
+            safe(g.case.member.name),
+            safe(g.case.unit.name),
+            safe(g.case.number),
+            safe(g.campaign.name),
+            safe(g.get_purpose_display()),
+            safe(g.get_source_display()),
+            g.amount,
+            safe(g.case.bank_account_masked),
+            g.granted_on,
+            "",
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=row_number, column=column, value=value)
+            cell._style = copy(money if column == 8 else day if column == 10 else plain)
+        ws.row_dimensions[row_number].height = 28
     for col, width in zip("ABCDEFGHIJK", (6, 12, 22, 14, 22, 14, 12, 14, 24, 12, 20), strict=True):
         ws.column_dimensions[col].width = width
 

@@ -124,9 +124,7 @@ class CaseUpdateView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         case = self._case()
-        form = forms.CaseForm(
-            request.POST, instance=selectors.case_get(actor=request.user, pk=case.pk), with_household=False
-        )
+        form = forms.CaseForm(request.POST, instance=case, with_household=False)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in forms.CaseForm.Meta.fields}
             try:
