@@ -73,10 +73,10 @@ class CaseForm(forms.ModelForm):
         ]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in ("housing", "health_notes", "disability_notes")}
 
-    def __init__(self, *args, with_household: bool = True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not with_household:
-            del self.fields["household_text"]
+        if self.instance.pk:
+            self.fields["household_text"].label = _("Add household members")
 
     def clean_household_text(self) -> list[Person]:
         people = []

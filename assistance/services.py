@@ -186,17 +186,69 @@ def _set_bank_account(case: HardshipCase, bank_account: str) -> None:
 
 
 @transaction.atomic
-def case_update(*, actor, case: HardshipCase, data: dict, bank_account: str = "") -> HardshipCase:
-    """Change a draft (a new file, or one returned for changes)."""
+def case_update(
+    *, actor, case: HardshipCase, data: dict, bank_account: str = "", add_household: list[Person] = ()
+) -> HardshipCase:
+    """Change a draft (a new file, or one returned for changes), optionally adding household members."""
     _require_unit_manager(actor, case)
     case = _lock(case)
     _refuse_state(case, Status.DRAFT)
     for field, value in data.items():
         setattr(case, field, value)
     _set_bank_account(case, bank_account)
+    rows = []
+    known = set(case.household.values_list("id_number_hash", flat=True))
+    for person in add_household:
+        facts = idnumbers.parse(person.id_number)
+        digest = idnumbers.keyed_hash(facts.number)
+        if digest in known:
+            raise ValidationError({"household": _("A person appears twice in the household (or is the applicant).")})
+        known.add(digest)
+        rows.append(
+            HouseholdMember(
+                case=case,
+                name=person.name,
+                relation=person.relation,
+                id_number_hash=digest,
+                id_number_masked=idnumbers.mask(facts.number),
+            )
+        )
+    if rows:
+        other = (
+            HouseholdMember.objects.filter(case_open=True, id_number_hash__in=[r.id_number_hash for r in rows])
+            .exclude(case=case)
+            .select_related("case", "case__member")
+            .first()
+        )
+        if other:
+            _refuse_second_file(other.case)
+        try:
+            with transaction.atomic():
+                HouseholdMember.objects.bulk_create(rows)
+        except IntegrityError:
+            other = (
+                HouseholdMember.objects.filter(case_open=True, id_number_hash__in=[r.id_number_hash for r in rows])
+                .exclude(case=case)
+                .first()
+            )
+            if other:
+                _refuse_second_file(other.case)
+            raise
+    case.household_size = max(case.household_size or 0, case.household.count())
     case.full_clean()
     case.save()
     return case
+
+
+@transaction.atomic
+def household_remove(*, actor, person: HouseholdMember) -> None:
+    """Remove a household member from a draft (never the applicant)."""
+    _require_unit_manager(actor, person.case)
+    case = _lock(person.case)
+    _refuse_state(case, Status.DRAFT)
+    if person.id_number_hash == case.member.id_number_hash:
+        raise ValidationError(_("The applicant stays in the household."))
+    person.delete()
 
 
 @transaction.atomic

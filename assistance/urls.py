@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.CaseCreateView.as_view(), name="case_create"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<int:pk>/edit/", views.CaseUpdateView.as_view(), name="case_update"),
+    path("<int:pk>/household/<int:person_pk>/remove/", views.HouseholdRemoveView.as_view(), name="household_remove"),
     path("<int:pk>/step/<slug:action>/", views.CaseStepView.as_view(), name="case_step"),
     path("<int:pk>/documents/", views.DocumentUploadView.as_view(), name="document_upload"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -120,16 +120,20 @@ class CaseUpdateView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         case = self._case()
-        return self.render_to_response({"form": forms.CaseForm(instance=case, with_household=False), "case": case})
+        return self.render_to_response({"form": forms.CaseForm(instance=case), "case": case})
 
     def post(self, request, *args, **kwargs):
         case = self._case()
-        form = forms.CaseForm(request.POST, instance=case, with_household=False)
+        form = forms.CaseForm(request.POST, instance=case)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in forms.CaseForm.Meta.fields}
             try:
                 services.case_update(
-                    actor=request.user, case=case, data=data, bank_account=form.cleaned_data["bank_account"]
+                    actor=request.user,
+                    case=case,
+                    data=data,
+                    bank_account=form.cleaned_data["bank_account"],
+                    add_household=form.cleaned_data["household_text"],
                 )
             except ValidationError as exc:
                 _apply(form, exc)
@@ -137,6 +141,19 @@ class CaseUpdateView(TemplateView):
                 messages.success(request, _("File %(number)s saved.") % {"number": case.number})
                 return redirect("assistance:case_detail", case.pk)
         return self.render_to_response({"form": form, "case": case})
+
+
+class HouseholdRemoveView(View):
+    def post(self, request, pk, person_pk):
+        case = selectors.case_get(actor=request.user, pk=pk)
+        person = get_object_or_404(case.household, pk=person_pk)
+        try:
+            services.household_remove(actor=request.user, person=person)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("%(name)s removed from the household.") % {"name": person.name})
+        return redirect("assistance:case_update", pk)
 
 
 class CaseDetailView(TemplateView):

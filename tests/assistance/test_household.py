@@ -108,3 +108,39 @@ def test_an_officer_cannot_open_a_file_for_another_units_member(client, officer_
     assert response.status_code == 200
     assert response.context["form"].errors["card_number"]
     assert HardshipCase.objects.count() == 0
+
+
+def test_a_returned_draft_can_gain_and_lose_household_members(client, officer_a, draft_a, tree):
+    spouse_id = valid_id_number(60606, gender="F")
+    client.force_login(officer_a)
+    data = {
+        "category": "deep",
+        "causes": ["illness"],
+        "household_size": "2",
+        "income_per_head": "500",
+        "minimum_living_standard": "960",
+        "household_text": f"王芳, 配偶, {spouse_id}",
+    }
+    response = client.post(f"/assistance/{draft_a.pk}/edit/", data, follow=True)
+    assert response.status_code == 200
+    spouse = draft_a.household.get(relation="配偶")
+    # the spouse cannot be put in another open file
+    other = MemberFactory(unit=tree["a"])
+    with pytest.raises(ValidationError, match=draft_a.number):
+        open_case(officer_a, other, [services.Person("王芳", "配偶", spouse_id)])
+    client.post(f"/assistance/{draft_a.pk}/household/{spouse.pk}/remove/")
+    assert not draft_a.household.filter(pk=spouse.pk).exists()
+    me = draft_a.household.get(relation="本人")
+    response = client.post(f"/assistance/{draft_a.pk}/household/{me.pk}/remove/", follow=True)
+    assert draft_a.household.filter(pk=me.pk).exists()  # the applicant stays
+
+
+def test_household_cannot_change_after_submission(officer_a, draft_a):
+    services.case_submit(actor=officer_a, case=draft_a)
+    with pytest.raises(ValidationError):
+        services.case_update(
+            actor=officer_a,
+            case=draft_a,
+            data={},
+            add_household=[services.Person("王芳", "配偶", valid_id_number(60607))],
+        )
