@@ -88,10 +88,15 @@ def case_get(*, actor, pk: int) -> HardshipCase:
 
 
 def case_due_counts(*, actor, today: date) -> dict:
-    qs = _scoped(HardshipCase.objects.filter(status=Status.FILED), actor)
+    qs = _scoped(HardshipCase.objects.all(), actor)
     return qs.aggregate(
-        overdue=Count("pk", filter=Q(review_due__lt=today)),
-        due=Count("pk", filter=Q(review_due__gte=today, review_due__lte=today + timedelta(days=30))),
+        overdue=Count("pk", filter=Q(status=Status.FILED, review_due__lt=today)),
+        due=Count(
+            "pk", filter=Q(status=Status.FILED, review_due__gte=today, review_due__lte=today + timedelta(days=30))
+        ),
+        in_progress=Count("pk", filter=Q(status__in=[Status.SUBMITTED, Status.VISITED, Status.REVIEWED])),
+        in_notice=Count("pk", filter=Q(status=Status.NOTICE)),
+        follow_up=Count("pk", filter=Q(status=Status.CLOSED, follow_up_on__lte=today + timedelta(days=30))),
     )
 
 

@@ -87,3 +87,45 @@ def test_member_page_shows_aid_only_to_those_allowed(client, officer_a, officer_
     response = _get(client, officer_a, f"/members/{filed_a.member_id}/")
     assert "困难帮扶" in response.content.decode()
     assert _get(client, officer_b, f"/members/{filed_a.member_id}/").status_code == 404
+
+
+def test_dashboard_shows_officers_their_due_files_and_members_nothing(client, officer_a, officer_b, member_a, filed_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assistance.models import HardshipCase
+
+    HardshipCase.objects.filter(pk=filed_a.pk).update(review_due=timezone.localdate() - timedelta(days=3))
+    client.force_login(officer_a)
+    assert 'data-testid="aid-overdue">1<' in client.get("/").content.decode()
+    client.force_login(officer_b)
+    assert 'data-testid="aid-overdue">0<' in client.get("/").content.decode()
+    client.force_login(member_a)
+    assert "aid-overdue" not in client.get("/").content.decode()
+
+
+def test_a_member_sees_the_own_grants_on_the_own_page(client, member_a, officer_a, city_admin, campaign):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from assistance import services
+
+    from .conftest import file_case
+
+    me = member_a.member
+    case = file_case(officer_a, city_admin, me)
+    services.grant_create(
+        actor=city_admin,
+        case=case,
+        campaign=campaign,
+        purpose="university",
+        amount=Decimal("3000"),
+        source="union",
+        granted_on=timezone.localdate(),
+    )
+    client.force_login(member_a)
+    page = client.get(f"/members/{me.pk}/").content.decode()
+    assert "2026年金秋助学" in page and "3000" in page
+    assert "新建档案" not in page and "建立困难职工档案" not in page
