@@ -120,6 +120,7 @@ class CaseUpdateView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         case = self._case()
+        services.case_viewed(actor=request.user, case=case)
         return self.render_to_response({"form": forms.CaseForm(instance=case), "case": case})
 
     def post(self, request, *args, **kwargs):

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from assistance.models import AccessLog
+from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,39 @@ def test_a_member_sees_the_own_grants_on_the_own_page(client, member_a, officer_
     page = client.get(f"/members/{me.pk}/").content.decode()
     assert "2026年金秋助学" in page and "3000" in page
     assert "新建档案" not in page and "建立困难职工档案" not in page
+
+
+def test_zone_lead_lists_the_zones_files_only(client, zone_lead, officer_a, tree):
+    from assistance.models import HardshipCase
+
+    from .conftest import open_case
+
+    in_zone = open_case(officer_a, MemberFactory(unit=tree["a"]))
+    outside = open_case(officer_a, MemberFactory(unit=tree["a"]))
+    HardshipCase.objects.filter(pk=outside.pk).update(unit=tree["c"])
+    client.force_login(zone_lead)
+    page = client.get("/assistance/").content.decode()
+    assert in_zone.number in page and outside.number not in page
+    assert client.get(f"/assistance/{outside.pk}/").status_code == 404
+
+
+def test_the_notice_is_shown_to_the_own_unit_only(client, officer_a, city_admin, draft_a, tree):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assistance import services
+
+    today = timezone.localdate()
+    services.case_submit(actor=officer_a, case=draft_a)
+    services.case_record_visit(
+        actor=officer_a, case=draft_a, visited_on=today, visitors="x", findings="y", consent=True
+    )
+    services.case_review(actor=city_admin, case=draft_a)
+    services.case_start_notice(actor=city_admin, case=draft_a, start=today, end=today + timedelta(days=5))
+    colleague = MemberFactory(unit=tree["a"], user=UserFactory(username="colleague"))
+    stranger = MemberFactory(unit=tree["c"], user=UserFactory(username="stranger"))
+    client.force_login(colleague.user)
+    assert draft_a.number in client.get("/assistance/notice/").content.decode()
+    client.force_login(stranger.user)
+    assert draft_a.number not in client.get("/assistance/notice/").content.decode()
