@@ -511,11 +511,17 @@ def campaign_create(*, actor, data: dict, budgets: dict[str, Decimal]) -> Campai
 def roster_add(
     *, actor, campaign: Campaign, case: HardshipCase, purpose: str, source: str, amount: Decimal | None = None
 ) -> RosterEntry:
-    """Put a filed case on a campaign's roster (its own unit union or the city union)."""
+    """Put a filed case on a campaign's roster: its unit union within the application window, or the city union."""
     _require_unit_manager(actor, case)
     if case.status != Status.FILED:
         raise ValidationError(
             _("Only approved and filed cases can go on a roster (%(number)s is not).") % {"number": case.number}
+        )
+    today = timezone.localdate()
+    if not scope_for(actor).is_city_admin and not campaign.opens_on <= today <= campaign.closes_on:
+        raise ValidationError(
+            _("Applications to %(campaign)s are taken from %(start)s to %(end)s.")
+            % {"campaign": campaign.name, "start": campaign.opens_on, "end": campaign.closes_on}
         )
     amount = amount if amount is not None else campaign.amount_for(purpose)
     if amount is None:

@@ -1,5 +1,6 @@
 """Campaigns, rosters and grants: one grant per file, campaign and purpose; budgets per source."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -153,3 +154,13 @@ def test_batch_page_reports_what_it_did(client, city_admin, officer_a, filed_a, 
     response = client.post(f"/assistance/campaigns/{campaign.pk}/grants/", {"granted_on": "2026-11-20"}, follow=True)
     assert Grant.objects.get().source == "charity"
     assert "1" in str(list(response.context["messages"])[0])
+
+
+def test_units_apply_within_the_window_the_city_union_any_time(officer_a, city_admin, filed_a, campaign):
+    from assistance.models import Campaign
+
+    Campaign.objects.filter(pk=campaign.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
+    campaign.refresh_from_db()
+    with pytest.raises(ValidationError, match=str(campaign.closes_on)):
+        services.roster_add(actor=officer_a, campaign=campaign, case=filed_a, purpose="university", source="union")
+    services.roster_add(actor=city_admin, campaign=campaign, case=filed_a, purpose="university", source="union")
