@@ -2,6 +2,54 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _sees_files(scope, user) -> bool:
+    # No permission query on every page: officers see the entry; the section itself checks the permission.
+    return scope.is_officer
+
+
+def _member_aid(request, member):
+    from .selectors import member_grants
+
+    grants = member_grants(actor=request.user, member=member)
+    if grants is None:
+        return None
+    return {"grants": list(grants[:20]), "member": member}
+
+
+def _dashboard(request, scope):
+    from django.utils import timezone
+
+    from .selectors import can_see_files, case_due_counts
+
+    if not scope.is_officer or not can_see_files(request.user):
+        return None
+    return case_due_counts(actor=request.user, today=timezone.localdate())
+
+
 class AssistanceConfig(AppConfig):
     name = "assistance"
     verbose_name = _("Assistance")
+
+    def ready(self):
+        from members.models import Role
+        from members.registry import (
+            NavItem,
+            Section,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_member_section,
+            register_nav_item,
+        )
+        from members.roles import add_role_permissions
+
+        from .demo import seed
+
+        view = "assistance.view_hardshipcase"
+        manage = "assistance.manage_case"
+        add_role_permissions(Role.CITY_ADMIN, view, manage)
+        add_role_permissions(Role.UNIT_OFFICER, view, manage)
+        add_role_permissions(Role.ZONE_LEAD, view)
+        register_nav_item(NavItem("assistance", _("Assistance"), "assistance:case_list", _sees_files, 30))
+        register_member_section(Section("assistance", "assistance/_member_section.html", _member_aid, 30))
+        register_dashboard_panel(Section("assistance", "assistance/_dashboard_panel.html", _dashboard, 30))
+        register_demo_seeder(seed, 30)

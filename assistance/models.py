@@ -1,1 +1,399 @@
-"""Models of the assistance app (see its issue)."""
+"""Hardship files (困难职工档案), their workflow steps, grants, campaigns, recuperation and the access log."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Honour, Member, Organization
+
+
+class Category(models.TextChoices):
+    DEEP = "deep", _("Deep hardship")
+    RELATIVE = "relative", _("Relative hardship")
+    ACCIDENT = "accident", _("Hardship from an accident")
+
+
+class Cause(models.TextChoices):
+    ILLNESS = "illness", _("Illness")
+    DISABILITY = "disability", _("Disability")
+    DISASTER = "disaster", _("Disaster")
+    SCHOOLING = "schooling", _("Children's schooling")
+    SINGLE_PARENT = "single_parent", _("Single parent")
+    UNEMPLOYMENT = "unemployment", _("Unemployment in the family")
+    LOW_INCOME = "low_income", _("Low income")
+    OTHER = "other", _("Other cause")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted by the unit union")
+    VISITED = "visited", _("Home visit recorded")
+    REVIEWED = "reviewed", _("Reviewed by the city union")
+    NOTICE = "notice", _("Public notice")
+    FILED = "filed", _("Approved and filed")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
+
+
+#: A household has at most one file in these states.
+OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.VISITED, Status.REVIEWED, Status.NOTICE, Status.FILED)
+OPEN_Q = Q(status__in=[s.value for s in OPEN_STATUSES])
+
+
+class CloseReason(models.TextChoices):
+    OUT = "out", _("Out of hardship")
+    RETIRED = "retired", _("Retired")
+    TRANSFERRED = "transferred", _("Transferred")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other reason")
+
+
+class HardshipCase(models.Model):
+    """One household's hardship file. ``unit`` is the applicant's unit when the file was opened (the scope)."""
+
+    number = models.CharField(_("file number"), max_length=20, unique=True, editable=False)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="hardship_cases", verbose_name=_("member")
+    )
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    causes = models.JSONField(_("causes"), default=list)
+    household_size = models.PositiveSmallIntegerField(_("household size"), validators=[MinValueValidator(1)])
+    income_per_head = models.DecimalField(
+        _("monthly income per head (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    minimum_living_standard = models.DecimalField(
+        _("local minimum-living standard (yuan per month)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    housing = models.TextField(_("housing"), blank=True)
+    health_notes = models.TextField(_("health"), blank=True)
+    disability_notes = models.TextField(_("disability"), blank=True)
+    bank_name = models.CharField(_("bank"), max_length=50, blank=True)
+    bank_account_encrypted = models.TextField(editable=False, blank=True)
+    bank_account_masked = models.CharField(_("bank account"), max_length=40, blank=True, editable=False)
+    notice_start = models.DateField(_("notice from"), null=True, blank=True)
+    notice_end = models.DateField(_("notice until"), null=True, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    review_due = models.DateField(_("re-verification due"), null=True, blank=True, db_index=True)
+    close_reason = models.CharField(_("closing reason"), max_length=12, choices=CloseReason.choices, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["bank_account_encrypted"])
+
+    class Meta:
+        verbose_name = _("hardship file")
+        verbose_name_plural = _("hardship files")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("manage_case", _("Can manage hardship files"))]
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=OPEN_Q, name="hardshipcase_one_open_per_member"),
+            models.CheckConstraint(
+                condition=Q(notice_end__isnull=True) | Q(notice_end__gte=models.F("notice_start")),
+                name="hardshipcase_notice_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "status"], name="hardshipcase_unit_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.member.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def cause_labels(self) -> list[str]:
+        labels = dict(Cause.choices)
+        return [str(labels.get(c, c)) for c in self.causes]
+
+
+class HouseholdMember(models.Model):
+    """A person of the household (the applicant included, relation "self").
+
+    ``case_open`` mirrors the file's state so that a partial unique index forbids one person
+    (matched by the keyed hash of the ID number) in two open files."""
+
+    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="household")
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(_("relation"), max_length=20)
+    id_number_hash = models.CharField(max_length=64, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    case_open = models.BooleanField(default=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["id_number_hash"])
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"], condition=Q(case_open=True), name="household_person_in_one_open_file"
+            ),
+        ]
+        indexes = [models.Index(fields=["id_number_hash"], name="household_idhash_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
+class CaseStep(models.Model):
+    """One step of the workflow: who, when, from which state to which, and why."""
+
+    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+class HomeVisit(models.Model):
+    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="visits")
+    visited_on = models.DateField(_("visit date"))
+    visitors = models.CharField(_("visitors"), max_length=200)
+    findings = models.TextField(_("findings"))
+    income_check_consent = models.BooleanField(_("the applicant signed consent to an income check"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.visited_on}"
+
+
+def _document_path(instance, filename):
+    return f"assistance/{instance.case_id}/{filename}"
+
+
+class CaseDocument(models.Model):
+    case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(upload_to=_document_path)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignKind(models.TextChoices):
+    STUDENT = "student", _("Golden-autumn student aid")
+    WINTER = "winter", _("Winter warmth")
+    MEDICAL = "medical", _("Medical aid")
+    EVERYDAY = "everyday", _("Everyday aid")
+
+
+class Source(models.TextChoices):
+    UNION = "union", _("Union funds")
+    GOVERNMENT = "government", _("Government aid")
+    CHARITY = "charity", _("Charity")
+    OTHER = "other", _("Other source")
+
+
+class Purpose(models.TextChoices):
+    UNIVERSITY = "university", _("University student")
+    HIGH_SCHOOL = "high_school", _("High-school student")
+    LIVING = "living", _("Living costs")
+    MEDICAL = "medical", _("Medical costs")
+    OTHER = "other", _("Other purpose")
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    university_amount = models.DecimalField(
+        _("amount per university student"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    high_school_amount = models.DecimalField(
+        _("amount per high-school student"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    default_amount = models.DecimalField(
+        _("default amount per file"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-opens_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="campaign_window_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def amount_for(self, purpose: str) -> Decimal | None:
+        if purpose == Purpose.UNIVERSITY:
+            return self.university_amount
+        if purpose == Purpose.HIGH_SCHOOL:
+            return self.high_school_amount
+        return self.default_amount
+
+
+class CampaignBudget(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="budgets")
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    amount = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "source"], name="campaignbudget_one_per_source")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.source} {self.amount}"
+
+
+class RosterEntry(models.Model):
+    """A file found eligible for a campaign, for one purpose (e.g. a university student)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="roster")
+    case = models.ForeignKey(HardshipCase, on_delete=models.PROTECT, related_name="roster_entries")
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.UNION)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "case", "purpose"], name="roster_one_entry_per_purpose")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.case_id} {self.purpose}"
+
+
+class Grant(models.Model):
+    case = models.ForeignKey(HardshipCase, on_delete=models.PROTECT, related_name="grants", verbose_name=_("file"))
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="grants", verbose_name=_("campaign"))
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    granted_on = models.DateField(_("grant date"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-granted_on", "-pk"]
+        constraints = [
+            # No double aid: one grant per file, campaign and purpose.
+            models.UniqueConstraint(fields=["case", "campaign", "purpose"], name="grant_one_per_campaign_purpose")
+        ]
+        indexes = [models.Index(fields=["granted_on"], name="grant_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.campaign_id} {self.amount}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW_CASE = "view_case", _("Viewed a file")
+    VIEW_DOCUMENT = "view_document", _("Opened a document")
+    EXPORT = "export", _("Exported")
+
+
+class AccessLog(models.Model):
+    """Every view of a file and every export: who, when, what, how many rows."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=16, choices=AccessAction.choices)
+    case = models.ForeignKey(HardshipCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    export_name = models.CharField(max_length=100, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.at}"
+
+
+class RecuperationRule(models.Model):
+    """Data, not code: the same person is not sent twice within ``min_years_between`` years."""
+
+    min_years_between = models.PositiveSmallIntegerField(_("minimum years between two trips"), default=5)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recuperation rule")
+
+    def __str__(self) -> str:
+        return str(self.min_years_between)
+
+
+class Recuperation(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="recuperations", verbose_name=_("member"))
+    honour = models.ForeignKey(Honour, on_delete=models.PROTECT, related_name="+", verbose_name=_("honour"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    place = models.CharField(_("place"), max_length=100)
+    cost = models.DecimalField(_("cost (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recuperation")
+        verbose_name_plural = _("recuperations")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="recuperation_dates_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.starts_on}"

@@ -1,0 +1,601 @@
+"""Pages of the assistance app: thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from members.selectors import unit_choices
+from members.views import PAGE_SIZES, paginate
+
+from . import exports, forms, selectors, services
+from .models import AccessAction, Source, Status
+
+CASE_SORTS = {
+    "new": ("-created_at", "-pk"),
+    "old": ("created_at", "pk"),
+    "name": ("member__name", "pk"),
+    "due": ("review_due", "pk"),
+    "unit": ("unit__sort_order", "unit__name", "pk"),
+}
+
+
+def _errors(request, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            for e in errs:
+                messages.error(request, e if field == "__all__" else f"{field}: {e}")
+    else:
+        for e in exc.messages:
+            messages.error(request, e)
+
+
+def _apply(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (unknown fields go to the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)
+
+
+class CaseListView(TemplateView):
+    template_name = "assistance/case_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        actor, today = self.request.user, timezone.localdate()
+        selectors.require_file_access(actor)
+        form = forms.CaseFilterForm(self.request.GET or None, units=unit_choices(actor=actor))
+        filters = selectors.CaseFilters()
+        if form.is_valid():
+            d = form.cleaned_data
+            filters = selectors.CaseFilters(
+                q=d["q"].strip(),
+                status=d["status"],
+                category=d["category"],
+                unit_id=d["unit"].pk if d["unit"] else None,
+                due=d["due"],
+            )
+        sort = self.request.GET.get("sort", "new")
+        qs = selectors.case_list(actor=actor, filters=filters, today=today).order_by(
+            *CASE_SORTS.get(sort, CASE_SORTS["new"])
+        )
+        ctx.update(
+            form=form,
+            page=paginate(self.request, qs),
+            sort=sort,
+            page_sizes=PAGE_SIZES,
+            counts=selectors.case_due_counts(actor=actor, today=today),
+            today=today,
+        )
+        return ctx
+
+
+class CaseCreateView(TemplateView):
+    template_name = "assistance/case_form.html"
+
+    def get(self, request, *args, **kwargs):
+        selectors.require_file_access(request.user)
+        initial = {"card_number": request.GET.get("card", "")[:20]}
+        return self.render_to_response({"form": forms.CaseOpenForm(initial=initial), "creating": True})
+
+    def post(self, request, *args, **kwargs):
+        selectors.require_file_access(request.user)
+        form = forms.CaseOpenForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            member = selectors.member_for_case(actor=request.user, card_number=d["card_number"])
+            if member is None:
+                form.add_error("card_number", _("No member of a unit you manage has this card number."))
+            else:
+                data = {f: d[f] for f in forms.CaseForm.Meta.fields}
+                try:
+                    case = services.case_open(
+                        actor=request.user,
+                        member=member,
+                        data=data,
+                        household=d["household_text"],
+                        bank_account=d["bank_account"],
+                    )
+                except ValidationError as exc:
+                    _apply(form, exc)
+                else:
+                    messages.success(request, _("File %(number)s opened as a draft.") % {"number": case.number})
+                    return redirect("assistance:case_detail", case.pk)
+        return self.render_to_response({"form": form, "creating": True})
+
+
+class CaseUpdateView(TemplateView):
+    template_name = "assistance/case_form.html"
+
+    def _case(self):
+        return selectors.case_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        case = self._case()
+        services.case_viewed(actor=request.user, case=case)
+        return self.render_to_response({"form": forms.CaseForm(instance=case), "case": case})
+
+    def post(self, request, *args, **kwargs):
+        case = self._case()
+        form = forms.CaseForm(request.POST, instance=case)
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in forms.CaseForm.Meta.fields}
+            try:
+                services.case_update(
+                    actor=request.user,
+                    case=case,
+                    data=data,
+                    bank_account=form.cleaned_data["bank_account"],
+                    add_household=form.cleaned_data["household_text"],
+                )
+            except ValidationError as exc:
+                _apply(form, exc)
+            else:
+                messages.success(request, _("File %(number)s saved.") % {"number": case.number})
+                return redirect("assistance:case_detail", case.pk)
+        return self.render_to_response({"form": form, "case": case})
+
+
+class HouseholdRemoveView(View):
+    def post(self, request, pk, person_pk):
+        case = selectors.case_get(actor=request.user, pk=pk)
+        person = get_object_or_404(case.household, pk=person_pk)
+        try:
+            services.household_remove(actor=request.user, person=person)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("%(name)s removed from the household.") % {"name": person.name})
+        return redirect("assistance:case_update", pk)
+
+
+class CaseDetailView(TemplateView):
+    template_name = "assistance/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        actor = self.request.user
+        case = selectors.case_get(actor=actor, pk=self.kwargs["pk"])
+        services.case_viewed(actor=actor, case=case)
+        ctx.update(
+            case=case,
+            Status=Status,
+            household=list(case.household.all()),
+            steps=list(case.steps.select_related("actor")),
+            visits=list(case.visits.all()),
+            documents=list(case.documents.all()),
+            grants=list(case.grants.select_related("campaign")),
+            reason_form=forms.ReasonForm(),
+            note_form=forms.NoteForm(),
+            visit_form=forms.VisitForm(initial={"visited_on": timezone.localdate()}),
+            notice_form=forms.NoticeForm(
+                initial={"start": timezone.localdate(), "end": timezone.localdate() + timezone.timedelta(days=7)}
+            ),
+            reverify_form=forms.ReverifyForm(),
+            document_form=forms.DocumentForm(),
+            received_form=forms.ReceivedForm(),
+            scope_city=selectors.scope_for(actor).is_city_admin,
+            can_manage=selectors.scope_for(actor).can_manage_unit(case.unit_id) and actor.has_perm(selectors.MANAGE),
+        )
+        return ctx
+
+
+#: action → (form class or None, service call)
+STEP_ACTIONS = {
+    "submit": (None, lambda actor, case, d: services.case_submit(actor=actor, case=case)),
+    "visit": (
+        forms.VisitForm,
+        lambda actor, case, d: services.case_record_visit(
+            actor=actor,
+            case=case,
+            visited_on=d["visited_on"],
+            visitors=d["visitors"],
+            findings=d["findings"],
+            consent=d["consent"],
+        ),
+    ),
+    "review": (forms.NoteForm, lambda actor, case, d: services.case_review(actor=actor, case=case, note=d["note"])),
+    "notice": (
+        forms.NoticeForm,
+        lambda actor, case, d: services.case_start_notice(actor=actor, case=case, start=d["start"], end=d["end"]),
+    ),
+    "approve": (forms.NoteForm, lambda actor, case, d: services.case_approve(actor=actor, case=case, note=d["note"])),
+    "return": (
+        forms.ReasonForm,
+        lambda actor, case, d: services.case_return(actor=actor, case=case, reason=d["reason"]),
+    ),
+    "reject": (
+        forms.ReasonForm,
+        lambda actor, case, d: services.case_reject(actor=actor, case=case, reason=d["reason"]),
+    ),
+    "reverify": (
+        forms.ReverifyForm,
+        lambda actor, case, d: services.case_reverify(
+            actor=actor,
+            case=case,
+            outcome=d["outcome"],
+            note=d["note"],
+            category=d["category"],
+            close_reason=d["close_reason"],
+            follow_up_on=d["follow_up_on"],
+        ),
+    ),
+}
+
+
+class CaseStepView(View):
+    """POST one workflow step; the service refuses skipped steps, wrong roles and other units."""
+
+    def post(self, request, pk, action):
+        if action not in STEP_ACTIONS:
+            raise Http404
+        case = selectors.case_get(actor=request.user, pk=pk)
+        form_class, call = STEP_ACTIONS[action]
+        data = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                for field, errs in form.errors.items():
+                    label = form.fields[field].label if field in form.fields else ""
+                    for e in errs:
+                        messages.error(request, f"{label}: {e}" if label else e)
+                return redirect("assistance:case_detail", case.pk)
+            data = form.cleaned_data
+        try:
+            case = call(request.user, case, data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Done: the file is now “%(status)s”.") % {"status": _status(case)})
+        return redirect("assistance:case_detail", pk)
+
+
+def _status(obj) -> str:
+    from .models import HardshipCase, HomeVisit
+
+    if isinstance(obj, HomeVisit):
+        obj = obj.case
+    assert isinstance(obj, HardshipCase)
+    return obj.get_status_display()
+
+
+class DocumentUploadView(View):
+    def post(self, request, pk):
+        case = selectors.case_get(actor=request.user, pk=pk)
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.document_add(
+                    actor=request.user, case=case, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+                )
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Document added."))
+        else:
+            for errs in form.errors.values():
+                for e in errs:
+                    messages.error(request, e)
+        return redirect("assistance:case_detail", pk)
+
+
+class DocumentDownloadView(View):
+    """Documents are served only here, after the scope check, and every opening is recorded."""
+
+    def get(self, request, pk):
+        doc = selectors.document_get(actor=request.user, pk=pk)
+        services.access_record(actor=request.user, action=AccessAction.VIEW_DOCUMENT, case=doc.case)
+        response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class NoticeView(TemplateView):
+    """The public notice (公示): names masked, nothing sensitive."""
+
+    template_name = "assistance/notice.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        rows = [
+            {
+                "name": services.mask_name(c.member.name),
+                "unit": c.unit.name,
+                "category": c.get_category_display(),
+                "start": c.notice_start,
+                "end": c.notice_end,
+                "number": c.number,
+            }
+            for c in selectors.notice_list(actor=self.request.user, today=today)[:500]
+        ]
+        ctx.update(rows=rows, today=today)
+        return ctx
+
+
+class CampaignListView(TemplateView):
+    template_name = "assistance/campaign_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()[:50]
+        kind = self.request.GET.get("kind", "")
+        qs = selectors.campaign_list(actor=self.request.user)
+        if q:
+            qs = qs.filter(name__icontains=q)
+        if kind:
+            qs = qs.filter(kind=kind)
+        sort = self.request.GET.get("sort", "-opens_on")
+        qs = qs.order_by(*({"name": ("name",), "opens_on": ("opens_on", "pk")}.get(sort, ("-opens_on", "-pk"))))
+        from .models import CampaignKind
+
+        ctx.update(
+            page=paginate(self.request, qs),
+            q=q,
+            kind=kind,
+            kinds=CampaignKind.choices,
+            sort=sort,
+            scope_city=selectors.scope_for(self.request.user).is_city_admin,
+        )
+        return ctx
+
+
+class CampaignCreateView(TemplateView):
+    template_name = "assistance/campaign_form.html"
+
+    def get(self, request, *args, **kwargs):
+        selectors.require_file_access(request.user)
+        return self.render_to_response({"form": forms.CampaignForm()})
+
+    def post(self, request, *args, **kwargs):
+        selectors.require_file_access(request.user)
+        form = forms.CampaignForm(request.POST)
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in forms.CampaignForm.Meta.fields}
+            try:
+                campaign = services.campaign_create(actor=request.user, data=data, budgets=form.budgets())
+            except ValidationError as exc:
+                _apply(form, exc)
+            else:
+                messages.success(request, _("Campaign %(name)s created.") % {"name": campaign.name})
+                return redirect("assistance:campaign_detail", campaign.pk)
+        return self.render_to_response({"form": form})
+
+
+class CampaignDetailView(TemplateView):
+    template_name = "assistance/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        actor = self.request.user
+        campaign = selectors.campaign_get(actor=actor, pk=self.kwargs["pk"])
+        roster = selectors.roster_for(actor=actor, campaign=campaign).order_by("case__unit__sort_order", "pk")
+        granted = set(campaign.grants.values_list("case_id", "purpose"))
+        totals = selectors.grant_totals(actor=actor, filters=selectors.GrantFilters(campaign_id=campaign.pk))
+        spent = {r["source"]: r["total"] for r in totals["by_campaign_source"]}
+        budgets = [
+            {"label": b.get_source_display(), "amount": b.amount, "spent": spent.get(b.source) or 0}
+            for b in campaign.budgets.all()
+        ]
+        page = paginate(self.request, roster, default_size=50)
+        for entry in page:
+            entry.granted = (entry.case_id, entry.purpose) in granted
+        ctx.update(
+            campaign=campaign,
+            page=page,
+            page_sizes=PAGE_SIZES,
+            budgets=budgets,
+            roster_form=forms.RosterForm(
+                cases=selectors.eligible_cases(actor=actor).order_by("unit__sort_order", "member__name"),
+                initial={"source": Source.UNION},
+            ),
+            batch_form=forms.BatchGrantForm(),
+            scope_city=selectors.scope_for(actor).is_city_admin,
+        )
+        return ctx
+
+
+class RosterAddView(View):
+    def post(self, request, pk):
+        campaign = selectors.campaign_get(actor=request.user, pk=pk)
+        form = forms.RosterForm(request.POST, cases=selectors.eligible_cases(actor=request.user))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                entry = services.roster_add(
+                    actor=request.user,
+                    campaign=campaign,
+                    case=d["case"],
+                    purpose=d["purpose"],
+                    source=d["source"],
+                    amount=d["amount"],
+                )
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("%(number)s added to the roster.") % {"number": entry.case.number})
+        else:
+            for field, errs in form.errors.items():
+                for e in errs:
+                    messages.error(request, f"{form.fields[field].label}: {e}" if field in form.fields else e)
+        return redirect("assistance:campaign_detail", pk)
+
+
+class RosterRemoveView(View):
+    def post(self, request, pk):
+        entry = selectors.roster_entry_get(actor=request.user, pk=pk)
+        try:
+            services.roster_remove(actor=request.user, entry=entry)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Removed from the roster."))
+        return redirect("assistance:campaign_detail", entry.campaign_id)
+
+
+class BatchGrantView(View):
+    def post(self, request, pk):
+        campaign = selectors.campaign_get(actor=request.user, pk=pk)
+        form = forms.BatchGrantForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter a valid grant date."))
+            return redirect("assistance:campaign_detail", pk)
+        try:
+            created, skipped = services.grants_from_roster(
+                actor=request.user, campaign=campaign, granted_on=form.cleaned_data["granted_on"]
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(created)s grants created; %(skipped)s roster lines skipped (already granted or not filed).")
+                % {"created": created, "skipped": skipped},
+            )
+        return redirect("assistance:campaign_detail", pk)
+
+
+class GrantReceivedView(View):
+    def post(self, request, pk):
+        grant = selectors.grant_get(actor=request.user, pk=pk)
+        form = forms.ReceivedForm(request.POST)
+        if form.is_valid():
+            try:
+                services.grant_mark_received(
+                    actor=request.user, grant=grant, received_on=form.cleaned_data["received_on"]
+                )
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("The recipient's sign-off is recorded."))
+        else:
+            messages.error(request, _("Enter a valid date received."))
+        return redirect("assistance:case_detail", grant.case_id)
+
+
+def _grant_filters(request):
+    form = forms.GrantFilterForm(request.GET or None, units=unit_choices(actor=request.user))
+    filters = selectors.GrantFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.GrantFilters(
+            campaign_id=d["campaign"].pk if d["campaign"] else None,
+            source=d["source"],
+            unit_id=d["unit"].pk if d["unit"] else None,
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+        )
+    return form, filters
+
+
+class ReportView(TemplateView):
+    template_name = "assistance/report.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        actor = self.request.user
+        selectors.require_file_access(actor)
+        form, filters = _grant_filters(self.request)
+        ctx.update(
+            form=form,
+            page=paginate(self.request, selectors.grant_list(actor=actor, filters=filters)),
+            page_sizes=PAGE_SIZES,
+            totals=selectors.grant_totals(actor=actor, filters=filters),
+        )
+        return ctx
+
+
+class ReportExportView(View):
+    def get(self, request):
+        selectors.require_file_access(request.user)
+        form, filters = _grant_filters(request)
+        grants = list(selectors.grant_list(actor=request.user, filters=filters))
+        totals = selectors.grant_totals(actor=request.user, filters=filters)
+        title = _("Disbursement roster") + f" {timezone.localdate():%Y-%m-%d}"
+        body = exports.disbursement_roster(grants, totals, title)
+        services.access_record(
+            actor=request.user, action=AccessAction.EXPORT, export_name="disbursement_roster", rows=len(grants)
+        )
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="grants-{timezone.localdate():%Y%m%d}.xlsx"'
+        return response
+
+
+class AccessLogView(TemplateView):
+    template_name = "assistance/access_log.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs = selectors.access_log_list(actor=self.request.user)
+        action = self.request.GET.get("action", "")
+        if action:
+            qs = qs.filter(action=action)
+        q = self.request.GET.get("q", "").strip()[:50]
+        if q:
+            qs = qs.filter(actor__username__icontains=q)
+        ctx.update(
+            page=paginate(self.request, qs, default_size=50),
+            page_sizes=PAGE_SIZES,
+            action=action,
+            q=q,
+            actions=AccessAction.choices,
+        )
+        return ctx
+
+
+class RecuperationView(TemplateView):
+    template_name = "assistance/recuperation.html"
+
+    def _context(self, form=None):
+        actor = self.request.user
+        qs = selectors.recuperation_list(actor=actor)
+        q = self.request.GET.get("q", "").strip()[:50]
+        if q:
+            qs = qs.filter(member__name__icontains=q)
+        sort = self.request.GET.get("sort", "-starts_on")
+        qs = qs.order_by(
+            *({"starts_on": ("starts_on", "pk"), "name": ("member__name", "pk")}.get(sort, ("-starts_on", "-pk")))
+        )
+        return {
+            "page": paginate(self.request, qs),
+            "page_sizes": PAGE_SIZES,
+            "q": q,
+            "sort": sort,
+            "form": form or forms.RecuperationForm(honours=selectors.honour_choices(actor=actor)),
+            "rule": services.recuperation_rule(),
+            "scope_city": selectors.scope_for(actor).is_city_admin,
+        }
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self._context())
+
+    def post(self, request, *args, **kwargs):
+        selectors.require_file_access(request.user)
+        form = forms.RecuperationForm(request.POST, honours=selectors.honour_choices(actor=request.user))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.recuperation_create(
+                    actor=request.user,
+                    honour=d["honour"],
+                    starts_on=d["starts_on"],
+                    ends_on=d["ends_on"],
+                    place=d["place"],
+                    cost=d["cost"],
+                )
+            except ValidationError as exc:
+                _apply(form, exc)
+            else:
+                messages.success(request, _("Recuperation recorded."))
+                return redirect("assistance:recuperation")
+        return self.render_to_response(self._context(form))

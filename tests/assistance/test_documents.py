@@ -1,0 +1,55 @@
+"""Uploads: type by content, size limit, served only through the scoped view."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assistance.models import AccessLog, CaseDocument
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n%test\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.UPLOAD_MAX_BYTES = 1024
+
+
+def _upload(client, case, name, content, title="收入证明"):
+    return client.post(
+        f"/assistance/{case.pk}/documents/", {"title": title, "file": SimpleUploadedFile(name, content)}, follow=True
+    )
+
+
+def test_a_pdf_is_stored_and_served_only_through_the_view(client, officer_a, officer_b, draft_a):
+    client.force_login(officer_a)
+    _upload(client, draft_a, "proof.pdf", PDF)
+    doc = CaseDocument.objects.get()
+    assert doc.content_type == "application/pdf" and doc.file.name.endswith(".pdf")
+    response = client.get(f"/assistance/documents/{doc.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert AccessLog.objects.filter(action="view_document", case=draft_a).count() == 1
+    client.force_login(officer_b)
+    assert client.get(f"/assistance/documents/{doc.pk}/").status_code == 404
+    assert client.get(f"/media/{doc.file.name}").status_code == 404
+
+
+def test_a_renamed_executable_is_refused_by_its_content(client, officer_a, draft_a):
+    client.force_login(officer_a)
+    response = _upload(client, draft_a, "proof.pdf", b"MZ\x90\x00 not a pdf")
+    assert "PDF" in str(list(response.context["messages"])[0])
+    assert not CaseDocument.objects.exists()
+
+
+def test_a_png_with_a_jpg_name_is_kept_as_png(client, officer_a, draft_a):
+    client.force_login(officer_a)
+    _upload(client, draft_a, "photo.jpg", PNG)
+    assert CaseDocument.objects.get().content_type == "image/png"
+
+
+def test_a_too_large_file_is_refused(client, officer_a, draft_a):
+    client.force_login(officer_a)
+    response = _upload(client, draft_a, "big.pdf", PDF + b"0" * 2000)
+    assert "MB" in str(list(response.context["messages"])[0])
+    assert not CaseDocument.objects.exists()

@@ -1,0 +1,164 @@
+"""The public notice masks names; reports and the xlsx roster; pinned query counts."""
+
+from datetime import timedelta
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from assistance import services
+from assistance.exports import safe
+from assistance.models import AccessLog, Grant, HardshipCase, Source, Status
+from tests.factories import MemberFactory
+
+from .conftest import open_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"), [("张小明", "张*明"), ("李明", "李*"), ("欧阳小华", "欧**华"), ("王", "王")]
+)
+def test_mask_name(name, masked):
+    assert services.mask_name(name) == masked
+
+
+def test_the_notice_page_shows_masked_names_only(client, officer_a, city_admin, member_a, draft_a):
+    today = timezone.localdate()
+    services.case_submit(actor=officer_a, case=draft_a)
+    services.case_record_visit(
+        actor=officer_a, case=draft_a, visited_on=today, visitors="x", findings="y", consent=True
+    )
+    services.case_review(actor=city_admin, case=draft_a)
+    services.case_start_notice(actor=city_admin, case=draft_a, start=today, end=today + timedelta(days=5))
+    client.force_login(member_a)  # a colleague of the same unit
+    text = client.get("/assistance/notice/").content.decode()
+    assert "张*明" in text and "张小明" not in text
+    assert draft_a.bank_account_masked not in text or not draft_a.bank_account_masked
+
+
+def test_formula_cells_are_escaped():
+    assert [safe(v) for v in ("=1+1", "+x", "-2", "@SUM", "\tx", "\rx", "张三", 5)] == [
+        "'=1+1",
+        "'+x",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "'\rx",
+        "张三",
+        5,
+    ]
+
+
+def _grants(n, officer, admin, unit, campaign):
+    today = timezone.localdate()
+    for i in range(n):
+        member = MemberFactory(unit=unit, name="=HYPERLINK" if i == 0 else f"王{'一二三四五六七八九十'[i % 10]}")
+        case = open_case(officer, member)
+        HardshipCase.objects.filter(pk=case.pk).update(status=Status.FILED)
+        case.status = Status.FILED
+        Grant.objects.create(
+            case=case,
+            campaign=campaign,
+            purpose="university",
+            amount=Decimal("100.50"),
+            source=Source.UNION,
+            granted_on=today,
+            approved_by=admin,
+        )
+
+
+def test_xlsx_roster_has_signatures_totals_and_escaping(client, officer_a, city_admin, tree, campaign):
+    _grants(3, officer_a, city_admin, tree["a"], campaign)
+    client.force_login(city_admin)
+    response = client.get(f"/assistance/reports/xlsx/?campaign={campaign.pk}")
+    wb = load_workbook(BytesIO(response.content))
+    roster, totals = wb.worksheets
+    assert roster["K2"].value == "领取人签名"
+    assert roster.max_row == 5
+    assert roster["B3"].value == "'=HYPERLINK"
+    assert [c.value for c in totals[2]][:5] == ["2026年金秋助学", "工会经费", 3, Decimal("301.5") and 301.5, 10000]
+    log = AccessLog.objects.get(action="export")
+    assert (log.actor, log.row_count) == (city_admin, 3)
+
+
+@pytest.mark.parametrize("n", [10, 30])
+def test_case_list_query_count_is_pinned(client, officer_a, tree, django_assert_num_queries, n):
+    for _ in range(n):
+        open_case(officer_a, MemberFactory(unit=tree["a"]))
+    client.force_login(officer_a)
+    client.get("/assistance/")  # warm the session and permission caches
+    with django_assert_num_queries(14):
+        response = client.get("/assistance/?per_page=100")
+    assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [10, 30])
+def test_report_and_export_query_counts_are_pinned(
+    client, officer_a, city_admin, tree, campaign, django_assert_num_queries, n
+):
+    _grants(n, officer_a, city_admin, tree["a"], campaign)
+    client.force_login(city_admin)
+    client.get("/assistance/reports/")
+    with django_assert_num_queries(18):
+        response = client.get("/assistance/reports/?per_page=100")
+    assert len(response.context["page"]) == n
+    with django_assert_num_queries(15):
+        client.get("/assistance/reports/xlsx/")
+
+
+@pytest.mark.parametrize("n", [10, 30])
+def test_campaign_page_query_count_is_pinned(
+    client, officer_a, city_admin, tree, campaign, django_assert_num_queries, n
+):
+    for _ in range(n):
+        member = MemberFactory(unit=tree["a"])
+        case = open_case(officer_a, member)
+        HardshipCase.objects.filter(pk=case.pk).update(status=Status.FILED)
+        case.status = Status.FILED
+        services.roster_add(actor=officer_a, campaign=campaign, case=case, purpose="university", source="union")
+    client.force_login(officer_a)
+    client.get(f"/assistance/campaigns/{campaign.pk}/")
+    with django_assert_num_queries(19):
+        response = client.get(f"/assistance/campaigns/{campaign.pk}/?per_page=100")
+    assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [10, 30])
+def test_other_lists_have_pinned_query_counts(client, officer_a, city_admin, tree, django_assert_num_queries, n):
+    from assistance.models import AccessLog, Campaign, Recuperation
+    from members.models import Honour
+
+    today = timezone.localdate()
+    for i in range(n):
+        member = MemberFactory(unit=tree["a"])
+        case = open_case(officer_a, member)
+        HardshipCase.objects.filter(pk=case.pk).update(
+            status=Status.NOTICE, notice_start=today, notice_end=today + timedelta(days=3)
+        )
+        AccessLog.objects.create(actor=officer_a, action="view_case", case=case)
+        Campaign.objects.create(
+            name=f"活动{i}", kind="everyday", opens_on=today, closes_on=today, created_by=city_admin
+        )
+        honour = Honour.objects.create(member=member, title="model_worker", level="city", year=2020)
+        Recuperation.objects.create(
+            member=member,
+            honour=honour,
+            starts_on=today,
+            ends_on=today,
+            place="无锡",
+            cost=Decimal("1"),
+            created_by=city_admin,
+        )
+    client.force_login(city_admin)
+    for url, queries in [
+        ("/assistance/notice/", 9),
+        ("/assistance/campaigns/?per_page=100", 12),
+        ("/assistance/access-log/?per_page=100", 10),
+        ("/assistance/recuperation/?per_page=100", 14),
+    ]:
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
