@@ -18,10 +18,13 @@ class VoiceConfig(AppConfig):
             register_unit_section,
         )
         from members.roles import add_role_permissions
+        from notifications.reminders import register_reminder_source
 
         from . import sections
         from .demo import seed_demo
+        from .reminders import daily_source
 
+        register_reminder_source("voice-overdue", daily_source)
         # Unit officers keep the talk records of their own unit; the city administrator all of them.
         add_role_permissions(Role.UNIT_OFFICER, "voice.manage_talks")
         add_role_permissions(Role.CITY_ADMIN, "voice.manage_talks")

@@ -237,30 +237,14 @@ def item_reopen(*, actor, item: VoiceItem, reason: str) -> VoiceItem:
 
 def overdue_notify(*, now: datetime | None = None) -> dict[str, int]:
     """Remind the officers of items unanswered for 7 days and the city administrators of those
-    unanswered for 14. Idempotent: the key holds the item and the day it started waiting, so a
-    second run (or a retry) sends nothing twice. For the reminders issue to schedule."""
-    now = now or timezone.now()
-    due = selectors.overdue_items(now=now)
-    sent = {"officers": 0, "city": 0}
-    admins = _city_admins()
-    for item in due["officers"]:
-        sent["officers"] += _notify(
-            _handlers_of(item.addressee),
-            kind="voice_overdue",
-            key=f"voice-overdue:{item.pk}:{item.waiting_since:%Y%m%d%H%M%S}",
-            title=_("Unanswered for 7 days: %(subject)s") % {"subject": item.subject},
-            item=item,
-        )
-    for item in due["city"]:
-        sent["city"] += _notify(
-            admins,
-            kind="voice_escalated",
-            key=f"voice-escalated:{item.pk}:{item.waiting_since:%Y%m%d%H%M%S}",
-            title=_("Unanswered for 14 days: %(subject)s") % {"subject": item.subject},
-            body=item.addressee.name,
-            item=item,
-        )
-    return sent
+    unanswered for 14. Idempotent: one reminder per item and waiting period (voice.reminders), so a
+    second run (or a retry) sends nothing twice. The daily reminders run the same source."""
+    from notifications.services import notifications_send_many
+
+    from .reminders import overdue_reminders
+
+    due = overdue_reminders(now=now or timezone.now())
+    return {group: len(notifications_send_many(reminders)) for group, reminders in due.items()}
 
 
 # --- Talks -------------------------------------------------------------------------------------

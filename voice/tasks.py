@@ -8,6 +8,6 @@ def voice_overdue_remind_task(self) -> dict[str, int]:
     """Remind officers of items unanswered 7 days and city administrators of those unanswered 14 days.
 
     Idempotent (keys per item and waiting start), so a daily beat tick or a retry sends nothing twice.
-    Not scheduled here: the reminders issue declares the schedule (e.g. every morning at 08:00).
+    The daily reminders (notifications.tasks.daily_reminders_task, 08:00) run the same source.
     """
     return overdue_notify()

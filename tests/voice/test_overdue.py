@@ -110,3 +110,17 @@ def test_the_task_runs_the_idempotent_check(item, officer_a):
     with freeze_time(datetime(2026, 3, 10, tzinfo=SH)):
         assert voice_overdue_remind_task.apply().get() == {"officers": 1, "city": 0}
         assert voice_overdue_remind_task.apply().get() == {"officers": 0, "city": 0}
+
+
+def test_the_daily_reminders_tell_the_officers_once_per_waiting_period(item, officer_a, city_admin):
+    from datetime import date
+
+    from notifications.reminders import run_daily_reminders
+
+    for day in (date(2026, 3, 8), date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 11)):
+        run_daily_reminders(day, only=["voice-overdue"])
+    [note] = Notification.objects.filter(recipient=officer_a, kind="voice_overdue")
+    assert "空调坏了" in note.title and note.url == reverse("voice:detail", args=[item.pk])
+    assert not Notification.objects.filter(kind="voice_escalated").exists()
+    run_daily_reminders(date(2026, 3, 16), only=["voice-overdue"])
+    assert Notification.objects.filter(recipient=city_admin, kind="voice_escalated").count() == 1
