@@ -53,3 +53,10 @@ class AssistanceConfig(AppConfig):
         register_member_section(Section("assistance", "assistance/_member_section.html", _member_aid, 30))
         register_dashboard_panel(Section("assistance", "assistance/_dashboard_panel.html", _dashboard, 30))
         register_demo_seeder(seed, 30)
+
+        from notifications.reminders import register_reminder_source
+
+        from . import reminders
+
+        register_reminder_source("hardship-reviews", reminders.overdue_reviews)
+        register_reminder_source("campaign-student-aid", reminders.student_aid_opens)

@@ -154,6 +154,15 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="南通市级机关工会 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# --- Reminders (defaults an administrator can change through the environment) ---------------
+#: Days before each festival the welfare policy allows that officers are reminded to prepare gifts.
+REMINDER_FESTIVAL_DAYS_BEFORE = env.int("REMINDER_FESTIVAL_DAYS_BEFORE", default=14)
+#: The day 金秋助学 (student aid) opens, MM-DD.
+REMINDER_STUDENT_AID_OPENS = tuple(int(p) for p in env.str("REMINDER_STUDENT_AID_OPENS", default="08-01").split("-"))
+#: Days before the Spring Festival that 冬送温暖 (winter warmth) starts.
+REMINDER_WINTER_DAYS_BEFORE = env.int("REMINDER_WINTER_DAYS_BEFORE", default=30)
+#: Days before a committee's term ends that its unit's officers and the city are told.
+REMINDER_TERM_DAYS_BEFORE = env.int("REMINDER_TERM_DAYS_BEFORE", default=90)
 #: The portal's address as people reach it, for links in e-mails.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 

@@ -117,3 +117,21 @@ def birthday_month(today: date) -> Iterator[Reminder]:
         title = _("Prepare this month's birthday gifts: %(count)d members") % {"count": n}
         for user_id in officers.get(unit_id, []):
             yield Reminder("birthday_month", user_id, f"unit:{unit_id}", today, title, "", "/welfare/")
+
+
+def officers_with_permission(perm: str) -> dict[int, list[int]]:
+    """unit id -> user ids of its officers who hold ``perm`` ("app_label.codename"), by group or directly."""
+    app_label, codename = perm.split(".", 1)
+    holds = (
+        Q(user__is_superuser=True)
+        | Q(user__groups__permissions__codename=codename, user__groups__permissions__content_type__app_label=app_label)
+        | Q(user__user_permissions__codename=codename, user__user_permissions__content_type__app_label=app_label)
+    )
+    officers: dict[int, set[int]] = defaultdict(set)
+    for unit_id, user_id in (
+        RoleAssignment.objects.filter(holds, role=Role.UNIT_OFFICER, user__is_active=True)
+        .values_list("organization_id", "user_id")
+        .distinct()
+    ):
+        officers[unit_id].add(user_id)
+    return {unit_id: sorted(users) for unit_id, users in officers.items()}
