@@ -1,0 +1,203 @@
+"""Every read of the welfare app, scoped to the actor through members.scoping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from members.choices import CURRENT_STATUSES
+from members.models import Member, Organization
+from members.scoping import scope_for
+
+from .defaults import portal_province
+from .models import Category, CategoryCap, Distribution, DistributionStatus, MemberBudget, Recipient, WelfarePolicy
+
+
+def _visible_distributions(actor) -> QuerySet[Distribution]:
+    scope = scope_for(actor)
+    if scope.sees_all:
+        return Distribution.objects.all()
+    return Distribution.objects.filter(organization_id__in=scope.readable_unit_ids)
+
+
+@dataclass(frozen=True)
+class DistributionFilters:
+    q: str = ""
+    organization_id: int | None = None
+    category: str = ""
+    status: str = ""
+    year: int | None = None
+
+    def as_q(self) -> Q:
+        q = Q()
+        if self.q:
+            q &= Q(item__icontains=self.q)
+        for field in ("organization_id", "category", "status"):
+            if getattr(self, field):
+                q &= Q(**{field: getattr(self, field)})
+        if self.year:
+            q &= Q(date__year=self.year)
+        return q
+
+
+def distribution_list(*, actor, filters: DistributionFilters | None = None) -> QuerySet[Distribution]:
+    filters = filters or DistributionFilters()
+    return (
+        _visible_distributions(actor)
+        .filter(filters.as_q())
+        .select_related("organization")
+        .annotate(
+            people=Count("recipients", filter=Q(recipients__included=True)),
+            received=Count("recipients", filter=Q(recipients__included=True, recipients__received_on__isnull=False)),
+            total=Sum("recipients__amount", filter=Q(recipients__included=True)),
+        )
+    )
+
+
+def distribution_get(*, actor, pk: int) -> Distribution:
+    return get_object_or_404(
+        _visible_distributions(actor).select_related("organization", "policy", "created_by", "confirmed_by"), pk=pk
+    )
+
+
+def recipient_get(*, actor, distribution_pk: int, pk: int) -> Recipient:
+    distribution = distribution_get(actor=actor, pk=distribution_pk)
+    return get_object_or_404(distribution.recipients.select_related("member", "distribution__organization"), pk=pk)
+
+
+def roster(distribution: Distribution) -> QuerySet[Recipient]:
+    return distribution.recipients.select_related("member", "member__unit").order_by(
+        "-included", "member__unit__sort_order", "member__name", "member_id"
+    )
+
+
+def unit_choices(*, actor) -> QuerySet[Organization]:
+    """Units an actor may create batches for (city administrators may also choose the city union)."""
+    scope = scope_for(actor)
+    qs = (
+        Organization.objects.filter(kind__in=["unit", "city"])
+        if scope.sees_all
+        else Organization.objects.filter(pk__in=scope.manageable_unit_ids)
+    )
+    return qs.order_by("kind", "sort_order", "name")
+
+
+def unit_choices_readable(*, actor) -> QuerySet[Organization]:
+    scope = scope_for(actor)
+    qs = Organization.objects.filter(kind__in=["unit", "city"])
+    if not scope.sees_all:
+        qs = qs.filter(pk__in=scope.readable_unit_ids)
+    return qs.order_by("kind", "sort_order", "name")
+
+
+def signoff_rows(distribution: Distribution) -> list[Recipient]:
+    """The people of the sign-off sheet: on the roster, by unit and name."""
+    return list(
+        distribution.recipients.filter(included=True)
+        .select_related("member", "member__unit")
+        .order_by("member__unit__sort_order", "member__unit__name", "member__name", "member_id")
+    )
+
+
+# --- A member's own gifts ------------------------------------------------------------------------
+def member_gifts(*, member_id: int, year: int) -> QuerySet[Recipient]:
+    return (
+        Recipient.objects.filter(
+            member_id=member_id,
+            included=True,
+            distribution__status=DistributionStatus.CONFIRMED,
+            distribution__date__year=year,
+        )
+        .select_related("distribution")
+        .order_by("distribution__date", "pk")
+    )
+
+
+def member_allowance(*, member_id: int, year: int) -> list[dict]:
+    """Each capped category (and festival share) of the year's policy: cap, received, left."""
+    policy = WelfarePolicy.objects.filter(year=year, province=portal_province()).first()
+    if policy is None:
+        return []
+    spent = {(b.category, b.festival): b.spent for b in MemberBudget.objects.filter(member_id=member_id, year=year)}
+    out = []
+    for cap in policy.caps.exclude(cap__isnull=True).order_by("category"):
+        got = spent.get((cap.category, ""), Decimal("0"))
+        out.append({"label": cap.get_category_display(), "cap": cap.cap, "spent": got, "left": max(cap.cap - got, 0)})
+        if cap.category == Category.FESTIVAL:
+            for share in policy.festival_caps.all():
+                got = spent.get((Category.FESTIVAL, share.festival), Decimal("0"))
+                out.append(
+                    {
+                        "label": share.get_festival_display(),
+                        "cap": share.cap,
+                        "spent": got,
+                        "left": max(share.cap - got, 0),
+                        "share": True,
+                    }
+                )
+    return out
+
+
+# --- Reports -------------------------------------------------------------------------------------
+def spending_report(*, actor, year: int) -> dict:
+    """Per unit and category: spent in the year against the cap × the unit's current members."""
+    scope = scope_for(actor)
+    units = Organization.objects.units().annotate(
+        current=Count("members", filter=Q(members__status__in=CURRENT_STATUSES))
+    )
+    if not scope.sees_all:
+        units = units.filter(pk__in=scope.readable_unit_ids)
+    units = list(units.order_by("sort_order", "name"))
+    policy = WelfarePolicy.objects.filter(year=year, province=portal_province()).first()
+    caps = {c.category: c.cap for c in CategoryCap.objects.filter(policy=policy, cap__isnull=False)} if policy else {}
+    spent_rows = (
+        Recipient.objects.filter(
+            included=True,
+            distribution__status=DistributionStatus.CONFIRMED,
+            distribution__date__year=year,
+            member__unit_id__in=[u.pk for u in units],
+        )
+        .values_list("member__unit_id", "distribution__category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    spent = {(u, c): t for u, c, t in spent_rows}
+    categories = [c for c in Category if c.value in caps]
+    rows = []
+    for unit in units:
+        cells = []
+        for c in categories:
+            allowed = caps[c.value] * unit.current
+            got = spent.get((unit.pk, c.value), Decimal("0"))
+            cells.append({"category": c, "spent": got, "allowed": allowed, "over": got > allowed})
+        rows.append({"unit": unit, "members": unit.current, "cells": cells})
+    return {"year": year, "policy": policy, "categories": categories, "rows": rows}
+
+
+def member_totals(*, actor, year: int, unit_id: int | None = None, q: str = "") -> QuerySet[Member]:
+    """Members of the actor's scope with their totals of the year per category."""
+    confirmed = Q(
+        gifts__included=True,
+        gifts__distribution__status=DistributionStatus.CONFIRMED,
+        gifts__distribution__date__year=year,
+    )
+    qs = Member.objects.visible_to(actor).filter(status__in=CURRENT_STATUSES)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(card_number=q))
+    annotations = {
+        f"sum_{c.value}": Sum("gifts__amount", filter=confirmed & Q(gifts__distribution__category=c.value))
+        for c in Category
+    }
+    return qs.select_related("unit").annotate(total=Sum("gifts__amount", filter=confirmed), **annotations)
+
+
+def upcoming_distributions(*, actor, today: date, limit: int = 5) -> list[Distribution]:
+    return list(
+        _visible_distributions(actor).filter(date__gte=today).select_related("organization").order_by("date")[:limit]
+    )
