@@ -257,7 +257,8 @@ def distribution_confirm(*, actor, distribution: Distribution) -> Distribution:
     confirmed at the same time wait for each other instead of both passing the check.
     """
     organization_require_manage(actor=actor, organization=distribution.organization)
-    distribution = Distribution.objects.select_for_update().select_related("policy").get(pk=distribution.pk)
+    # of=("self",): lock the batch row only, not the shared policy row the join reaches.
+    distribution = Distribution.objects.select_for_update(of=("self",)).select_related("policy").get(pk=distribution.pk)
     _require_draft(distribution)
     limits = _limits(distribution)
     recipients = list(distribution.recipients.filter(included=True).select_related("member").order_by("member_id"))
