@@ -106,16 +106,16 @@ def test_a_coupon_is_allowed_for_birthdays_but_not_for_festivals(tree, officer_a
 
 
 def test_money_for_illness_where_the_policy_allows_it_once_a_cap_is_set(tree, officer_a, policy):
-    kwargs = dict(
-        actor=officer_a,
-        organization=tree["a"],
-        category=Category.ILLNESS,
-        festival="",
-        on=date(2026, 5, 1),
-        item="住院慰问金",
-        form="money",
-        amount=Decimal("500"),
-    )
+    kwargs = {
+        "actor": officer_a,
+        "organization": tree["a"],
+        "category": Category.ILLNESS,
+        "festival": "",
+        "on": date(2026, 5, 1),
+        "item": "住院慰问金",
+        "form": "money",
+        "amount": Decimal("500"),
+    }
     with pytest.raises(ValidationError, match="no cap"):
         services.distribution_create(**kwargs)  # the seed leaves the figure empty: no invented numbers
     CategoryCap.objects.filter(policy=policy, category="illness").update(cap=Decimal("1000"))
