@@ -92,7 +92,9 @@ class CapForm(forms.Form):
     allow_money = forms.BooleanField(label=_("Money"), required=False)
 
 
-CapFormSet = forms.formset_factory(CapForm, extra=0)
+CapFormSet = forms.formset_factory(
+    CapForm, extra=0, min_num=len(Category), max_num=len(Category), validate_min=True, validate_max=True
+)
 
 
 class PolicyForm(forms.ModelForm):

@@ -300,7 +300,7 @@ def distribution_confirm(*, actor, distribution: Distribution) -> Distribution:
 @transaction.atomic
 def recipient_sign(*, actor, recipient: Recipient, received_on: date, received_by: str = "") -> Recipient:
     """Record that the person received the gift (or who received it on their behalf)."""
-    distribution = recipient.distribution
+    distribution = Distribution.objects.select_related("organization").get(pk=recipient.distribution_id)
     organization_require_manage(actor=actor, organization=distribution.organization)
     if distribution.is_draft:
         raise ValidationError(_("Confirm the batch before recording sign-offs."))
