@@ -55,7 +55,7 @@ class ReasonForm(forms.Form):
 
 
 class AddRecipientForm(ReasonForm):
-    member = forms.IntegerField(label=_("Member"), widget=forms.Select)
+    member = forms.IntegerField(label=_("Member"), widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,15 +1,17 @@
 """Welfare in real Chromium: the Mid-Autumn batch with a member near the cap, sign-offs, the sheet,
 and next month's birthday batch."""
 
+import os
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from members.models import Member
-from tests.e2e.conftest import login
+from tests.e2e.conftest import ARTIFACTS, login
 from tests.factories import MemberFactory
 from tests.welfare.conftest import confirmed_batch, member_born
 from welfare import services
@@ -75,6 +77,9 @@ def test_officer_runs_the_mid_autumn_batch_and_next_months_birthdays(page, live_
     near_row = page.locator('tr[data-name="李近限"]')
     assert near_row.get_by_test_id("flag").is_visible()
     assert page.get_by_test_id("confirm").is_disabled()
+    if os.environ.get("E2E_SCREENSHOTS"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "welfare-flagged.png"), full_page=True)
     near_row.locator("input[name=reason]").fill("已达年度节日慰问上限")
     near_row.get_by_role("button", name="移出").click()
     page.get_by_text("已将李近限移出名单").wait_for()
@@ -96,7 +101,8 @@ def test_officer_runs_the_mid_autumn_batch_and_next_months_birthdays(page, live_
 
     with page.expect_download() as download:
         page.get_by_test_id("export-signoff").click()
-    ws = load_workbook(BytesIO(open(download.value.path(), "rb").read())).active
+    assert download.value.suggested_filename.endswith(".xlsx")
+    ws = load_workbook(BytesIO(Path(download.value.path()).read_bytes())).active
     names = {row[2] for row in ws.iter_rows(min_row=3, values_only=True)}
     assert names == unit_a - {"李近限"}
     assert [c.value for c in ws[2]][5] == "签名"

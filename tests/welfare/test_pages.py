@@ -39,7 +39,7 @@ def test_officer_creates_flags_removes_confirms_and_records_sign_offs(client, tr
     near = MemberFactory(unit=tree["a"], name="李近限")
     ok = MemberFactory(unit=tree["a"], name="王正常")
     earlier = confirmed_batch(officer_a, tree["a"], festival="spring", on=date(2026, 2, 10), amount="800")
-    services.recipient_remove  # (the earlier batch went to everyone; now give 李近限 500 more)
+    # The spring batch went to everyone (800); 李近限 alone also received 600 at Qingming: 1,400.
     extra = festival_batch(officer_a, tree["a"], festival="qingming", on=date(2026, 4, 3), amount="600")
     for r in extra.recipients.exclude(member=near):
         services.recipient_remove(actor=officer_a, recipient=r, reason="仅个别")
@@ -105,11 +105,9 @@ def test_bad_action_input_gives_a_message_not_a_500(client, tree, officer_a, pol
     assert client.post(reverse("welfare:recipient_remove", args=[batch.pk, 999999]), {"reason": "x"}).status_code == 404
 
 
-def test_signoff_sheet_has_chinese_headers_an_empty_signature_column_and_no_formulas(
-    client, tree, officer_a, policy
-):
+def test_signoff_sheet_has_chinese_headers_an_empty_signature_column_and_no_formulas(client, tree, officer_a, policy):
     MemberFactory.create_batch(3, unit=tree["a"])
-    batch = confirmed_batch(officer_a, tree["a"], item="=HYPERLINK(\"http://x\")")
+    batch = confirmed_batch(officer_a, tree["a"], item='=HYPERLINK("http://x")')
     client.force_login(officer_a)
     response = client.get(reverse("welfare:signoff_xlsx", args=[batch.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -119,7 +117,7 @@ def test_signoff_sheet_has_chinese_headers_an_empty_signature_column_and_no_form
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert len(rows) == 4
     for row in rows:
-        assert row[1] == "市财政局" and row[3] == "'=HYPERLINK(\"http://x\")" and row[5] is None
+        assert row[1] == "市财政局" and row[3] == '\'=HYPERLINK("http://x")' and row[5] is None
     assert str(ws["A1"].value).startswith("市财政局 2026-09-20 '=HYPERLINK") is False  # heading is one cell
     print_page = client.get(reverse("welfare:signoff_print", args=[batch.pk])).content.decode()
     assert print_page.count('data-testid="print-row"') == 4 and "签名" in print_page
@@ -189,7 +187,9 @@ def test_policy_caps_are_edited_by_the_city_administrator_only(client, city_admi
     client.force_login(city_admin)
     form = client.get(url).context
     data = {"document": "苏工发〔2018〕13号", "include_retained": "on", "include_non_establishment": "on", "notes": ""}
-    data.update({"caps-TOTAL_FORMS": "6", "caps-INITIAL_FORMS": "6", "caps-MIN_NUM_FORMS": "6", "caps-MAX_NUM_FORMS": "6"})
+    data.update(
+        {"caps-TOTAL_FORMS": "6", "caps-INITIAL_FORMS": "6", "caps-MIN_NUM_FORMS": "6", "caps-MAX_NUM_FORMS": "6"}
+    )
     for i, f in enumerate(form["caps"]):
         data[f"caps-{i}-category"] = f.initial["category"]
         data[f"caps-{i}-cap"] = "1500" if f.initial["category"] == "festival" else (f.initial["cap"] or "")

@@ -102,7 +102,9 @@ def test_sign_off_records_receipt_or_proxy_and_is_for_confirmed_batches_only(tre
     services.distribution_confirm(actor=officer_a, distribution=batch)
     first.refresh_from_db()
     services.recipient_sign(actor=officer_a, recipient=first, received_on=date(2026, 9, 20))
-    services.recipient_sign(actor=officer_a, recipient=second, received_on=date(2026, 9, 21), received_by="王芳（同事）")
+    services.recipient_sign(
+        actor=officer_a, recipient=second, received_on=date(2026, 9, 21), received_by="王芳（同事）"
+    )
     second.refresh_from_db()
     assert second.received_by == "王芳（同事）" and second.signed_recorded_by == officer_a
     assert batch.recipients.filter(included=True, received_on__isnull=True).count() == 1
