@@ -8,13 +8,21 @@ class WelfareConfig(AppConfig):
 
     def ready(self):
         from members.models import Role
-        from members.registry import NavItem, Section, register_demo_seeder, register_member_section, register_nav_item
+        from members.registry import (
+            NavItem,
+            Section,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_member_section,
+            register_nav_item,
+        )
         from members.roles import add_role_permissions
 
         from . import demo, sections
 
         register_nav_item(NavItem("welfare", _("Welfare"), "welfare:home", lambda scope, user: True, 40))
         register_member_section(Section("welfare", "welfare/_member_section.html", sections.member_section, 40))
+        register_dashboard_panel(Section("welfare", "welfare/_dashboard_panel.html", sections.dashboard_panel, 40))
         register_demo_seeder(demo.seed, order=40)
         add_role_permissions(
             Role.CITY_ADMIN,

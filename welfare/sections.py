@@ -7,6 +7,7 @@ from django.utils import timezone
 from members.scoping import scope_for
 
 from . import selectors
+from .festivals import festival_calendar
 
 
 def member_section(request, member) -> dict | None:
@@ -20,3 +21,12 @@ def member_section(request, member) -> dict | None:
         "gifts": list(selectors.member_gifts(member_id=member.pk, year=year)),
         "allowance": selectors.member_allowance(member_id=member.pk, year=year),
     }
+
+
+def dashboard_panel(request, scope) -> dict | None:
+    """The next festivals of the national rule and how many days away they are (no queries)."""
+    today = timezone.localdate()
+    upcoming = [f for f in festival_calendar(today.year, today) if f["days_away"] >= 0]
+    if len(upcoming) < 2 and today.year < 2099:
+        upcoming += festival_calendar(today.year + 1, today)
+    return {"festivals": upcoming[:3]}

@@ -14,6 +14,7 @@ from members.models import Member, Organization
 from members.scoping import scope_for
 
 from .defaults import portal_province
+from .festivals import Festival
 from .models import Category, CategoryCap, Distribution, DistributionStatus, MemberBudget, Recipient, WelfarePolicy
 
 
@@ -124,11 +125,14 @@ def member_allowance(*, member_id: int, year: int) -> list[dict]:
         return []
     spent = {(b.category, b.festival): b.spent for b in MemberBudget.objects.filter(member_id=member_id, year=year)}
     out = []
-    for cap in policy.caps.exclude(cap__isnull=True).order_by("category"):
+    order = [c.value for c in Category]
+    caps = sorted(policy.caps.exclude(cap__isnull=True), key=lambda c: order.index(c.category))
+    shares = sorted(policy.festival_caps.all(), key=lambda f: [x.value for x in Festival].index(f.festival))
+    for cap in caps:
         got = spent.get((cap.category, ""), Decimal("0"))
         out.append({"label": cap.get_category_display(), "cap": cap.cap, "spent": got, "left": max(cap.cap - got, 0)})
         if cap.category == Category.FESTIVAL:
-            for share in policy.festival_caps.all():
+            for share in shares:
                 got = spent.get((Category.FESTIVAL, share.festival), Decimal("0"))
                 out.append(
                     {
