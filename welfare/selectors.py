@@ -76,6 +76,16 @@ def roster(distribution: Distribution) -> QuerySet[Recipient]:
     )
 
 
+def roster_figures(distribution: Distribution) -> dict:
+    """People on the roster, their total, and how many have not received yet (one query)."""
+    on = Q(included=True)
+    return distribution.recipients.aggregate(
+        people=Count("pk", filter=on),
+        total=Sum("amount", filter=on),
+        not_received=Count("pk", filter=on & Q(received_on__isnull=True)),
+    )
+
+
 def unit_choices(*, actor) -> QuerySet[Organization]:
     """Units an actor may create batches for (city administrators may also choose the city union)."""
     scope = scope_for(actor)

@@ -151,26 +151,27 @@ class DistributionDetailView(TemplateView):
             if distribution.organization.kind == "unit"
             else scope.sees_all
         )
-        rows = list(selectors.roster(distribution))
+        q = self.request.GET.get("q", "").strip()[:50]
+        roster = selectors.roster(distribution)
+        if q:
+            roster = roster.filter(member__name__icontains=q)
         try:
             problems = services.cap_problems(distribution)
         except ValidationError as exc:
             problems, ctx["policy_error"] = [], _error_text(exc)
-        flagged = {p.recipient_id for p in problems}
-        included = [r for r in rows if r.included]
         ctx.update(
             distribution=distribution,
-            rows=rows,
+            page=paginate(self.request, roster, default_size=100),
+            page_sizes=PAGE_SIZES,
+            q=q,
+            stats=selectors.roster_figures(distribution),
             problems=problems,
-            flagged=flagged,
+            flagged={p.recipient_id for p in problems},
             can_manage=can_manage,
-            people=len(included),
-            total=sum((r.amount for r in included), start=0),
-            not_received=[r for r in included if r.received_on is None],
             today=timezone.localdate(),
         )
         if can_manage and distribution.is_draft:
-            on_roster = {r.member_id for r in included}
+            on_roster = distribution.recipients.filter(included=True).values("member_id")
             candidates = services.eligible_members(distribution).exclude(pk__in=on_roster).order_by("name")[:500]
             ctx["add_form"] = AddRecipientForm(choices=[(m.pk, m.name) for m in candidates])
             ctx["amount_form"] = AmountForm(initial={"amount": distribution.amount})

@@ -212,8 +212,8 @@ def test_policy_caps_are_edited_by_the_city_administrator_only(client, city_admi
 # session, user, scope (roles, own member), the unread badge, the session save (3): 8 in every page
 LIST_QUERIES = 11  # + count, unit choices, rows
 SHEET_QUERIES = 9  # session, user, scope (2), batch, rows, session save (3); no badge
-DETAIL_QUERIES = 10  # confirmed: + batch, roster
-DRAFT_DETAIL_QUERIES = 15  # draft: + batch, roster, cap, festival share, roster again, budgets, candidates
+DETAIL_QUERIES = 12  # confirmed: + batch, roster count, roster page, figures
+DRAFT_DETAIL_QUERIES = 17  # draft: + cap, festival share, roster for the check, budgets, candidates
 REPORT_QUERIES = 14  # + units, policy, caps, sums, member count, member rows
 REPORT_XLSX_QUERIES = 11  # session, user, scope (2), units, policy, caps, sums, session save (3)
 
