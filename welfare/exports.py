@@ -7,7 +7,8 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,42 +31,47 @@ def _response(wb: Workbook, filename: str) -> HttpResponse:
 
 
 def _sheet(wb: Workbook, title: str, heading: str, headers: list[str], rows, widths: list[int]):
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([safe(heading)])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.append(headers)
-    thin = Side(style="thin")
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([safe(v) for v in row])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(vertical="center")
+    """A write-only sheet (fast for thousands of rows): a heading, bold headers, bordered cells."""
+    ws = wb.create_sheet(title[:31])
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    title_cell = WriteOnlyCell(ws, value=safe(heading))
+    title_cell.font = Font(bold=True, size=14)
+    ws.append([title_cell])
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    bold = Font(bold=True)
+
+    def cells(values, font=None):
+        out = []
+        for value in values:
+            cell = WriteOnlyCell(ws, value=safe(value))
+            cell.border = border
+            if font is not None:
+                cell.font = font
+            out.append(cell)
+        return out
+
+    ws.append(cells(headers, bold))
+    for row in rows:
+        ws.append(cells(row))
     return ws
 
 
 def signoff_sheet(distribution, recipients) -> HttpResponse:
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     heading = f"{distribution.organization.name} {distribution.date:%Y-%m-%d} {distribution.item} {_('sign-off sheet')}"
     headers = [_("No."), _("Unit"), _("Name"), _("Item"), _("Amount (yuan)"), _("Signature"), _("Date")]
     rows = (
         [i, r.member.unit.name, r.member.name, distribution.item, r.amount, "", ""]
         for i, r in enumerate(recipients, start=1)
     )
-    ws = _sheet(wb, _("Sign-off sheet"), heading, headers, rows, [6, 24, 14, 30, 14, 20, 14])
-    for row in ws.iter_rows(min_row=3):
-        ws.row_dimensions[row[0].row].height = 28
+    _sheet(wb, _("Sign-off sheet"), heading, headers, rows, [6, 24, 14, 30, 14, 24, 14])
     return _response(wb, f"signoff-{distribution.pk}.xlsx")
 
 
 def spending_sheet(report) -> HttpResponse:
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     headers = [_("Unit"), _("Current members")]
     for c in report["categories"]:
         headers += [f"{c.label} {_('spent')}", f"{c.label} {_('cap × members')}"]

@@ -168,15 +168,11 @@ def spending_report(*, actor, year: int) -> dict:
     units = list(units.order_by("sort_order", "name"))
     policy = WelfarePolicy.objects.filter(year=year, province=portal_province()).first()
     caps = {c.category: c.cap for c in CategoryCap.objects.filter(policy=policy, cap__isnull=False)} if policy else {}
+    # The yearly budget rows (festival "" = the whole category) hold what confirmed batches gave.
     spent_rows = (
-        Recipient.objects.filter(
-            included=True,
-            distribution__status=DistributionStatus.CONFIRMED,
-            distribution__date__year=year,
-            member__unit_id__in=[u.pk for u in units],
-        )
-        .values_list("member__unit_id", "distribution__category")
-        .annotate(total=Sum("amount"))
+        MemberBudget.objects.filter(year=year, festival="", member__unit_id__in=[u.pk for u in units])
+        .values_list("member__unit_id", "category")
+        .annotate(total=Sum("spent"))
         .order_by()
     )
     spent = {(u, c): t for u, c, t in spent_rows}
@@ -193,22 +189,27 @@ def spending_report(*, actor, year: int) -> dict:
 
 
 def member_totals(*, actor, year: int, unit_id: int | None = None, q: str = "") -> QuerySet[Member]:
-    """Members of the actor's scope with their totals of the year per category."""
-    confirmed = Q(
-        gifts__included=True,
-        gifts__distribution__status=DistributionStatus.CONFIRMED,
-        gifts__distribution__date__year=year,
-    )
+    """Current members of the actor's scope (a page of them gets its totals from ``attach_totals``)."""
     qs = Member.objects.visible_to(actor).filter(status__in=CURRENT_STATUSES)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(card_number=q))
-    annotations = {
-        f"sum_{c.value}": Sum("gifts__amount", filter=confirmed & Q(gifts__distribution__category=c.value))
-        for c in Category
-    }
-    return qs.select_related("unit").annotate(total=Sum("gifts__amount", filter=confirmed), **annotations)
+    return qs.select_related("unit").order_by("unit__sort_order", "name", "pk")
+
+
+def attach_totals(members, *, year: int) -> None:
+    """Set ``m.totals`` ([(category label, yuan or None)]) and ``m.total`` on a page of members (one query)."""
+    members = list(members)
+    totals: dict[int, dict[str, Decimal]] = {m.pk: {} for m in members}
+    rows = MemberBudget.objects.filter(member_id__in=list(totals), year=year, festival="").values_list(
+        "member_id", "category", "spent"
+    )
+    for member_id, category, spent in rows:
+        totals[member_id][category] = spent
+    for m in members:
+        m.totals = [(c.label, totals[m.pk].get(c.value)) for c in Category]
+        m.total = sum((v for v in totals[m.pk].values()), start=Decimal("0"))
 
 
 def upcoming_distributions(*, actor, today: date, limit: int = 5) -> list[Distribution]:

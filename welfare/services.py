@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,8 +123,11 @@ def distribution_create(
     _check_form_and_cap(distribution)
     distribution.save()
     Recipient.objects.bulk_create(
-        Recipient(distribution=distribution, member_id=pk, amount=amount)
-        for pk in eligible_members(distribution).order_by("pk").values_list("pk", flat=True)
+        [
+            Recipient(distribution=distribution, member_id=pk, amount=amount)
+            for pk in eligible_members(distribution).order_by("pk").values_list("pk", flat=True)
+        ],
+        batch_size=2000,
     )
     return distribution
 
@@ -216,13 +219,42 @@ def _limits(distribution: Distribution) -> list[tuple[str, Decimal, str]]:
     return limits
 
 
-def _problems(distribution, recipients, budgets: dict, limits) -> list[CapProblem]:
+@dataclass(frozen=True)
+class _Line:
+    """One person on the roster, as the cap check needs them (no full member rows)."""
+
+    pk: int
+    member_id: int
+    name: str
+    amount: Decimal
+
+
+def _roster_lines(distribution: Distribution) -> list[_Line]:
+    rows = (
+        distribution.recipients.filter(included=True)
+        .order_by("member_id")
+        .values_list("pk", "member_id", "member__name", "amount")
+    )
+    return [_Line(*row) for row in rows]
+
+
+def _budget_rows(distribution: Distribution, limits):
+    """The budget rows of everyone on the roster for this batch's year, category and festival share."""
+    return MemberBudget.objects.filter(
+        member_id__in=distribution.recipients.filter(included=True).values("member_id"),
+        year=distribution.year,
+        category=distribution.category,
+        festival__in=[key for key, _cap, _label in limits],
+    )
+
+
+def _problems(lines: list[_Line], budgets: dict, limits) -> list[CapProblem]:
     problems = []
-    for r in recipients:
+    for line in lines:
         for key, cap, label in limits:
-            spent = budgets.get((r.member_id, key), Decimal("0"))
-            if spent + r.amount > cap:
-                problems.append(CapProblem(r.pk, r.member_id, r.member.name, label, spent, cap, r.amount))
+            spent = budgets.get((line.member_id, key), Decimal("0"))
+            if spent + line.amount > cap:
+                problems.append(CapProblem(line.pk, line.member_id, line.name, label, spent, cap, line.amount))
     return problems
 
 
@@ -231,14 +263,8 @@ def cap_problems(distribution: Distribution) -> list[CapProblem]:
     if not distribution.is_draft:
         return []
     limits = _limits(distribution)
-    recipients = list(distribution.recipients.filter(included=True).select_related("member"))
-    rows = MemberBudget.objects.filter(
-        member_id__in=[r.member_id for r in recipients],
-        year=distribution.year,
-        category=distribution.category,
-        festival__in=[key for key, _cap, _label in limits],
-    ).values_list("member_id", "festival", "spent")
-    return _problems(distribution, recipients, {(m, f): s for m, f, s in rows}, limits)
+    rows = _budget_rows(distribution, limits).values_list("member_id", "festival", "spent")
+    return _problems(_roster_lines(distribution), {(m, f): s for m, f, s in rows}, limits)
 
 
 class CapExceeded(ValidationError):
@@ -253,42 +279,38 @@ class CapExceeded(ValidationError):
 def distribution_confirm(*, actor, distribution: Distribution) -> Distribution:
     """Confirm a batch: every person's yearly budget rows are locked, checked and charged in one go.
 
-    The rows are created if missing and locked in a fixed order (member, festival), so two batches
-    confirmed at the same time wait for each other instead of both passing the check.
+    Missing rows are created in a fixed order, then all are locked in a fixed order (member,
+    festival), so two batches confirmed at the same time wait for each other instead of both
+    passing the check; the charge is one set-based UPDATE per amount.
     """
     organization_require_manage(actor=actor, organization=distribution.organization)
     # of=("self",): lock the batch row only, not the shared policy row the join reaches.
     distribution = Distribution.objects.select_for_update(of=("self",)).select_related("policy").get(pk=distribution.pk)
     _require_draft(distribution)
     limits = _limits(distribution)
-    recipients = list(distribution.recipients.filter(included=True).select_related("member").order_by("member_id"))
-    if not recipients:
+    lines = _roster_lines(distribution)
+    if not lines:
         raise ValidationError(_("Nobody is on the roster."))
-    keys = sorted({(r.member_id, key) for r in recipients for key, _cap, _label in limits})
     year, category = distribution.year, distribution.category
+    existing = set(_budget_rows(distribution, limits).values_list("member_id", "festival"))
+    missing = sorted({(line.member_id, key) for line in lines for key, _cap, _label in limits} - existing)
     MemberBudget.objects.bulk_create(
-        [MemberBudget(member_id=m, year=year, category=category, festival=f) for m, f in keys],
-        ignore_conflicts=True,
-        batch_size=1000,
+        [MemberBudget(member_id=m, year=year, category=category, festival=f) for m, f in missing],
+        ignore_conflicts=True,  # a batch confirmed at the same moment created it first
+        batch_size=2000,
     )
-    locked = list(
-        MemberBudget.objects.select_for_update()
-        .filter(
-            member_id__in=[r.member_id for r in recipients],
-            year=year,
-            category=category,
-            festival__in=[key for key, _cap, _label in limits],
-        )
+    locked = (
+        _budget_rows(distribution, limits)
+        .select_for_update()
         .order_by("member_id", "festival")
+        .values_list("member_id", "festival", "spent")
     )
-    budgets = {(b.member_id, b.festival): b for b in locked}
-    problems = _problems(distribution, recipients, {k: b.spent for k, b in budgets.items()}, limits)
+    problems = _problems(lines, {(m, f): s for m, f, s in locked}, limits)
     if problems:
         raise CapExceeded(problems)
-    for r in recipients:
-        for key, _cap, _label in limits:
-            budgets[(r.member_id, key)].spent += r.amount
-    MemberBudget.objects.bulk_update(locked, ["spent"], batch_size=1000)
+    for amount in sorted({line.amount for line in lines}):
+        on_roster = distribution.recipients.filter(included=True, amount=amount).values("member_id")
+        _budget_rows(distribution, limits).filter(member_id__in=on_roster).update(spent=F("spent") + amount)
     distribution.status = DistributionStatus.CONFIRMED
     distribution.confirmed_by = actor
     distribution.confirmed_at = timezone.now()

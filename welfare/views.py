@@ -292,12 +292,14 @@ class ReportView(TemplateView):
         require_officer(actor=actor)
         year = _year(self.request, timezone.localdate().year)
         q = self.request.GET.get("q", "").strip()[:50]
-        members = selectors.member_totals(actor=actor, year=year, q=q).order_by("-total", "name", "pk")
+        page = paginate(self.request, selectors.member_totals(actor=actor, year=year, q=q))
+        page.object_list = list(page.object_list)
+        selectors.attach_totals(page.object_list, year=year)
         ctx.update(
             report=selectors.spending_report(actor=actor, year=year),
             year=year,
             q=q,
-            page=paginate(self.request, members),
+            page=page,
             page_sizes=PAGE_SIZES,
             categories=list(Category),
         )
