@@ -160,12 +160,19 @@ def member_allowance(*, member_id: int, year: int) -> list[dict]:
 def spending_report(*, actor, year: int) -> dict:
     """Per unit and category: spent in the year against the cap × the unit's current members."""
     scope = scope_for(actor)
-    units = Organization.objects.units().annotate(
-        current=Count("members", filter=Q(members__status__in=CURRENT_STATUSES))
-    )
+    units = Organization.objects.units()
     if not scope.sees_all:
         units = units.filter(pk__in=scope.readable_unit_ids)
     units = list(units.order_by("sort_order", "name"))
+    # Counted per unit_id alone (the (unit, status) index), not grouped by every organisation column.
+    current = dict(
+        Member.objects.filter(status__in=CURRENT_STATUSES, unit_id__in=[u.pk for u in units])
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for unit in units:
+        unit.current = current.get(unit.pk, 0)
     policy = WelfarePolicy.objects.filter(year=year, province=portal_province()).first()
     caps = {c.category: c.cap for c in CategoryCap.objects.filter(policy=policy, cap__isnull=False)} if policy else {}
     # The yearly budget rows (festival "" = the whole category) hold what confirmed batches gave.

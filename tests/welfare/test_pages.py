@@ -214,8 +214,8 @@ LIST_QUERIES = 11  # + count, unit choices, rows
 SHEET_QUERIES = 9  # session, user, scope (2), batch, rows, session save (3); no badge
 DETAIL_QUERIES = 12  # confirmed: + batch, roster count, roster page, figures
 DRAFT_DETAIL_QUERIES = 17  # draft: + cap, festival share, roster for the check, budgets, candidates
-REPORT_QUERIES = 15  # + units, policy, caps, sums, member count, member rows, their budget rows
-REPORT_XLSX_QUERIES = 11  # session, user, scope (2), units, policy, caps, sums, session save (3)
+REPORT_QUERIES = 16  # + units, member counts, policy, caps, sums, member count, member rows, their budgets
+REPORT_XLSX_QUERIES = 12  # session, user, scope (2), units, counts, policy, caps, sums, session save (3)
 
 
 @pytest.mark.parametrize("size", [10, 100])
