@@ -30,6 +30,20 @@ def _confirm_in_thread(actor, pk: int, barrier: threading.Barrier, outcomes: lis
         connection.close()  # one connection per thread, closed: bounded for max_connections
 
 
+def _wait_for_thread_sessions_to_end(timeout: float = 5.0) -> None:
+    """PostgreSQL ends a closed session's backend asynchronously: wait, so that the test database
+    can be dropped at the end of the run."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+
+
 @pytest.mark.parametrize("round_", range(3))
 def test_two_batches_confirmed_at_once_never_exceed_the_cap(
     require_postgres, tree, officer_a, policy, round_, monkeypatch
@@ -62,5 +76,6 @@ def test_two_batches_confirmed_at_once_never_exceed_the_cap(
     for m in [*shared, officer_a.member]:
         row = MemberBudget.objects.get(member=m, year=2026, category="festival", festival="")
         assert row.spent == Decimal("1300") <= Decimal("1800")
+    _wait_for_thread_sessions_to_end()
     statuses = sorted(Distribution.objects.filter(pk__in=batches).values_list("status", flat=True))
     assert statuses == [DistributionStatus.CONFIRMED, DistributionStatus.DRAFT]
