@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Border, Font, Side
+from openpyxl.styles import Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,19 +40,20 @@ def _sheet(wb: Workbook, title: str, heading: str, headers: list[str], rows, wid
     ws.append([title_cell])
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    bold = Font(bold=True)
+    # Named styles are registered once; a per-cell Border would be hashed again for every cell.
+    if "nt_cell" not in wb.named_styles:
+        wb.add_named_style(NamedStyle(name="nt_cell", border=border))
+        wb.add_named_style(NamedStyle(name="nt_header", border=border, font=Font(bold=True)))
 
-    def cells(values, font=None):
+    def cells(values, style="nt_cell"):
         out = []
         for value in values:
             cell = WriteOnlyCell(ws, value=safe(value))
-            cell.border = border
-            if font is not None:
-                cell.font = font
+            cell.style = style
             out.append(cell)
         return out
 
-    ws.append(cells(headers, bold))
+    ws.append(cells(headers, "nt_header"))
     for row in rows:
         ws.append(cells(row))
     return ws
