@@ -155,6 +155,9 @@ class DistributionDetailView(TemplateView):
         roster = selectors.roster(distribution)
         if q:
             roster = roster.filter(member__name__icontains=q)
+        pending = self.request.GET.get("pending") == "1"
+        if pending:
+            roster = roster.filter(included=True, received_on__isnull=True)
         try:
             problems = services.cap_problems(distribution)
         except ValidationError as exc:
@@ -164,6 +167,7 @@ class DistributionDetailView(TemplateView):
             page=paginate(self.request, roster, default_size=100),
             page_sizes=PAGE_SIZES,
             q=q,
+            pending=pending,
             stats=selectors.roster_figures(distribution),
             problems=problems,
             flagged={p.recipient_id for p in problems},

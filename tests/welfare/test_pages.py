@@ -252,3 +252,9 @@ def test_query_counts_do_not_grow_with_rows(client, tree, officer_a, policy, dja
     assert page.count('data-testid="recipient-row"') == size
     with django_assert_num_queries(REPORT_XLSX_QUERIES):
         client.get(reverse("welfare:report_xlsx") + "?year=2026")
+
+
+def test_city_administrator_edits_caps_in_the_admin_too(client, city_admin, policy):
+    client.force_login(city_admin)
+    assert client.get(f"/admin/welfare/welfarepolicy/{policy.pk}/change/").status_code == 200
+    assert client.get("/admin/welfare/distribution/").status_code == 200
