@@ -137,10 +137,19 @@ def _require_draft(distribution: Distribution) -> None:
         raise ValidationError(_("This batch is confirmed: its roster and amounts can no longer change."))
 
 
+def _lock_draft(distribution: Distribution) -> Distribution:
+    """Lock the batch row and check it is still a draft: a roster change and a confirmation of the
+    same batch cannot interleave (the confirmation takes the same lock). of=("self",): only the batch
+    row, not the shared policy row the join reaches, so batches do not serialise on their policy."""
+    locked = Distribution.objects.select_for_update(of=("self",)).select_related("policy").get(pk=distribution.pk)
+    _require_draft(locked)
+    return locked
+
+
 @transaction.atomic
 def recipient_remove(*, actor, recipient: Recipient, reason: str) -> Recipient:
     organization_require_manage(actor=actor, organization=recipient.distribution.organization)
-    _require_draft(recipient.distribution)
+    _lock_draft(recipient.distribution)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for removing this person.")})
     recipient.included = False
@@ -154,7 +163,7 @@ def recipient_remove(*, actor, recipient: Recipient, reason: str) -> Recipient:
 def recipient_add(*, actor, distribution: Distribution, member_id: int, reason: str) -> Recipient:
     """Put an eligible member (back) on the roster, with a reason."""
     organization_require_manage(actor=actor, organization=distribution.organization)
-    _require_draft(distribution)
+    distribution = _lock_draft(distribution)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for adding this person.")})
     member = eligible_members(distribution).filter(pk=member_id).first()
@@ -177,7 +186,7 @@ def recipient_add(*, actor, distribution: Distribution, member_id: int, reason: 
 def distribution_set_amount(*, actor, distribution: Distribution, amount: Decimal) -> Distribution:
     """Change the amount per person of a draft batch (and of everyone on its roster)."""
     organization_require_manage(actor=actor, organization=distribution.organization)
-    _require_draft(distribution)
+    distribution = _lock_draft(distribution)
     distribution.amount = amount
     distribution.full_clean()
     distribution.save(update_fields=["amount"])
@@ -188,8 +197,7 @@ def distribution_set_amount(*, actor, distribution: Distribution, amount: Decima
 @transaction.atomic
 def distribution_delete(*, actor, distribution: Distribution) -> None:
     organization_require_manage(actor=actor, organization=distribution.organization)
-    _require_draft(distribution)
-    distribution.delete()
+    _lock_draft(distribution).delete()
 
 
 # --- The cap check -------------------------------------------------------------------------------
@@ -284,9 +292,7 @@ def distribution_confirm(*, actor, distribution: Distribution) -> Distribution:
     passing the check; the charge is one set-based UPDATE per amount.
     """
     organization_require_manage(actor=actor, organization=distribution.organization)
-    # of=("self",): lock the batch row only, not the shared policy row the join reaches.
-    distribution = Distribution.objects.select_for_update(of=("self",)).select_related("policy").get(pk=distribution.pk)
-    _require_draft(distribution)
+    distribution = _lock_draft(distribution)
     limits = _limits(distribution)
     lines = _roster_lines(distribution)
     if not lines:
