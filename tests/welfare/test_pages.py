@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.factories import MemberFactory
 from welfare import services
-from welfare.models import CategoryCap, Distribution, FestivalCap
+from welfare.models import CategoryCap, Distribution, FestivalCap, WelfarePolicy
 
 from .conftest import confirmed_batch, festival_batch
 
@@ -258,3 +258,18 @@ def test_city_administrator_edits_caps_in_the_admin_too(client, city_admin, poli
     client.force_login(city_admin)
     assert client.get(f"/admin/welfare/welfarepolicy/{policy.pk}/change/").status_code == 200
     assert client.get("/admin/welfare/distribution/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 100])
+def test_policy_list_query_count_does_not_grow(client, city_admin, django_assert_num_queries, size):
+    from welfare.defaults import ensure_jiangsu_policy
+
+    for year in range(2000, 2000 + size):
+        ensure_jiangsu_policy(year)
+    WelfarePolicy.objects.exclude(year__lt=2000 + size).delete()
+    client.force_login(city_admin)
+    client.get("/welfare/")
+    # session, user, scope (2), count, badge, rows, caps, shares, session save (3); copy-from choices
+    with django_assert_num_queries(13):
+        page = client.get(reverse("welfare:policies") + "?per_page=100").content.decode()
+    assert page.count('data-testid="policy-row"') == size
