@@ -122,3 +122,19 @@ def test_officer_runs_the_mid_autumn_batch_and_next_months_birthdays(page, live_
     page.get_by_text("批次已创建").wait_for()
     listed = set(page.locator('[data-testid="recipient-row"]').evaluate_all("rows => rows.map(r => r.dataset.name)"))
     assert listed == born_next
+
+
+def test_member_sees_own_gifts_and_what_is_left_on_a_phone(phone, live_server, tree, officer_a, member_a):
+    ensure_jiangsu_policy(2026)
+    today = timezone.localdate()
+    ensure_jiangsu_policy(today.year)
+    confirmed_batch(officer_a, tree["a"], festival="spring", on=date(2026, 2, 10), amount="800", item="春节年货")
+    login(phone, live_server, "member_a")
+    phone.goto(f"{live_server.url}/welfare/?year=2026")
+    assert "春节年货" in phone.get_by_test_id("my-gifts").inner_text()
+    rows = phone.get_by_test_id("allowance-row")
+    festival = rows.filter(has_text="节日慰问品").first.inner_text()
+    assert "1800.00" in festival and "800.00" in festival and "1000.00" in festival
+    spring = rows.filter(has_text="春节").first.inner_text()
+    assert "0.00" in spring
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
