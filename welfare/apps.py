@@ -5,3 +5,34 @@ from django.utils.translation import gettext_lazy as _
 class WelfareConfig(AppConfig):
     name = "welfare"
     verbose_name = _("Welfare")
+
+    def ready(self):
+        from members.models import Role
+        from members.registry import (
+            NavItem,
+            Section,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_member_section,
+            register_nav_item,
+        )
+        from members.roles import add_role_permissions
+
+        from . import demo, sections
+
+        register_nav_item(NavItem("welfare", _("Welfare"), "welfare:home", lambda scope, user: True, 40))
+        register_member_section(Section("welfare", "welfare/_member_section.html", sections.member_section, 40))
+        register_dashboard_panel(Section("welfare", "welfare/_dashboard_panel.html", sections.dashboard_panel, 40))
+        register_demo_seeder(demo.seed, order=40)
+        add_role_permissions(
+            Role.CITY_ADMIN,
+            "welfare.view_welfarepolicy",
+            "welfare.change_welfarepolicy",
+            "welfare.add_welfarepolicy",
+            "welfare.view_categorycap",
+            "welfare.change_categorycap",
+            "welfare.view_festivalcap",
+            "welfare.change_festivalcap",
+            "welfare.add_festivalcap",
+            "welfare.view_distribution",
+        )

@@ -1,0 +1,19 @@
+// Welfare pages: the festival field only matters for festival gifts; the print view prints itself on demand.
+(function () {
+  "use strict";
+  var category = document.querySelector("select[name=category]");
+  var festival = document.querySelector("select[name=festival]");
+  if (category && festival) {
+    var wrapper = festival.closest(".mb-3") || festival.parentElement;
+    var sync = function () {
+      var isFestival = category.value === "festival";
+      wrapper.hidden = !isFestival;
+      if (!isFestival) { festival.value = ""; }
+    };
+    category.addEventListener("change", sync);
+    sync();
+  }
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

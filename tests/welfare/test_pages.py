@@ -1,0 +1,275 @@
+"""The welfare pages: the officer's flow, exports, who may see what, and pinned query counts."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import MemberFactory
+from welfare import services
+from welfare.models import CategoryCap, Distribution, FestivalCap, WelfarePolicy
+
+from .conftest import confirmed_batch, festival_batch
+
+pytestmark = pytest.mark.django_db
+
+
+def create_url():
+    return reverse("welfare:create")
+
+
+def post_batch(client, unit, **overrides):
+    data = {
+        "organization": unit.pk,
+        "category": "festival",
+        "festival": "mid_autumn",
+        "date": "2026-09-20",
+        "item": "中秋月饼礼盒",
+        "form": "goods",
+        "amount": "500",
+        **overrides,
+    }
+    return client.post(create_url(), data)
+
+
+def test_officer_creates_flags_removes_confirms_and_records_sign_offs(client, tree, officer_a, policy):
+    near = MemberFactory(unit=tree["a"], name="李近限")
+    ok = MemberFactory(unit=tree["a"], name="王正常")
+    earlier = confirmed_batch(officer_a, tree["a"], festival="spring", on=date(2026, 2, 10), amount="800")
+    # The spring batch went to everyone (800); 李近限 alone also received 600 at Qingming: 1,400.
+    extra = festival_batch(officer_a, tree["a"], festival="qingming", on=date(2026, 4, 3), amount="600")
+    for r in extra.recipients.exclude(member=near):
+        services.recipient_remove(actor=officer_a, recipient=r, reason="仅个别")
+    services.distribution_confirm(actor=officer_a, distribution=extra)
+    assert earlier.pk
+    client.force_login(officer_a)
+    response = post_batch(client, tree["a"])
+    batch = Distribution.objects.latest("pk")
+    assert response.status_code == 302 and response["Location"] == reverse("welfare:detail", args=[batch.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert page.count('data-testid="cap-problem"') == 1 and "李近限" in page and "1400" in page and "1800" in page
+    # Confirming anyway is refused with the person's line.
+    response = client.post(reverse("welfare:confirm", args=[batch.pk]), follow=True)
+    assert "李近限" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.is_draft
+    r = batch.recipients.get(member=near)
+    client.post(reverse("welfare:recipient_remove", args=[batch.pk, r.pk]), {"reason": "已达年度上限"})
+    response = client.post(reverse("welfare:confirm", args=[batch.pk]), follow=True)
+    batch.refresh_from_db()
+    assert not batch.is_draft and 'data-testid="cap-problem"' not in response.content.decode()
+    r_ok = batch.recipients.get(member=ok)
+    client.post(
+        reverse("welfare:recipient_sign", args=[batch.pk, r_ok.pk]), {"received_on": "2026-09-20", "received_by": ""}
+    )
+    r_ok.refresh_from_db()
+    assert r_ok.received_on == date(2026, 9, 20)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"festival": ""}, "festival"),
+        ({"form": "money"}, "form"),
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "abc"}, "amount"),
+        ({"date": "2026-13-40"}, "date"),
+        ({"date": "2040-01-01"}, "date"),
+        ({"organization": "999999"}, "organization"),
+    ],
+)
+def test_bad_input_gives_a_message_on_the_field_and_saves_nothing(client, tree, officer_a, policy, overrides, field):
+    client.force_login(officer_a)
+    response = post_batch(client, tree["a"], **overrides)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Distribution.objects.exists()
+
+
+def test_bad_action_input_gives_a_message_not_a_500(client, tree, officer_a, policy):
+    batch = festival_batch(officer_a, tree["a"])
+    r = batch.recipients.first()
+    client.force_login(officer_a)
+    for url, data in [
+        (reverse("welfare:recipient_remove", args=[batch.pk, r.pk]), {"reason": ""}),
+        (reverse("welfare:recipient_add", args=[batch.pk]), {"member": "abc", "reason": "x"}),
+        (reverse("welfare:amount", args=[batch.pk]), {"amount": "0"}),
+        (reverse("welfare:recipient_sign", args=[batch.pk, r.pk]), {"received_on": "2026-09-20"}),
+    ]:
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200, url
+        assert list(response.context["messages"])[0].level_tag == "danger", url
+    assert client.post(reverse("welfare:recipient_remove", args=[batch.pk, 999999]), {"reason": "x"}).status_code == 404
+
+
+def test_signoff_sheet_has_chinese_headers_an_empty_signature_column_and_no_formulas(client, tree, officer_a, policy):
+    MemberFactory.create_batch(3, unit=tree["a"])
+    batch = confirmed_batch(officer_a, tree["a"], item='=HYPERLINK("http://x")')
+    client.force_login(officer_a)
+    response = client.get(reverse("welfare:signoff_xlsx", args=[batch.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(BytesIO(response.content)).active
+    headers = [c.value for c in ws[2]]
+    assert headers == ["序号", "单位", "姓名", "物品", "金额（元）", "签名", "日期"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 4
+    for row in rows:
+        assert row[1] == "市财政局" and row[3] == '\'=HYPERLINK("http://x")' and row[5] is None
+    assert str(ws["A1"].value).startswith("市财政局 2026-09-20 '=HYPERLINK") is False  # heading is one cell
+    print_page = client.get(reverse("welfare:signoff_print", args=[batch.pk])).content.decode()
+    assert print_page.count('data-testid="print-row"') == 4 and "签名" in print_page
+
+
+def test_formula_escaping_covers_every_dangerous_start():
+    from welfare.exports import safe
+
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert safe(start + "1+1") == "'" + start + "1+1"
+    assert safe("市财政局") == "市财政局" and safe(Decimal("5")) == Decimal("5")
+
+
+def test_officer_of_another_unit_gets_404_everywhere(client, tree, officer_a, officer_b, policy):
+    batch = festival_batch(officer_a, tree["a"])
+    r = batch.recipients.first()
+    client.force_login(officer_b)
+    for url in [
+        reverse("welfare:detail", args=[batch.pk]),
+        reverse("welfare:signoff_xlsx", args=[batch.pk]),
+        reverse("welfare:signoff_print", args=[batch.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    for url in [
+        reverse("welfare:confirm", args=[batch.pk]),
+        reverse("welfare:delete", args=[batch.pk]),
+        reverse("welfare:amount", args=[batch.pk]),
+        reverse("welfare:recipient_add", args=[batch.pk]),
+        reverse("welfare:recipient_remove", args=[batch.pk, r.pk]),
+        reverse("welfare:recipient_sign", args=[batch.pk, r.pk]),
+    ]:
+        assert client.post(url, {"reason": "x", "amount": "1"}).status_code == 404, url
+    assert "中秋月饼礼盒" not in client.get(reverse("welfare:list")).content.decode()
+    report = client.get(reverse("welfare:report")).content.decode()
+    assert "市财政局" not in report and "市商务局" in report
+    assert Distribution.objects.get(pk=batch.pk).is_draft
+
+
+def test_zone_lead_reads_but_cannot_change(client, tree, officer_a, zone_lead, policy):
+    batch = festival_batch(officer_a, tree["a"])
+    client.force_login(zone_lead)
+    assert client.get(reverse("welfare:detail", args=[batch.pk])).status_code == 200
+    assert client.get(reverse("welfare:signoff_xlsx", args=[batch.pk])).status_code == 200
+    assert client.post(reverse("welfare:confirm", args=[batch.pk])).status_code == 403
+    assert client.get(create_url()).status_code == 403
+
+
+def test_member_sees_own_gifts_and_what_is_left_but_no_batches(client, tree, officer_a, member_a, policy):
+    batch = confirmed_batch(officer_a, tree["a"], festival="spring", on=date(2026, 2, 10), amount="800")
+    client.force_login(member_a)
+    assert client.get(reverse("welfare:list")).status_code == 403
+    assert client.get(reverse("welfare:detail", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("welfare:report")).status_code == 403
+    page = client.get("/welfare/?year=2026")
+    allowance = {row["label"]: row for row in page.context["allowance"]}
+    festival = allowance[str(CategoryCap._meta.get_field("category").choices[0][1])]
+    assert festival["spent"] == Decimal("800") and festival["left"] == Decimal("1000")
+    assert [g.distribution_id for g in page.context["gifts"]] == [batch.pk]
+    member_page = client.get(reverse("members:detail", args=[member_a.member.pk])).content.decode()
+    assert 'data-testid="welfare-section"' in member_page
+
+
+def test_policy_caps_are_edited_by_the_city_administrator_only(client, city_admin, officer_a, policy):
+    url = reverse("welfare:policy_edit", args=[policy.pk])
+    client.force_login(officer_a)
+    assert client.get(url).status_code == 403
+    client.force_login(city_admin)
+    form = client.get(url).context
+    data = {"document": "苏工发〔2018〕13号", "include_retained": "on", "include_non_establishment": "on", "notes": ""}
+    data.update(
+        {"caps-TOTAL_FORMS": "6", "caps-INITIAL_FORMS": "6", "caps-MIN_NUM_FORMS": "6", "caps-MAX_NUM_FORMS": "6"}
+    )
+    for i, f in enumerate(form["caps"]):
+        data[f"caps-{i}-category"] = f.initial["category"]
+        data[f"caps-{i}-cap"] = "1500" if f.initial["category"] == "festival" else (f.initial["cap"] or "")
+        for flag in ("allow_goods", "allow_coupon", "allow_money"):
+            if f.initial[flag]:
+                data[f"caps-{i}-{flag}"] = "on"
+    data.update({"share-spring": "700", "share-dragon_boat": "", "share-mid_autumn": "400"})
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200 and list(response.context["messages"])[0].level_tag == "success"
+    assert CategoryCap.objects.get(policy=policy, category="festival").cap == Decimal("1500")
+    assert dict(FestivalCap.objects.filter(policy=policy).values_list("festival", "cap")) == {
+        "spring": Decimal("700"),
+        "mid_autumn": Decimal("400"),
+    }
+    data["caps-0-allow_money"] = "on"  # festival gifts as money: refused, nothing saved
+    response = client.post(url, data)
+    assert CategoryCap.objects.get(policy=policy, category="festival").allow_money is False
+
+
+# session, user, scope (roles, own member), the unread badge, the session save (3): 8 in every page
+LIST_QUERIES = 11  # + count, unit choices, rows
+SHEET_QUERIES = 9  # session, user, scope (2), batch, rows, session save (3); no badge
+DETAIL_QUERIES = 12  # confirmed: + batch, roster count, roster page, figures
+DRAFT_DETAIL_QUERIES = 17  # draft: + cap, festival share, roster for the check, budgets, candidates
+REPORT_QUERIES = 16  # + units, member counts, policy, caps, sums, member count, member rows, their budgets
+REPORT_XLSX_QUERIES = 12  # session, user, scope (2), units, counts, policy, caps, sums, session save (3)
+
+
+@pytest.mark.parametrize("size", [10, 100])
+def test_query_counts_do_not_grow_with_rows(client, tree, officer_a, policy, django_assert_num_queries, size):
+    MemberFactory.create_batch(size - 1, unit=tree["a"])
+    batch = confirmed_batch(officer_a, tree["a"])
+    for i in range(size - 1):
+        Distribution.objects.create(
+            organization=tree["a"],
+            policy=policy,
+            category="festival",
+            festival="national",
+            date=date(2026, 9, 1 + i % 28),
+            item=f"批次{i}",
+            amount=Decimal("10"),
+            created_by=officer_a,
+        )
+    client.force_login(officer_a)
+    client.get("/welfare/")
+    with django_assert_num_queries(LIST_QUERIES):
+        page = client.get(reverse("welfare:list") + "?per_page=100").content.decode()
+    assert page.count('data-testid="distribution-row"') == size
+    with django_assert_num_queries(SHEET_QUERIES):
+        client.get(reverse("welfare:signoff_xlsx", args=[batch.pk]))
+    with django_assert_num_queries(DETAIL_QUERIES):
+        page = client.get(reverse("welfare:detail", args=[batch.pk])).content.decode()
+    assert page.count('data-testid="recipient-row"') == size
+    with django_assert_num_queries(REPORT_QUERIES):
+        page = client.get(reverse("welfare:report") + "?year=2026&per_page=100").content.decode()
+    assert page.count('data-testid="member-total-row"') == size
+    draft = festival_batch(officer_a, tree["a"], festival="national", on=date(2026, 9, 28), amount="100")
+    with django_assert_num_queries(DRAFT_DETAIL_QUERIES):
+        page = client.get(reverse("welfare:detail", args=[draft.pk])).content.decode()
+    assert page.count('data-testid="recipient-row"') == size
+    with django_assert_num_queries(REPORT_XLSX_QUERIES):
+        client.get(reverse("welfare:report_xlsx") + "?year=2026")
+
+
+def test_city_administrator_edits_caps_in_the_admin_too(client, city_admin, policy):
+    client.force_login(city_admin)
+    assert client.get(f"/admin/welfare/welfarepolicy/{policy.pk}/change/").status_code == 200
+    assert client.get("/admin/welfare/distribution/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 100])
+def test_policy_list_query_count_does_not_grow(client, city_admin, django_assert_num_queries, size):
+    from welfare.defaults import ensure_jiangsu_policy
+
+    for year in range(2000, 2000 + size):
+        ensure_jiangsu_policy(year)
+    WelfarePolicy.objects.exclude(year__lt=2000 + size).delete()
+    client.force_login(city_admin)
+    client.get("/welfare/")
+    # session, user, scope (2), count, badge, rows, caps, shares, session save (3); copy-from choices
+    with django_assert_num_queries(13):
+        page = client.get(reverse("welfare:policies") + "?per_page=100").content.decode()
+    assert page.count('data-testid="policy-row"') == size
