@@ -60,3 +60,4 @@ class AssistanceConfig(AppConfig):
 
         register_reminder_source("hardship-reviews", reminders.overdue_reviews)
         register_reminder_source("campaign-student-aid", reminders.student_aid_opens)
+        register_reminder_source("campaign-winter", reminders.winter_warmth_starts)

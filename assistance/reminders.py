@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -66,4 +66,20 @@ def student_aid_opens(today: date) -> Iterator[Reminder]:
         kind="campaign_student_aid",
         qualifies=lambda causes: Cause.SCHOOLING in causes,
         title=_("Golden-autumn student aid opens: prepare the applications"),
+    )
+
+
+def winter_warmth_starts(today: date) -> Iterator[Reminder]:
+    """冬送温暖: REMINDER_WINTER_DAYS_BEFORE (default 30) days before the Spring Festival (lunar calendar)."""
+    from welfare.festivals import Festival, festival_dates  # the lunar calendar lives with the festivals
+
+    spring = festival_dates(today.year + (1 if today.month >= 7 else 0))[Festival.SPRING]
+    if spring - timedelta(days=settings.REMINDER_WINTER_DAYS_BEFORE) != today:
+        return
+    yield from _campaign_opens(
+        today,
+        kind="campaign_winter",
+        qualifies=lambda causes: True,
+        title=_("Winter warmth starts (Spring Festival on %(date)s): prepare the visits")
+        % {"date": f"{spring:%Y-%m-%d}"},
     )

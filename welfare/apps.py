@@ -24,6 +24,12 @@ class WelfareConfig(AppConfig):
         register_member_section(Section("welfare", "welfare/_member_section.html", sections.member_section, 40))
         register_dashboard_panel(Section("welfare", "welfare/_dashboard_panel.html", sections.dashboard_panel, 40))
         register_demo_seeder(demo.seed, order=40)
+
+        from notifications.reminders import register_reminder_source
+
+        from .reminders import festival_reminders
+
+        register_reminder_source("festivals", festival_reminders)
         add_role_permissions(
             Role.CITY_ADMIN,
             "welfare.view_welfarepolicy",
