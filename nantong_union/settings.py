@@ -154,6 +154,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="南通市级机关工会 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: The province whose welfare policies (caps per member and year) apply.
+WELFARE_PROVINCE = env.str("WELFARE_PROVINCE", default="江苏")
+
 # --- Reminders (defaults an administrator can change through the environment) ---------------
 #: Days before each festival the welfare policy allows that officers are reminded to prepare gifts.
 REMINDER_FESTIVAL_DAYS_BEFORE = env.int("REMINDER_FESTIVAL_DAYS_BEFORE", default=14)
