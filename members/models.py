@@ -213,6 +213,9 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="member_unit_status_idx"),
             models.Index(fields=["mobile"], name="member_mobile_idx"),
+            # The list's default order within a unit (the unit order comes from a small table).
+            models.Index(fields=["unit", "name", "id"], name="member_unit_name_idx"),
+            models.Index(fields=["birth_date"], name="member_birth_date_idx"),
         ]
 
     def __str__(self) -> str:
@@ -283,3 +286,71 @@ class Honour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name or self.get_title_display()}"
+
+
+class IdNumberReveal(models.Model):
+    """Every time someone saw a member's full ID number: who, when, whose (PIPL)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="id_reveals", verbose_name=_("member"))
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="id_reveals", verbose_name=_("viewed by"))
+    at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ID number view")
+        verbose_name_plural = _("ID number views")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} · {self.member} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChangeKind(models.TextChoices):
+    JOIN = "join", _("Joined")
+    TRANSFER = "transfer", _("Transferred")
+    RETAIN = "retain", _("Retired, membership retained")
+    WITHDRAW = "withdraw", _("Withdrew")
+    EXPEL = "expel", _("Expelled")
+    DECEASE = "decease", _("Deceased")
+    TRANSFER_OUT = "transfer_out", _("Transferred out of the system")
+    REINSTATE = "reinstate", _("Reinstated")
+
+
+class MembershipChange(models.Model):
+    """One step in a membership's life (一次入会，动态接转): date, from, to, type and reason."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="changes", verbose_name=_("member"))
+    kind = models.CharField(_("type"), max_length=20, choices=ChangeKind.choices)
+    on = models.DateField(_("date"))
+    from_unit = models.ForeignKey(
+        Organization,
+        verbose_name=_("from unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_unit = models.ForeignKey(
+        Organization,
+        verbose_name=_("to unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(_("status before"), max_length=20, choices=MemberStatus.choices, blank=True)
+    to_status = models.CharField(_("status after"), max_length=20, choices=MemberStatus.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership changes")
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["member", "on"], name="memberchange_member_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()} · {self.on}"

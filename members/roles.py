@@ -21,6 +21,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "members.reveal_id_number",
         "members.import_member",
         "members.export_member",
+        "members.view_idnumberreveal",
+        "members.view_membershipchange",
         "members.view_organization",
         "members.add_organization",
         "members.change_organization",

@@ -5,7 +5,16 @@ from . import views
 app_name = "members"
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
+    path("new/", views.MemberCreateView.as_view(), name="create"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="edit"),
+    path("<int:pk>/id-number/", views.MemberRevealIdView.as_view(), name="reveal_id"),
+    path("<int:pk>/transfer/", views.MemberTransferView.as_view(), name="transfer"),
+    path("<int:pk>/status/", views.MemberStatusView.as_view(), name="status"),
+    path("<int:pk>/account/", views.AccountCreateView.as_view(), name="account"),
+    path("password/", views.FirstPasswordView.as_view(), name="first_password"),
+    path("id-number-views/", views.IdRevealLogView.as_view(), name="id_reveal_log"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<int:unit_pk>/accounts/", views.AccountBulkView.as_view(), name="account_bulk"),
 ]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from . import registry, selectors
-from .forms import MemberFilterForm
-from .scoping import require_officer, scope_for
+from . import registry, selectors, services
+from .forms import AGE_BANDS, MemberFilterForm, MemberForm, StatusChangeForm, TransferForm
+from .models import Member
+from .scoping import require_officer, require_perm, scope_for, unit_require_manage
 
 PAGE_SIZES = (10, 20, 50, 100)
 MEMBER_SORTS = {
@@ -65,6 +73,8 @@ class MemberListView(TemplateView):
                 employment_type=d["employment_type"],
                 political_status=d["political_status"],
                 gender=d["gender"],
+                age_band=AGE_BANDS.get(d["age"]),
+                today=timezone.localdate(),
             )
         sort = self.request.GET.get("sort", "unit")
         qs = selectors.member_list(actor=actor, filters=filters).order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["unit"]))
@@ -77,8 +87,19 @@ class MemberDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
-        ctx.update(member=member, sections=registry.member_sections(self.request, member))
+        actor = self.request.user
+        member = selectors.member_get(actor=actor, pk=self.kwargs["pk"])
+        scope = scope_for(actor)
+        can_manage = scope.can_manage_unit(member.unit_id) and actor.has_perm("members.change_member")
+        ctx.update(
+            member=member,
+            sections=registry.member_sections(self.request, member),
+            changes=selectors.member_changes(actor=actor, member=member),
+            record_history=selectors.member_record_history(actor=actor, member=member) if scope.is_officer else [],
+            can_manage=can_manage,
+            can_reveal=actor.has_perm("members.reveal_id_number"),
+            honours=member.honours.all(),
+        )
         return ctx
 
 
@@ -101,6 +122,244 @@ class UnitDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["pk"])
-        ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit))
+        actor = self.request.user
+        unit = selectors.organization_get(actor=actor, pk=self.kwargs["pk"])
+        can_manage = scope_for(actor).can_manage_unit(unit.pk) and actor.has_perm("members.change_member")
+        ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit), can_manage=can_manage)
         return ctx
+
+
+# --- Writes: record, lifecycle, accounts ------------------------------------------------------
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _form_errors_to(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (by field where it names one)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class MemberCreateView(TemplateView):
+    template_name = "members/member_form.html"
+
+    def _units(self):
+        scope = require_officer(actor=self.request.user)
+        qs = selectors.unit_choices(actor=self.request.user)
+        if not scope.sees_all:
+            qs = qs.filter(pk__in=scope.manageable_unit_ids)
+        return qs
+
+    def _check(self):
+        require_perm(actor=self.request.user, perm="members.add_member")
+        units = self._units()
+        if not units.exists():
+            raise PermissionDenied
+        return units
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"form": MemberForm(units=self._check())})
+
+    def post(self, request, *args, **kwargs):
+        form = MemberForm(request.POST, units=self._check())
+        if form.is_valid():
+            try:
+                member = services.member_create(
+                    actor=request.user,
+                    data=form.member_data(),
+                    id_number=form.cleaned_data["id_number"],
+                    unit=form.cleaned_data["unit"],
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("%(name)s has joined the union.") % {"name": member.name})
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"form": form})
+
+
+class MemberUpdateView(TemplateView):
+    template_name = "members/member_form.html"
+
+    def _member(self):
+        member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
+        unit_require_manage(actor=self.request.user, unit_id=member.unit_id)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        return member
+
+    def get(self, request, *args, **kwargs):
+        member = self._member()
+        return self.render_to_response({"form": MemberForm(instance=member), "member": member})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = MemberForm(request.POST, instance=member)
+        if form.is_valid():
+            try:
+                services.member_update(
+                    actor=request.user,
+                    member=member,
+                    data=form.member_data(),
+                    id_number=form.cleaned_data["id_number"],
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("The record of %(name)s is saved.") % {"name": member.name})
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"form": form, "member": member})
+
+
+class MemberRevealIdView(MemberDetailView):
+    """POST only: show the full ID number once, on the member's page; the view is recorded."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        ctx = self.get_context_data(**kwargs)
+        ctx["revealed_id_number"] = services.member_reveal_id_number(
+            actor=request.user, member=ctx["member"], ip_address=_client_ip(request)
+        )
+        response = self.render_to_response(ctx)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MemberTransferView(TemplateView):
+    template_name = "members/member_transfer.html"
+
+    def _member(self):
+        member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
+        unit_require_manage(actor=self.request.user, unit_id=member.unit_id)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        return member
+
+    def get(self, request, *args, **kwargs):
+        member = self._member()
+        return self.render_to_response({"member": member, "form": TransferForm(member=member)})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = TransferForm(request.POST, member=member)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.member_transfer(
+                    actor=request.user, member=member, to_unit=d["to_unit"], on=d["on"], reason=d["reason"]
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s has been transferred to %(unit)s.") % {"name": member.name, "unit": d["to_unit"].name},
+                )
+                if scope_for(request.user).can_read_unit(d["to_unit"].pk):
+                    return redirect("members:detail", pk=member.pk)
+                return redirect("members:list")
+        return self.render_to_response({"member": member, "form": form})
+
+
+class MemberStatusView(MemberTransferView):
+    template_name = "members/member_status.html"
+
+    def get(self, request, *args, **kwargs):
+        member = self._member()
+        return self.render_to_response({"member": member, "form": StatusChangeForm()})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = StatusChangeForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                change = services.member_change_status(
+                    actor=request.user, member=member, kind=d["kind"], on=d["on"], reason=d["reason"]
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s: %(change)s, recorded.") % {"name": member.name, "change": change.get_kind_display()},
+                )
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"member": member, "form": form})
+
+
+class AccountCreateView(MemberTransferView):
+    """POST: a login for one member; the one-time password is shown on this response only."""
+
+    template_name = "members/account_sheet.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        reset = request.POST.get("action") == "reset"
+        try:
+            fn = services.account_reset_password if reset else services.account_create
+            issued = [fn(actor=request.user, member=member)]
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("members:detail", pk=member.pk)
+        response = self.render_to_response({"issued": issued, "problems": [], "back": member})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class AccountBulkView(TemplateView):
+    """Accounts for all current members of a unit who have none (e.g. right after an import)."""
+
+    template_name = "members/account_bulk.html"
+
+    def _unit(self):
+        unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["unit_pk"])
+        unit_require_manage(actor=self.request.user, unit_id=unit.pk)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        return unit
+
+    def _pending(self, unit):
+        return Member.objects.current().filter(unit=unit, user__isnull=True).order_by("name", "pk")
+
+    def get(self, request, *args, **kwargs):
+        unit = self._unit()
+        pending = self._pending(unit)
+        return self.render_to_response({"unit": unit, "pending": pending, "count": pending.count()})
+
+    def post(self, request, *args, **kwargs):
+        unit = self._unit()
+        issued, problems = services.accounts_create_bulk(actor=request.user, members=list(self._pending(unit)))
+        self.template_name = "members/account_sheet.html"
+        response = self.render_to_response({"issued": issued, "problems": problems, "unit": unit})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class IdRevealLogView(TemplateView):
+    template_name = "members/id_reveal_log.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs = selectors.id_reveal_list(actor=self.request.user)
+        q = self.request.GET.get("q", "").strip()[:50]
+        if q:
+            qs = qs.filter(Q(viewer__username=q) | Q(member__name__contains=q) | Q(member__card_number=q))
+        ctx.update(page=paginate(self.request, qs, default_size=50), q=q, page_sizes=PAGE_SIZES)
+        return ctx
+
+
+class FirstPasswordView(PasswordChangeView):
+    """The password change that also ends the first-login state (see members.middleware)."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_password_changed(user=form.user)
+        messages.success(self.request, _("Your new password is set."))
+        return response
