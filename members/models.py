@@ -76,6 +76,7 @@ class Organization(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["kind", "sort_order", "name"]
+        indexes = [models.Index(fields=["sort_order", "name"], name="organization_sort_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind=OrganizationKind.CITY, parent__isnull=True)
@@ -216,6 +217,7 @@ class Member(models.Model):
             # The list's default order within a unit (the unit order comes from a small table).
             models.Index(fields=["unit", "name", "id"], name="member_unit_name_idx"),
             models.Index(fields=["birth_date"], name="member_birth_date_idx"),
+            models.Index(fields=["join_date", "id"], name="member_join_date_idx"),
         ]
 
     def __str__(self) -> str:

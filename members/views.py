@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from . import registry, selectors, services
 from .forms import AGE_BANDS, MemberFilterForm, MemberForm, StatusChangeForm, TransferForm
 from .models import Member
+from .pagination import UnitOrderPaginator
 from .scoping import require_officer, require_perm, scope_for, unit_require_manage
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -27,18 +28,18 @@ MEMBER_SORTS = {
     "join": ("join_date", "pk"),
     "-join": ("-join_date", "-pk"),
     "unit": ("unit__sort_order", "unit__name", "name", "pk"),
-    "-unit": ("-unit__sort_order", "-unit__name", "name"),
+    "-unit": ("-unit__sort_order", "-unit__name", "name", "pk"),
 }
 
 
-def paginate(request, queryset, default_size: int = 20):
+def paginate(request, queryset, default_size: int = 20, paginator_class=Paginator):
     """A page of ``queryset`` from ?page= and ?per_page= (bad values fall back, never a 500)."""
     try:
         size = int(request.GET.get("per_page", default_size))
     except ValueError:
         size = default_size
     size = size if size in PAGE_SIZES else default_size
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return paginator_class(queryset, size).get_page(request.GET.get("page"))
 
 
 class HomeView(TemplateView):
@@ -77,8 +78,13 @@ class MemberListView(TemplateView):
                 today=timezone.localdate(),
             )
         sort = self.request.GET.get("sort", "unit")
-        qs = selectors.member_list(actor=actor, filters=filters).order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["unit"]))
-        ctx.update(form=form, page=paginate(self.request, qs), sort=sort, page_sizes=PAGE_SIZES)
+        sort = sort if sort in MEMBER_SORTS else "unit"
+        qs = selectors.member_list(actor=actor, filters=filters).defer("id_number_encrypted", "notes")
+        if sort == "unit":
+            page = paginate(self.request, qs, paginator_class=UnitOrderPaginator)
+        else:
+            page = paginate(self.request, qs.order_by(*MEMBER_SORTS[sort]))
+        ctx.update(form=form, page=page, sort=sort, page_sizes=PAGE_SIZES)
         return ctx
 
 

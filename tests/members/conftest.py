@@ -26,3 +26,9 @@ def form_data(tree):
         "mobile": "13912345678",
         "notes": "",
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Logins are created by the hundred here; a cheap hasher keeps the tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
