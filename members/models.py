@@ -356,3 +356,20 @@ class MembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_kind_display()} · {self.on}"
+
+
+class MemberExport(models.Model):
+    """Every export of member data (PIPL): who, when, which filters, how many rows."""
+
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("exported by"))
+    at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("member export")
+        verbose_name_plural = _("member exports")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} · {self.at:%Y-%m-%d %H:%M} · {self.rows}"

@@ -319,3 +319,99 @@ def account_password_changed(*, user: User) -> None:
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+
+
+# --- Excel -------------------------------------------------------------------------------------
+EXPORT_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number_masked",
+    "native_place",
+    "political_status",
+    "education",
+    "unit__name",
+    "position",
+    "professional_title",
+    "employment_type",
+    "join_date",
+    "card_number",
+    "mobile",
+    "status",
+    "notes",
+)
+
+
+def member_export(*, actor: User, queryset, filters_text: str = ""):
+    """The (already scoped and filtered) members as an xlsx temporary file; the export is recorded."""
+    from .excel import export_to_tempfile
+    from .models import MemberExport
+
+    require_perm(actor=actor, perm="members.export_member")
+    rows = queryset.order_by("unit__sort_order", "unit__name", "name", "pk").values_list(*EXPORT_FIELDS)
+    record = MemberExport.objects.create(actor=actor, filters=filters_text[:500])
+    counted = _Counter(rows.iterator(chunk_size=2000))
+    tmp = export_to_tempfile(counted)
+    MemberExport.objects.filter(pk=record.pk).update(rows=counted.count)
+    return tmp
+
+
+class _Counter:
+    def __init__(self, iterable):
+        self.iterable = iterable
+        self.count = 0
+
+    def __iter__(self):
+        for item in self.iterable:
+            self.count += 1
+            yield item
+
+
+@dataclass
+class ImportOutcome:
+    errors: list[dict]
+    new: int = 0
+    updated: int = 0
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _run_import(*, actor: User, data: bytes, mode: str, dry_run: bool) -> ImportOutcome:
+    from .excel import HostileFile, check_xlsx, read_dataset
+    from .resources import MemberResource, import_errors
+
+    require_perm(actor=actor, perm="members.import_member")
+    try:
+        check_xlsx(data)
+        dataset = read_dataset(data)
+    except HostileFile as exc:
+        return ImportOutcome(errors=[{"row": "", "column": "", "message": str(exc)}])
+    if not len(dataset):
+        return ImportOutcome(errors=[{"row": "", "column": "", "message": _("The file has no member rows.")}])
+    resource = MemberResource(actor=actor, mode=mode)
+    result = resource.import_data(
+        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
+    )
+    errors = import_errors(result)
+    errors.sort(key=lambda e: (e["row"] == "", e["row"] if e["row"] != "" else 0))
+    return ImportOutcome(
+        errors=errors, new=result.totals.get("new", 0), updated=result.totals.get("update", 0), total=len(dataset)
+    )
+
+
+def member_import_preview(*, actor: User, data: bytes, mode: str) -> ImportOutcome:
+    """Check every row; nothing is saved."""
+    return _run_import(actor=actor, data=data, mode=mode, dry_run=True)
+
+
+def member_import_commit(*, actor: User, data: bytes, mode: str) -> ImportOutcome:
+    """Save every row in one transaction, or nothing if any row is bad."""
+    with transaction.atomic():
+        outcome = _run_import(actor=actor, data=data, mode=mode, dry_run=False)
+        if not outcome.ok:
+            transaction.set_rollback(True)
+    return outcome

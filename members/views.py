@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
-from . import registry, selectors, services
-from .forms import AGE_BANDS, MemberFilterForm, MemberForm, StatusChangeForm, TransferForm
+from . import excel, registry, selectors, services
+from .excel import XLSX_CONTENT_TYPE
+from .forms import AGE_BANDS, ImportForm, MemberFilterForm, MemberForm, StatusChangeForm, TransferForm
 from .models import Member
 from .pagination import UnitOrderPaginator
 from .scoping import require_officer, require_perm, scope_for, unit_require_manage
@@ -56,6 +62,25 @@ class HomeView(TemplateView):
         return ctx
 
 
+def member_filters(request, actor):
+    """The list's filter form and the filters it gives (bad values are dropped)."""
+    form = MemberFilterForm(request.GET or None, units=selectors.unit_choices(actor=actor))
+    filters = selectors.MemberFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.MemberFilters(
+            q=d["q"].strip(),
+            unit_id=d["unit"].pk if d["unit"] else None,
+            status=d["status"],
+            employment_type=d["employment_type"],
+            political_status=d["political_status"],
+            gender=d["gender"],
+            age_band=AGE_BANDS.get(d["age"]),
+            today=timezone.localdate(),
+        )
+    return form, filters
+
+
 class MemberListView(TemplateView):
     template_name = "members/member_list.html"
 
@@ -63,20 +88,7 @@ class MemberListView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
         require_officer(actor=actor)
-        form = MemberFilterForm(self.request.GET or None, units=selectors.unit_choices(actor=actor))
-        filters = selectors.MemberFilters()
-        if form.is_valid():
-            d = form.cleaned_data
-            filters = selectors.MemberFilters(
-                q=d["q"].strip(),
-                unit_id=d["unit"].pk if d["unit"] else None,
-                status=d["status"],
-                employment_type=d["employment_type"],
-                political_status=d["political_status"],
-                gender=d["gender"],
-                age_band=AGE_BANDS.get(d["age"]),
-                today=timezone.localdate(),
-            )
+        form, filters = member_filters(self.request, actor)
         sort = self.request.GET.get("sort", "unit")
         sort = sort if sort in MEMBER_SORTS else "unit"
         qs = selectors.member_list(actor=actor, filters=filters).defer("id_number_encrypted", "notes")
@@ -86,6 +98,22 @@ class MemberListView(TemplateView):
             page = paginate(self.request, qs.order_by(*MEMBER_SORTS[sort]))
         ctx.update(form=form, page=page, sort=sort, page_sizes=PAGE_SIZES)
         return ctx
+
+
+class MemberExportView(View):
+    """The current filtered list as xlsx, streamed from a temporary file (masked ID numbers)."""
+
+    def get(self, request, *args, **kwargs):
+        actor = request.user
+        require_officer(actor=actor)
+        _form, filters = member_filters(request, actor)
+        tmp = services.member_export(
+            actor=actor,
+            queryset=selectors.member_list(actor=actor, filters=filters),
+            filters_text=request.GET.urlencode(),
+        )
+        name = f"members-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(tmp, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 class MemberDetailView(TemplateView):
@@ -369,3 +397,80 @@ class FirstPasswordView(PasswordChangeView):
         services.account_password_changed(user=form.user)
         messages.success(self.request, _("Your new password is set."))
         return response
+
+
+# --- Excel import ----------------------------------------------------------------------------
+_IMPORT_SESSION_KEY = "members_import"
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "member-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class ImportTemplateView(View):
+    def get(self, request, *args, **kwargs):
+        require_officer(actor=request.user)
+        require_perm(actor=request.user, perm="members.import_member")
+        scope = scope_for(request.user)
+        unit_name = ""
+        if not scope.sees_all and len(scope.manageable_unit_ids) == 1:
+            unit_name = selectors.organization_get(actor=request.user, pk=next(iter(scope.manageable_unit_ids))).name
+        response = HttpResponse(excel.template_workbook(unit_name), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
+        return response
+
+
+class MemberImportView(TemplateView):
+    """Upload → preview of every bad row (nothing saved) → confirm (one transaction)."""
+
+    template_name = "members/member_import.html"
+
+    def _check(self):
+        require_officer(actor=self.request.user)
+        require_perm(actor=self.request.user, perm="members.import_member")
+        if not scope_for(self.request.user).sees_all and not scope_for(self.request.user).manageable_unit_ids:
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        self._check()
+        return self.render_to_response({"form": ImportForm()})
+
+    def post(self, request, *args, **kwargs):
+        self._check()
+        if "token" in request.POST:
+            return self._confirm(request)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response({"form": form})
+        data = form.cleaned_data["file"].read()
+        mode = form.cleaned_data["mode"]
+        outcome = services.member_import_preview(actor=request.user, data=data, mode=mode)
+        ctx = {"form": form, "outcome": outcome, "mode": mode}
+        if outcome.ok:
+            token = uuid.uuid4().hex
+            (_import_dir() / f"{token}.xlsx").write_bytes(data)
+            request.session[_IMPORT_SESSION_KEY] = {"token": token, "mode": mode}
+            ctx["token"] = token
+        return self.render_to_response(ctx)
+
+    def _confirm(self, request):
+        pending = request.session.get(_IMPORT_SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        path = _import_dir() / f"{pending.get('token', 'none')}.xlsx"
+        if not token or token != pending.get("token") or not path.exists():
+            messages.error(request, _("This import has expired; upload the file again."))
+            return redirect("members:import")
+        data = path.read_bytes()
+        outcome = services.member_import_commit(actor=request.user, data=data, mode=pending["mode"])
+        path.unlink(missing_ok=True)
+        request.session.pop(_IMPORT_SESSION_KEY, None)
+        if not outcome.ok:
+            return self.render_to_response({"form": ImportForm(), "outcome": outcome})
+        messages.success(
+            request,
+            _("Import done: %(new)s new members, %(updated)s updated.")
+            % {"new": outcome.new, "updated": outcome.updated},
+        )
+        return redirect("members:list")
