@@ -191,7 +191,9 @@ def read_dataset(data: bytes) -> tablib.Dataset:
     except Exception:  # noqa: BLE001 - any parser failure is a damaged file for the officer
         raise HostileFile(_("The file is damaged: it is not a readable .xlsx file.")) from None
     try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()  # do not trust (or compute, by a whole extra pass) the sheet's stated size
+        rows = ws.iter_rows(values_only=True)
         headers = next(rows, None)
         if not headers:
             raise HostileFile(_("The first sheet is empty: use the template."))

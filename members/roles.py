@@ -23,6 +23,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "members.export_member",
         "members.view_idnumberreveal",
         "members.view_membershipchange",
+        "members.view_memberexport",
         "members.view_organization",
         "members.add_organization",
         "members.change_organization",

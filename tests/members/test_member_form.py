@@ -154,3 +154,15 @@ def test_list_shows_masked_numbers_only(client, officer_a, tree):
     client.force_login(officer_a)
     page = client.get("/members/").content.decode()
     assert m.id_number_masked in page and FULL not in page
+
+
+def test_city_admin_reads_the_reveal_export_and_change_records_in_the_admin(client, city_admin, tree):
+    m = MemberFactory(unit=tree["a"], id_number=FULL, gender="F")
+    client.force_login(city_admin)
+    client.post(f"/members/{m.pk}/id-number/")
+    client.get("/members/export/")
+    for url in ["/admin/members/idnumberreveal/", "/admin/members/memberexport/", "/admin/members/membershipchange/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert m.name in client.get("/admin/members/idnumberreveal/").content.decode()
+    assert client.get("/admin/members/member/import/").status_code == 200
