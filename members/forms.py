@@ -264,3 +264,57 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class CommitteeTermForm(forms.Form):
+    term_start = forms.DateField(label=_("Term start"), widget=_date_widget())
+    term_years = forms.TypedChoiceField(
+        label=_("Term length"), coerce=int, choices=[(3, _("3 years")), (5, _("5 years"))], initial=5
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CommitteePostForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    post = forms.ChoiceField(label=_("Post"), choices=[])
+    elected_on = forms.DateField(label=_("Elected on"), widget=_date_widget(), initial=timezone.localdate)
+    by_election = forms.BooleanField(label=_("By-election (fills a post mid-term)"), required=False)
+
+    def __init__(self, *args, unit=None, **kwargs):
+        from .choices import CURRENT_STATUSES
+        from .models import Post
+
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = Post.choices
+        if unit is not None:
+            self.fields["member"].queryset = Member.objects.filter(unit=unit, status__in=CURRENT_STATUSES).order_by(
+                "name", "pk"
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class HonourForm(forms.ModelForm):
+    class Meta:
+        from .models import Honour
+
+        model = Honour
+        fields = ["title", "name", "level", "year", "awarded_by", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 1950 <= year <= timezone.localdate().year:
+            raise ValidationError(_("Enter a year between 1950 and this year."))
+        return year

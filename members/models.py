@@ -373,3 +373,84 @@ class MemberExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} · {self.at:%Y-%m-%d %H:%M} · {self.rows}"
+
+
+class Committee(models.Model):
+    """A unit union's committee (工会委员会) and its current term."""
+
+    unit = models.OneToOneField(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="committee",
+        verbose_name=_("unit"),
+        limit_choices_to={"kind": OrganizationKind.UNIT},
+    )
+    term_start = models.DateField(_("term start"))
+    term_years = models.PositiveSmallIntegerField(
+        _("term length (years)"), choices=[(3, _("3 years")), (5, _("5 years"))], default=5
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(term_years__in=[3, 5]), name="committee_term_3_or_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.term_start:%Y}"
+
+    @property
+    def term_end(self) -> date:
+        start = self.term_start
+        try:
+            return start.replace(year=start.year + self.term_years)
+        except ValueError:  # 29 February
+            return start.replace(year=start.year + self.term_years, day=28)
+
+
+class Post(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    MEMBER = "member", _("Committee member")
+    AUDIT = "audit", _("Funds audit committee member")
+    WOMEN = "women", _("Women workers' committee member")
+
+
+class CommitteePost(models.Model):
+    """A post held on a committee; a by-election (增补选举) fills one mid-term."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="posts", verbose_name=_("committee")
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="posts", verbose_name=_("member"))
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+    elected_on = models.DateField(_("elected on"))
+    by_election = models.BooleanField(_("by-election"), default=False)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee post")
+        verbose_name_plural = _("committee posts")
+        ordering = ["committee", "post", "elected_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "member", "post"],
+                condition=models.Q(ended_on__isnull=True),
+                name="committeepost_one_current_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=models.Q(ended_on__isnull=True, post="chair"),
+                name="committeepost_one_current_chair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_post_display()}"

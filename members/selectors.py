@@ -141,3 +141,112 @@ def id_reveal_list(*, actor) -> QuerySet[IdNumberReveal]:
         raise PermissionDenied
     require_perm(actor=actor, perm="members.view_idnumberreveal")
     return IdNumberReveal.objects.select_related("member", "member__unit", "viewer")
+
+
+# --- Committees and honours --------------------------------------------------------------------
+@dataclass(frozen=True)
+class CommitteeCheck:
+    members: int
+    women: int
+    warnings: list[str]
+
+
+def committee_get(*, actor, unit: Organization):
+    from .models import Committee
+
+    organization_get(actor=actor, pk=unit.pk)
+    return Committee.objects.filter(unit=unit).first()
+
+
+def committee_posts(*, committee) -> list:
+    return list(
+        committee.posts.filter(ended_on__isnull=True).select_related("member").order_by("post", "elected_on", "pk")
+    )
+
+
+def committee_check(*, unit: Organization, committee, posts: list, today: date) -> CommitteeCheck:
+    """The committee against the rules (DOMAIN.md): size by membership, women's committee, audit, term."""
+    from django.utils.translation import gettext as _
+
+    from .models import Post
+
+    counts = Member.objects.filter(unit=unit, status__in=CURRENT_STATUSES).aggregate(
+        n=Count("pk"), women=Count("pk", filter=Q(gender="F"))
+    )
+    n, women = counts["n"], counts["women"]
+    warnings: list[str] = []
+    if committee is None:
+        if n:
+            warnings.append(_("No committee is recorded for this unit."))
+        return CommitteeCheck(n, women, warnings)
+    by_post: dict[str, int] = {}
+    for p in posts:
+        by_post[p.post] = by_post.get(p.post, 0) + 1
+        if p.member.unit_id != unit.pk or p.member.status not in CURRENT_STATUSES:
+            warnings.append(
+                _("%(name)s holds a post but is no longer a current member here.") % {"name": p.member.name}
+            )
+    committee_size = by_post.get(Post.CHAIR, 0) + by_post.get(Post.VICE_CHAIR, 0) + by_post.get(Post.MEMBER, 0)
+    if n >= 25 and committee_size < 3:
+        warnings.append(
+            _("With %(n)s members the unit needs a committee of at least 3; it has %(size)s.")
+            % {"n": n, "size": committee_size}
+        )
+    elif n >= 10 and not by_post.get(Post.CHAIR):
+        warnings.append(_("With %(n)s members the unit needs a chair.") % {"n": n})
+    elif 0 < n < 10 and not by_post.get(Post.CHAIR):
+        warnings.append(_("A union group of under 10 members needs a group leader (recorded as chair)."))
+    if women >= 25 and by_post.get(Post.WOMEN, 0) < 3:
+        warnings.append(
+            _("With %(women)s women members the unit needs a women workers' committee (at least 3).") % {"women": women}
+        )
+    elif 0 < women < 25 and not by_post.get(Post.WOMEN):
+        warnings.append(_("The unit needs a women's committee member."))
+    if n and not by_post.get(Post.AUDIT):
+        warnings.append(_("No funds audit committee member is recorded."))
+    end = committee.term_end
+    if end < today:
+        warnings.append(_("The term ended on %(date)s: the election (换届) is overdue.") % {"date": end.isoformat()})
+    elif (end - today).days <= 90:
+        warnings.append(_("The term ends on %(date)s: prepare the election (换届).") % {"date": end.isoformat()})
+    return CommitteeCheck(n, women, warnings)
+
+
+def committees_due(*, actor, today: date, within_days: int | None = 90):
+    """Committees of the units in scope, soonest election first; those due within ``within_days``."""
+    from .models import Committee
+
+    scope = scope_for(actor)
+    qs = Committee.objects.select_related("unit", "unit__parent")
+    if not scope.sees_all:
+        qs = qs.filter(unit_id__in=scope.readable_unit_ids)
+    committees = sorted(qs, key=lambda c: (c.term_end, c.unit.name))
+    if within_days is not None:
+        from datetime import timedelta
+
+        limit = today + timedelta(days=within_days)
+        committees = [c for c in committees if c.term_end <= limit]
+    return committees
+
+
+def units_without_committee(*, actor):
+    scope = scope_for(actor)
+    qs = Organization.objects.units().filter(committee__isnull=True, is_active=True)
+    if not scope.sees_all:
+        qs = qs.filter(pk__in=scope.readable_unit_ids)
+    return qs.order_by("sort_order", "name")
+
+
+def honour_list(*, actor, title: str = "", level: str = "", year: int | None = None, q: str = ""):
+    from .models import Honour
+
+    qs = Honour.objects.filter(member__in=Member.objects.visible_to(actor)).select_related("member", "member__unit")
+    if title:
+        qs = qs.filter(title=title)
+    if level:
+        qs = qs.filter(level=level)
+    if year:
+        qs = qs.filter(year=year)
+    if q:
+        qs = qs.filter(Q(member__name__contains=q) | Q(name__contains=q) | Q(member__card_number=q))
+    return qs.order_by("-year", "member__unit__sort_order", "member__name", "pk")

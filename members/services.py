@@ -415,3 +415,67 @@ def member_import_commit(*, actor: User, data: bytes, mode: str) -> ImportOutcom
         if not outcome.ok:
             transaction.set_rollback(True)
     return outcome
+
+
+# --- Committees and honours --------------------------------------------------------------------
+def _require_unit_manager(actor: User, unit: Organization) -> None:
+    unit_require_manage(actor=actor, unit_id=unit.pk)
+    require_perm(actor=actor, perm="members.change_member")
+
+
+@transaction.atomic
+def committee_set_term(*, actor: User, unit: Organization, term_start: date, term_years: int, notes: str = ""):
+    """Record a committee's (new) term: after an election (换届) the term starts again."""
+    from .models import Committee
+
+    _require_unit_manager(actor, unit)
+    committee = Committee.objects.select_for_update().filter(unit=unit).first() or Committee(unit=unit)
+    committee.term_start, committee.term_years, committee.notes = term_start, term_years, notes
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+@transaction.atomic
+def committee_post_add(
+    *, actor: User, unit: Organization, member: Member, post: str, elected_on: date, by_election: bool
+):
+    """Elect a member to a post (a by-election fills a post mid-term)."""
+    from .models import Committee, CommitteePost, Post
+
+    _require_unit_manager(actor, unit)
+    committee = Committee.objects.select_for_update().filter(unit=unit).first()
+    if committee is None:
+        raise ValidationError(_("Record the committee's term first."))
+    if member.unit_id != unit.pk or member.status not in CURRENT_STATUSES:
+        raise ValidationError({"member": _("Choose a current member of this unit.")})
+    if post == Post.CHAIR and committee.posts.filter(post=Post.CHAIR, ended_on__isnull=True).exists():
+        raise ValidationError({"post": _("The committee already has a chair; end that post first.")})
+    if committee.posts.filter(member=member, post=post, ended_on__isnull=True).exists():
+        raise ValidationError({"post": _("This member already holds this post.")})
+    _check_date(elected_on)
+    holder = CommitteePost(
+        committee=committee, member=member, post=post, elected_on=elected_on, by_election=by_election
+    )
+    holder.full_clean()
+    holder.save()
+    return holder
+
+
+@transaction.atomic
+def committee_post_end(*, actor: User, holder, on: date) -> None:
+    _require_unit_manager(actor, holder.committee.unit)
+    if holder.ended_on is None:
+        holder.ended_on = on
+        holder.save(update_fields=["ended_on"])
+
+
+@transaction.atomic
+def honour_add(*, actor: User, member: Member, data: dict):
+    from .models import Honour
+
+    _require_unit_manager(actor, member.unit)
+    honour = Honour(member=member, **data)
+    honour.full_clean()
+    honour.save()
+    return honour

@@ -11,8 +11,8 @@ from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,18 @@ from django.views.generic import TemplateView, View
 
 from . import excel, registry, selectors, services
 from .excel import XLSX_CONTENT_TYPE
-from .forms import AGE_BANDS, ImportForm, MemberFilterForm, MemberForm, StatusChangeForm, TransferForm
-from .models import Member
+from .forms import (
+    AGE_BANDS,
+    CommitteePostForm,
+    CommitteeTermForm,
+    HonourForm,
+    ImportForm,
+    MemberFilterForm,
+    MemberForm,
+    StatusChangeForm,
+    TransferForm,
+)
+from .models import CommitteePost, HonourLevel, HonourTitle, Member
 from .pagination import UnitOrderPaginator
 from .scoping import require_officer, require_perm, scope_for, unit_require_manage
 
@@ -160,6 +170,16 @@ class UnitDetailView(TemplateView):
         unit = selectors.organization_get(actor=actor, pk=self.kwargs["pk"])
         can_manage = scope_for(actor).can_manage_unit(unit.pk) and actor.has_perm("members.change_member")
         ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit), can_manage=can_manage)
+        if unit.kind == "unit":
+            committee = selectors.committee_get(actor=actor, unit=unit)
+            posts = selectors.committee_posts(committee=committee) if committee else []
+            ctx.update(
+                committee=committee,
+                posts=posts,
+                check=selectors.committee_check(
+                    unit=unit, committee=committee, posts=posts, today=timezone.localdate()
+                ),
+            )
         return ctx
 
 
@@ -474,3 +494,137 @@ class MemberImportView(TemplateView):
             % {"new": outcome.new, "updated": outcome.updated},
         )
         return redirect("members:list")
+
+
+# --- Committees and honours --------------------------------------------------------------------
+class CommitteeEditView(TemplateView):
+    """The committee of a unit: its term, and the posts (elections, by-elections, ends)."""
+
+    template_name = "members/committee_edit.html"
+
+    def _unit(self):
+        unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["unit_pk"])
+        unit_require_manage(actor=self.request.user, unit_id=unit.pk)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        if unit.kind != "unit":
+            raise Http404
+        return unit
+
+    def _ctx(self, unit, term_form=None, post_form=None):
+        committee = selectors.committee_get(actor=self.request.user, unit=unit)
+        initial = {}
+        if committee:
+            initial = {"term_start": committee.term_start, "term_years": committee.term_years, "notes": committee.notes}
+        return {
+            "unit": unit,
+            "committee": committee,
+            "posts": selectors.committee_posts(committee=committee) if committee else [],
+            "term_form": term_form or CommitteeTermForm(initial=initial),
+            "post_form": post_form or CommitteePostForm(unit=unit),
+        }
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self._ctx(self._unit()))
+
+    def post(self, request, *args, **kwargs):
+        unit = self._unit()
+        action = request.POST.get("action")
+        if action == "end":
+            holder = get_object_or_404(CommitteePost, pk=request.POST.get("post_id"), committee__unit=unit)
+            services.committee_post_end(actor=request.user, holder=holder, on=timezone.localdate())
+            messages.success(request, _("The post of %(name)s has ended.") % {"name": holder.member.name})
+            return redirect("members:committee", unit_pk=unit.pk)
+        if action == "post":
+            form = CommitteePostForm(request.POST, unit=unit)
+            if form.is_valid():
+                try:
+                    holder = services.committee_post_add(actor=request.user, unit=unit, **form.cleaned_data)
+                except ValidationError as exc:
+                    _form_errors_to(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s is now %(post)s.")
+                        % {"name": holder.member.name, "post": holder.get_post_display()},
+                    )
+                    return redirect("members:committee", unit_pk=unit.pk)
+            return self.render_to_response(self._ctx(unit, post_form=form))
+        form = CommitteeTermForm(request.POST)
+        if form.is_valid():
+            try:
+                services.committee_set_term(actor=request.user, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("The committee's term is saved."))
+                return redirect("members:committee", unit_pk=unit.pk)
+        return self.render_to_response(self._ctx(unit, term_form=form))
+
+
+class CommitteeListView(TemplateView):
+    """Committees by next election (换届) date; by default those whose term ends within 90 days."""
+
+    template_name = "members/committee_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        require_officer(actor=self.request.user)
+        show_all = self.request.GET.get("within") == "all"
+        today = timezone.localdate()
+        within = None if show_all else 90
+        committees = selectors.committees_due(actor=self.request.user, today=today, within_days=within)
+        q = self.request.GET.get("q", "").strip()[:50]
+        if q:
+            committees = [c for c in committees if q in c.unit.name]
+        ctx.update(
+            page=paginate(self.request, committees, default_size=50),
+            show_all=show_all,
+            today=today,
+            q=q,
+            page_sizes=PAGE_SIZES,
+            without=selectors.units_without_committee(actor=self.request.user),
+        )
+        return ctx
+
+
+class HonourListView(TemplateView):
+    template_name = "members/honour_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        require_officer(actor=self.request.user)
+        g = self.request.GET
+        title = g.get("title", "") if g.get("title", "") in HonourTitle.values else ""
+        level = g.get("level", "") if g.get("level", "") in HonourLevel.values else ""
+        year = int(g["year"]) if g.get("year", "").isdigit() else None
+        q = g.get("q", "").strip()[:50]
+        qs = selectors.honour_list(actor=self.request.user, title=title, level=level, year=year, q=q)
+        ctx.update(
+            page=paginate(self.request, qs, default_size=50),
+            titles=HonourTitle.choices,
+            levels=HonourLevel.choices,
+            f={"title": title, "level": level, "year": year or "", "q": q},
+            page_sizes=PAGE_SIZES,
+        )
+        return ctx
+
+
+class HonourCreateView(MemberTransferView):
+    template_name = "members/honour_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"member": self._member(), "form": HonourForm()})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = HonourForm(request.POST)
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+            try:
+                services.honour_add(actor=request.user, member=member, data=data)
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("The honour is recorded."))
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"member": member, "form": form})
