@@ -263,3 +263,25 @@ def as_date(value) -> date | None:
     if isinstance(value, date):
         return value
     return None
+
+
+def dataset_to_json(dataset: tablib.Dataset) -> str:
+    """The parsed rows, kept between the preview and the confirmation (dates as ISO dates)."""
+    import json
+
+    def plain(v):
+        return v.date().isoformat() if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
+
+    return json.dumps(
+        {"headers": dataset.headers, "rows": [[plain(v) for v in row] for row in dataset]}, ensure_ascii=False
+    )
+
+
+def dataset_from_json(text: str) -> tablib.Dataset:
+    import json
+
+    data = json.loads(text)
+    dataset = tablib.Dataset(headers=data["headers"])
+    for row in data["rows"]:
+        dataset.append(row)
+    return dataset

@@ -107,6 +107,7 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.id_facts = None
+        self.fields["name"].label = _("Name")
         self.fields["gender"].required = False
         self.fields["birth_date"].required = False
         self.fields["gender"].help_text = _("Leave empty to take it from the ID number.")

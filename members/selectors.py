@@ -158,10 +158,13 @@ def committee_get(*, actor, unit: Organization):
     return Committee.objects.filter(unit=unit).first()
 
 
+POST_RANK = {"chair": 0, "vice_chair": 1, "member": 2, "audit": 3, "women": 4}
+
+
 def committee_posts(*, committee) -> list:
-    return list(
-        committee.posts.filter(ended_on__isnull=True).select_related("member").order_by("post", "elected_on", "pk")
-    )
+    """The current posts, chair first."""
+    posts = committee.posts.filter(ended_on__isnull=True).select_related("member")
+    return sorted(posts, key=lambda p: (POST_RANK.get(p.post, 9), p.elected_on, p.pk))
 
 
 def committee_check(*, unit: Organization, committee, posts: list, today: date) -> CommitteeCheck:

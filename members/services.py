@@ -374,24 +374,31 @@ class ImportOutcome:
     new: int = 0
     updated: int = 0
     total: int = 0
+    #: the parsed rows, so that the confirmation does not parse the file again
+    dataset: object = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def _run_import(*, actor: User, data: bytes, mode: str, dry_run: bool) -> ImportOutcome:
+def _parse(data: bytes):
+    """The file's rows, or an outcome that refuses the file (checked before parsing)."""
     from .excel import HostileFile, check_xlsx, read_dataset
-    from .resources import MemberResource, import_errors
 
-    require_perm(actor=actor, perm="members.import_member")
     try:
         check_xlsx(data)
         dataset = read_dataset(data)
     except HostileFile as exc:
-        return ImportOutcome(errors=[{"row": "", "column": "", "message": str(exc)}])
+        return None, ImportOutcome(errors=[{"row": "", "column": "", "message": str(exc)}])
     if not len(dataset):
-        return ImportOutcome(errors=[{"row": "", "column": "", "message": _("The file has no member rows.")}])
+        return None, ImportOutcome(errors=[{"row": "", "column": "", "message": _("The file has no member rows.")}])
+    return dataset, None
+
+
+def _run_import(*, actor: User, dataset, mode: str, dry_run: bool) -> ImportOutcome:
+    from .resources import MemberResource, import_errors
+
     resource = MemberResource(actor=actor, mode=mode)
     result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
@@ -399,19 +406,36 @@ def _run_import(*, actor: User, data: bytes, mode: str, dry_run: bool) -> Import
     errors = import_errors(result)
     errors.sort(key=lambda e: (e["row"] == "", e["row"] if e["row"] != "" else 0))
     return ImportOutcome(
-        errors=errors, new=result.totals.get("new", 0), updated=result.totals.get("update", 0), total=len(dataset)
+        errors=errors,
+        new=result.totals.get("new", 0),
+        updated=result.totals.get("update", 0),
+        total=len(dataset),
+        dataset=dataset,
     )
 
 
 def member_import_preview(*, actor: User, data: bytes, mode: str) -> ImportOutcome:
-    """Check every row; nothing is saved."""
-    return _run_import(actor=actor, data=data, mode=mode, dry_run=True)
+    """Refuse hostile files, parse, check every row; nothing is saved."""
+    require_perm(actor=actor, perm="members.import_member")
+    dataset, refused = _parse(data)
+    if refused:
+        return refused
+    return _run_import(actor=actor, dataset=dataset, mode=mode, dry_run=True)
 
 
-def member_import_commit(*, actor: User, data: bytes, mode: str) -> ImportOutcome:
-    """Save every row in one transaction, or nothing if any row is bad."""
+def member_import_commit(*, actor: User, mode: str, data: bytes | None = None, dataset=None) -> ImportOutcome:
+    """Check every row again and save them all in one transaction, or nothing if any row is bad.
+
+    ``dataset`` is the preview's parsed rows (see members.excel.dataset_to_json); without it the
+    file is checked and parsed again.
+    """
+    require_perm(actor=actor, perm="members.import_member")
+    if dataset is None:
+        dataset, refused = _parse(data or b"")
+        if refused:
+            return refused
     with transaction.atomic():
-        outcome = _run_import(actor=actor, data=data, mode=mode, dry_run=False)
+        outcome = _run_import(actor=actor, dataset=dataset, mode=mode, dry_run=False)
         if not outcome.ok:
             transaction.set_rollback(True)
     return outcome

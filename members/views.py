@@ -468,9 +468,13 @@ class MemberImportView(TemplateView):
         mode = form.cleaned_data["mode"]
         outcome = services.member_import_preview(actor=request.user, data=data, mode=mode)
         ctx = {"form": form, "outcome": outcome, "mode": mode}
+        previous = (request.session.get(_IMPORT_SESSION_KEY) or {}).get("token")
+        if previous:
+            (_import_dir() / f"{previous}.json").unlink(missing_ok=True)
+            request.session.pop(_IMPORT_SESSION_KEY, None)
         if outcome.ok:
             token = uuid.uuid4().hex
-            (_import_dir() / f"{token}.xlsx").write_bytes(data)
+            (_import_dir() / f"{token}.json").write_text(excel.dataset_to_json(outcome.dataset), encoding="utf-8")
             request.session[_IMPORT_SESSION_KEY] = {"token": token, "mode": mode}
             ctx["token"] = token
         return self.render_to_response(ctx)
@@ -478,12 +482,12 @@ class MemberImportView(TemplateView):
     def _confirm(self, request):
         pending = request.session.get(_IMPORT_SESSION_KEY) or {}
         token = request.POST.get("token", "")
-        path = _import_dir() / f"{pending.get('token', 'none')}.xlsx"
+        path = _import_dir() / f"{pending.get('token', 'none')}.json"
         if not token or token != pending.get("token") or not path.exists():
             messages.error(request, _("This import has expired; upload the file again."))
             return redirect("members:import")
-        data = path.read_bytes()
-        outcome = services.member_import_commit(actor=request.user, data=data, mode=pending["mode"])
+        dataset = excel.dataset_from_json(path.read_text(encoding="utf-8"))
+        outcome = services.member_import_commit(actor=request.user, dataset=dataset, mode=pending["mode"])
         path.unlink(missing_ok=True)
         request.session.pop(_IMPORT_SESSION_KEY, None)
         if not outcome.ok:
