@@ -128,7 +128,7 @@ def _record(
 
 
 def _lock(member: Member) -> Member:
-    return Member.objects.select_for_update().select_related("unit", "user").get(pk=member.pk)
+    return Member.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=member.pk)
 
 
 def _check_date(on: date) -> None:

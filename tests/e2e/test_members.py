@@ -74,7 +74,9 @@ def test_officer_adds_transfers_imports_and_exports(page, live_server, officer_a
     # 5. Export the list: every member of the unit, masked.
     with page.expect_download() as info:
         page.get_by_test_id("export-link").click()
-    path = info.value.path()
+    path = tmp_path / "export.xlsx"
+    info.value.save_as(path)
+    assert info.value.suggested_filename.endswith(".xlsx")
     ws = load_workbook(path).active
     cards = {row[13] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert {"NT8800001", "IM000001", "IM000008"} <= cards and leaver.card_number not in cards
