@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from import_export.admin import ImportMixin
+from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import IdNumberReveal, Member, MemberExport, MembershipChange, Organization, RoleAssignment, User
@@ -35,11 +36,31 @@ class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "short_name")
 
 
+class SafeXLSX(XLSX):
+    """xlsx only, refused before parsing when hostile (size, not a zip, zip bomb, XML entities)."""
+
+    def create_dataset(self, in_stream):
+        from .excel import check_xlsx, read_dataset
+
+        data = in_stream if isinstance(in_stream, bytes) else bytes(in_stream)
+        check_xlsx(data)
+        return read_dataset(data)
+
+
 @admin.register(Member)
 class MemberAdmin(ScopedAdminMixin, ImportMixin, SimpleHistoryAdmin):
     """The same import as the portal's page (same resource, same checks), for administrators."""
 
     resource_classes = [MemberResource]
+    import_formats = [SafeXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        from .excel import HostileFile
+
+        if isinstance(e, HostileFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"actor": request.user, "mode": "update"}

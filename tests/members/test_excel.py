@@ -268,3 +268,41 @@ def test_import_is_for_officers_with_the_permission(client, zone_lead, member_a)
         client.force_login(user)
         assert client.get("/members/import/").status_code == 403
         assert client.get("/members/import/template/").status_code == 403
+
+
+def test_the_admin_import_refuses_hostile_files_too(client, city_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(city_admin)
+    bomb = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<w/>", "xl/s.xml": b" " * (60 * 1024 * 1024)})
+    response = client.post(
+        "/admin/members/member/import/",
+        {"import_file": SimpleUploadedFile("x.xlsx", bomb), "format": "0", "resource": "0"},
+    )
+    assert response.status_code == 200 and "zip bomb" in response.content.decode()
+    assert Member.objects.count() == 1
+
+
+def test_the_admin_import_uses_the_same_checks_and_saves_on_confirmation(client, city_admin, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(city_admin)
+    rows = [roster_row(1, "市财政局"), roster_row(2, "市财政局", id_number="11010519491231003X")]
+    response = client.post(
+        "/admin/members/member/import/",
+        {"import_file": SimpleUploadedFile("r.xlsx", xlsx_bytes(rows)), "format": "0", "resource": "0"},
+    )
+    assert "校验码" in response.content.decode()
+    assert not Member.objects.filter(card_number__startswith="IM").exists()
+    response = client.post(
+        "/admin/members/member/import/",
+        {"import_file": SimpleUploadedFile("r.xlsx", xlsx_bytes(rows[:1])), "format": "0", "resource": "0"},
+    )
+    page = response.content.decode()
+    assert 'name="import_file_name"' in page
+    import re
+
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page))
+    fields.pop("csrfmiddlewaretoken", None)
+    client.post("/admin/members/member/process_import/", fields)
+    assert Member.objects.filter(card_number="IM000001", unit=tree["a"]).exists()
