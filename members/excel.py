@@ -285,3 +285,16 @@ def dataset_from_json(text: str) -> tablib.Dataset:
     for row in data["rows"]:
         dataset.append(row)
     return dataset
+
+
+def seal(text: str) -> bytes:
+    """The staged rows hold full ID numbers: encrypted on disk with the field-encryption keys."""
+    from .idnumbers import _fernet
+
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(text.encode())
+
+
+def unseal(token: bytes) -> str:
+    from .idnumbers import _fernet
+
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token).decode()

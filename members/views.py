@@ -429,6 +429,19 @@ def _import_dir() -> Path:
     return path
 
 
+def _clear_stale_imports(max_age_seconds: int = 24 * 3600) -> None:
+    """Previews never confirmed leave their staged rows behind: remove those older than a day."""
+    import time
+
+    limit = time.time() - max_age_seconds
+    for path in _import_dir().glob("*.json"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 class ImportTemplateView(View):
     def get(self, request, *args, **kwargs):
         require_officer(actor=request.user)
@@ -474,7 +487,8 @@ class MemberImportView(TemplateView):
             request.session.pop(_IMPORT_SESSION_KEY, None)
         if outcome.ok:
             token = uuid.uuid4().hex
-            (_import_dir() / f"{token}.json").write_text(excel.dataset_to_json(outcome.dataset), encoding="utf-8")
+            _clear_stale_imports()
+            (_import_dir() / f"{token}.json").write_bytes(excel.seal(excel.dataset_to_json(outcome.dataset)))
             request.session[_IMPORT_SESSION_KEY] = {"token": token, "mode": mode}
             ctx["token"] = token
         return self.render_to_response(ctx)
@@ -486,7 +500,7 @@ class MemberImportView(TemplateView):
         if not token or token != pending.get("token") or not path.exists():
             messages.error(request, _("This import has expired; upload the file again."))
             return redirect("members:import")
-        dataset = excel.dataset_from_json(path.read_text(encoding="utf-8"))
+        dataset = excel.dataset_from_json(excel.unseal(path.read_bytes()))
         outcome = services.member_import_commit(actor=request.user, dataset=dataset, mode=pending["mode"])
         path.unlink(missing_ok=True)
         request.session.pop(_IMPORT_SESSION_KEY, None)

@@ -3,6 +3,7 @@
 import io
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -162,6 +163,10 @@ def test_a_clean_file_is_saved_only_on_confirmation_in_one_go(client, officer_a,
     assert 'data-testid="import-ready"' in page and "5 名新会员" in page
     assert Member.objects.filter(card_number__startswith="IM").count() == 0  # nothing yet
     token = page.split('name="token" value="')[1].split('"')[0]
+    from django.conf import settings
+
+    staged = (Path(settings.MEDIA_ROOT) / "member-imports" / f"{token}.json").read_bytes()
+    assert valid_id_number(5001).encode() not in staged  # the staged rows are encrypted on disk
     response = client.post("/members/import/", {"token": token})
     assert response.status_code == 302
     imported = Member.objects.filter(card_number__startswith="IM")
