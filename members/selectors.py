@@ -124,7 +124,8 @@ def member_record_history(*, actor, member: Member, limit: int = 50):
     out = []
     for newer, older in zip(records, records[1:], strict=False):
         delta = newer.diff_against(older, excluded_fields=["updated_at", "id_number_masked"])
-        out.append({"record": newer, "changes": delta.changes})
+        labels = [str(Member._meta.get_field(c.field).verbose_name) for c in delta.changes]
+        out.append({"record": newer, "changes": labels})
     if len(records) <= limit and records:
         out.append({"record": records[-1], "changes": []})
     return out

@@ -113,4 +113,4 @@ def test_record_history_is_shown_to_officers(client, officer_a, tree):
     services.member_update(actor=officer_a, member=m, data={"position": "科长"})
     client.force_login(officer_a)
     page = client.get(f"/members/{m.pk}/").content.decode()
-    assert "信息修改记录" in page and "position" in page
+    assert "信息修改记录" in page and "职务" in page.split("信息修改记录")[1]
