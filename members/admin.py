@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Member, Organization, RoleAssignment, User
+from .models import IdNumberReveal, Member, MemberExport, MembershipChange, Organization, RoleAssignment, User
+from .resources import MemberResource
 
 
 class ScopedAdminMixin:
@@ -33,8 +36,38 @@ class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "short_name")
 
 
+class SafeXLSX(XLSX):
+    """xlsx only, refused before parsing when hostile (size, not a zip, zip bomb, XML entities)."""
+
+    def create_dataset(self, in_stream):
+        from .excel import check_xlsx, read_dataset
+
+        data = in_stream if isinstance(in_stream, bytes) else bytes(in_stream)
+        check_xlsx(data)
+        return read_dataset(data)
+
+
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(ScopedAdminMixin, ImportMixin, SimpleHistoryAdmin):
+    """The same import as the portal's page (same resource, same checks), for administrators."""
+
+    resource_classes = [MemberResource]
+    import_formats = [SafeXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        from .excel import HostileFile
+
+        if isinstance(e, HostileFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"actor": request.user, "mode": "update"}
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("members.import_member")
+
     list_display = ("name", "unit", "card_number", "id_number_masked", "employment_type", "status")
     list_filter = ("status", "employment_type", "unit__parent")
     search_fields = ("name", "card_number", "mobile")
@@ -50,3 +83,40 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "organization__name")
     list_select_related = ("user", "organization")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody edits: what was viewed, exported or changed, and by whom."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdNumberReveal)
+class IdNumberRevealAdmin(ReadOnlyAdmin):
+    list_display = ("at", "viewer", "member", "ip_address")
+    search_fields = ("viewer__username", "member__name", "member__card_number")
+    list_select_related = ("viewer", "member")
+    date_hierarchy = "at"
+
+
+@admin.register(MemberExport)
+class MemberExportAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "rows", "filters")
+    search_fields = ("actor__username",)
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(ReadOnlyAdmin):
+    list_display = ("on", "member", "kind", "from_unit", "to_unit", "reason", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("member__name", "member__card_number")
+    list_select_related = ("member", "from_unit", "to_unit", "recorded_by")

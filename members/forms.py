@@ -1,8 +1,21 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
-from .models import Organization
+from .models import ChangeKind, Member, Organization
+
+AGE_BANDS = {
+    "u30": (None, 29),
+    "30-39": (30, 39),
+    "40-49": (40, 49),
+    "50-59": (50, 59),
+    "60+": (60, None),
+}
 
 
 class MemberFilterForm(forms.Form):
@@ -27,8 +40,282 @@ class MemberFilterForm(forms.Form):
         label=_("Political status"), required=False, choices=[("", _("All")), *PoliticalStatus.choices]
     )
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", _("All")), *Gender.choices])
+    age = forms.ChoiceField(
+        label=_("Age"),
+        required=False,
+        choices=[
+            ("", _("All ages")),
+            ("u30", _("Under 30")),
+            ("30-39", "30–39"),
+            ("40-49", "40–49"),
+            ("50-59", "50–59"),
+            ("60+", _("60 and over")),
+        ],
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberForm(forms.ModelForm):
+    """The membership registration form (会员信息登记表).
+
+    The ID number is entered here and never shown back in full; birth date and gender are derived
+    from it when left empty, and a contradicting entry is refused with a message.
+    """
+
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=20,
+        required=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "font-monospace"}),
+        help_text=_("18 characters; a lowercase x is accepted. Birth date and gender are taken from it."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "native_place",
+            "political_status",
+            "education",
+            "unit",
+            "position",
+            "professional_title",
+            "employment_type",
+            "join_date",
+            "card_number",
+            "mobile",
+            "notes",
+        ]
+        widgets = {
+            "birth_date": _date_widget(),
+            "join_date": _date_widget(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.id_facts = None
+        self.fields["name"].label = _("Name")
+        self.fields["gender"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["gender"].help_text = _("Leave empty to take it from the ID number.")
+        self.fields["birth_date"].help_text = _("Leave empty to take it from the ID number.")
+        self.fields["join_date"].initial = timezone.localdate
+        if self.instance.pk:
+            del self.fields["unit"]  # a unit changes only by a transfer
+            self.fields["id_number"].required = False
+            self.fields["id_number"].help_text = _(
+                "Stored: %(masked)s. Leave empty to keep it; enter the full number to correct it."
+            ) % {"masked": self.instance.id_number_masked}
+        elif units is not None:
+            self.fields["unit"].queryset = units
+            only = list(units[:2])
+            if len(only) == 1:
+                self.fields["unit"].initial = only[0].pk
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Person"),
+                Row(Column("name", css_class="col-md-4"), Column("id_number", css_class="col-md-8")),
+                Row(
+                    Column("gender", css_class="col-6 col-md-3"),
+                    Column("birth_date", css_class="col-6 col-md-3"),
+                    Column("ethnicity", css_class="col-6 col-md-3"),
+                    Column("native_place", css_class="col-6 col-md-3"),
+                ),
+                Row(
+                    Column("political_status", css_class="col-6 col-md-4"),
+                    Column("education", css_class="col-6 col-md-4"),
+                    Column("mobile", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Work and membership"),
+                Row(*([Column("unit", css_class="col-md-6")] if "unit" in self.fields else [])),
+                Row(
+                    Column("position", css_class="col-6 col-md-4"),
+                    Column("professional_title", css_class="col-6 col-md-4"),
+                    Column("employment_type", css_class="col-md-4"),
+                ),
+                Row(Column("join_date", css_class="col-6 col-md-4"), Column("card_number", css_class="col-6 col-md-4")),
+                "notes",
+            ),
+        )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split()).replace("•", "·")
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "")
+        if not value:
+            return ""
+        self.id_facts = idnumbers.parse(value)
+        digest = idnumbers.keyed_hash(self.id_facts.number)
+        clash = Member.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("A member with this ID number is already registered."), code="id_duplicate")
+        return self.id_facts.number
+
+    def clean(self):
+        data = super().clean()
+        facts = self.id_facts
+        if facts is None and self.instance.pk:
+            facts = idnumbers.IdFacts("", self.instance.birth_date, self.instance.gender)
+        if facts is None:
+            return data
+        if data.get("gender") and data["gender"] != facts.gender:
+            self.add_error("gender", _("The gender does not match the ID number."))
+        elif not data.get("gender"):
+            data["gender"] = facts.gender
+        if data.get("birth_date") and data["birth_date"] != facts.birth_date:
+            self.add_error(
+                "birth_date",
+                _("The birth date does not match the ID number (%(date)s).") % {"date": facts.birth_date.isoformat()},
+            )
+        elif not data.get("birth_date"):
+            data["birth_date"] = facts.birth_date
+        join = data.get("join_date")
+        if join and join > timezone.localdate():
+            self.add_error("join_date", _("The join date cannot be in the future."))
+        return data
+
+    def _post_clean(self):
+        # The hashed/encrypted fields are set before model validation so that full_clean passes.
+        if self.id_facts is not None:
+            self.instance.set_id_number(self.id_facts.number)
+        super()._post_clean()
+        if self.has_error("id_number"):
+            # Without a valid number there is nothing to derive from: one message, on the number.
+            for field in ("gender", "birth_date"):
+                if not self.cleaned_data.get(field):
+                    self._errors.pop(field, None)
+
+    def member_data(self) -> dict:
+        """The model fields for the services (without the unit and the ID number)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("unit", "id_number")}
+
+
+class TransferForm(forms.Form):
+    to_unit = forms.ModelChoiceField(label=_("To unit"), queryset=Organization.objects.none())
+    on = forms.DateField(label=_("Date"), widget=_date_widget(), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Organization.objects.units().filter(is_active=True).order_by("sort_order", "name")
+        if member is not None:
+            qs = qs.exclude(pk=member.unit_id)
+        self.fields["to_unit"].queryset = qs
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+STATUS_CHANGE_CHOICES = [
+    (ChangeKind.RETAIN, _("Retired: keep the membership")),
+    (ChangeKind.WITHDRAW, _("Withdrawal")),
+    (ChangeKind.EXPEL, _("Expulsion")),
+    (ChangeKind.DECEASE, _("Death")),
+    (ChangeKind.TRANSFER_OUT, _("Transfer out of the system")),
+    (ChangeKind.REINSTATE, _("Reinstate as active")),
+]
+
+
+class StatusChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Change"), choices=STATUS_CHANGE_CHOICES)
+    on = forms.DateField(label=_("Date"), widget=_date_widget(), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+    mode = forms.ChoiceField(
+        label=_("Members already registered (same card number)"),
+        choices=[
+            ("update", _("Update their records from the file")),
+            ("report", _("Report them as errors and change nothing")),
+        ],
+        initial="update",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CommitteeTermForm(forms.Form):
+    term_start = forms.DateField(label=_("Term start"), widget=_date_widget())
+    term_years = forms.TypedChoiceField(
+        label=_("Term length"), coerce=int, choices=[(3, _("3 years")), (5, _("5 years"))], initial=5
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CommitteePostForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    post = forms.ChoiceField(label=_("Post"), choices=[])
+    elected_on = forms.DateField(label=_("Elected on"), widget=_date_widget(), initial=timezone.localdate)
+    by_election = forms.BooleanField(label=_("By-election (fills a post mid-term)"), required=False)
+
+    def __init__(self, *args, unit=None, **kwargs):
+        from .choices import CURRENT_STATUSES
+        from .models import Post
+
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = Post.choices
+        if unit is not None:
+            self.fields["member"].queryset = Member.objects.filter(unit=unit, status__in=CURRENT_STATUSES).order_by(
+                "name", "pk"
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class HonourForm(forms.ModelForm):
+    class Meta:
+        from .models import Honour
+
+        model = Honour
+        fields = ["title", "name", "level", "year", "awarded_by", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 1950 <= year <= timezone.localdate().year:
+            raise ValidationError(_("Enter a year between 1950 and this year."))
+        return year

@@ -76,6 +76,7 @@ class Organization(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["kind", "sort_order", "name"]
+        indexes = [models.Index(fields=["sort_order", "name"], name="organization_sort_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind=OrganizationKind.CITY, parent__isnull=True)
@@ -213,6 +214,10 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="member_unit_status_idx"),
             models.Index(fields=["mobile"], name="member_mobile_idx"),
+            # The list's default order within a unit (the unit order comes from a small table).
+            models.Index(fields=["unit", "name", "id"], name="member_unit_name_idx"),
+            models.Index(fields=["birth_date"], name="member_birth_date_idx"),
+            models.Index(fields=["join_date", "id"], name="member_join_date_idx"),
         ]
 
     def __str__(self) -> str:
@@ -283,3 +288,169 @@ class Honour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name or self.get_title_display()}"
+
+
+class IdNumberReveal(models.Model):
+    """Every time someone saw a member's full ID number: who, when, whose (PIPL)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="id_reveals", verbose_name=_("member"))
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="id_reveals", verbose_name=_("viewed by"))
+    at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ID number view")
+        verbose_name_plural = _("ID number views")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} · {self.member} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChangeKind(models.TextChoices):
+    JOIN = "join", _("Joined")
+    TRANSFER = "transfer", _("Transferred")
+    RETAIN = "retain", _("Retired, membership retained")
+    WITHDRAW = "withdraw", _("Withdrew")
+    EXPEL = "expel", _("Expelled")
+    DECEASE = "decease", _("Deceased")
+    TRANSFER_OUT = "transfer_out", _("Transferred out of the system")
+    REINSTATE = "reinstate", _("Reinstated")
+
+
+class MembershipChange(models.Model):
+    """One step in a membership's life (一次入会，动态接转): date, from, to, type and reason."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="changes", verbose_name=_("member"))
+    kind = models.CharField(_("type"), max_length=20, choices=ChangeKind.choices)
+    on = models.DateField(_("date"))
+    from_unit = models.ForeignKey(
+        Organization,
+        verbose_name=_("from unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_unit = models.ForeignKey(
+        Organization,
+        verbose_name=_("to unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(_("status before"), max_length=20, choices=MemberStatus.choices, blank=True)
+    to_status = models.CharField(_("status after"), max_length=20, choices=MemberStatus.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership changes")
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["member", "on"], name="memberchange_member_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_kind_display()} · {self.on}"
+
+
+class MemberExport(models.Model):
+    """Every export of member data (PIPL): who, when, which filters, how many rows."""
+
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("exported by"))
+    at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("member export")
+        verbose_name_plural = _("member exports")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} · {self.at:%Y-%m-%d %H:%M} · {self.rows}"
+
+
+class Committee(models.Model):
+    """A unit union's committee (工会委员会) and its current term."""
+
+    unit = models.OneToOneField(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="committee",
+        verbose_name=_("unit"),
+        limit_choices_to={"kind": OrganizationKind.UNIT},
+    )
+    term_start = models.DateField(_("term start"))
+    term_years = models.PositiveSmallIntegerField(
+        _("term length (years)"), choices=[(3, _("3 years")), (5, _("5 years"))], default=5
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(term_years__in=[3, 5]), name="committee_term_3_or_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.term_start:%Y}"
+
+    @property
+    def term_end(self) -> date:
+        start = self.term_start
+        try:
+            return start.replace(year=start.year + self.term_years)
+        except ValueError:  # 29 February
+            return start.replace(year=start.year + self.term_years, day=28)
+
+
+class Post(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+    MEMBER = "member", _("Committee member")
+    AUDIT = "audit", _("Funds audit committee member")
+    WOMEN = "women", _("Women workers' committee member")
+
+
+class CommitteePost(models.Model):
+    """A post held on a committee; a by-election (增补选举) fills one mid-term."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="posts", verbose_name=_("committee")
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="posts", verbose_name=_("member"))
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices)
+    elected_on = models.DateField(_("elected on"))
+    by_election = models.BooleanField(_("by-election"), default=False)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee post")
+        verbose_name_plural = _("committee posts")
+        ordering = ["committee", "post", "elected_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "member", "post"],
+                condition=models.Q(ended_on__isnull=True),
+                name="committeepost_one_current_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["committee"],
+                condition=models.Q(ended_on__isnull=True, post="chair"),
+                name="committeepost_one_current_chair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_post_display()}"

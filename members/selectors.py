@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,8 +10,18 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .choices import CURRENT_STATUSES, MemberStatus
-from .models import Member, Organization, OrganizationKind
+from .models import IdNumberReveal, Member, MembershipChange, Organization, OrganizationKind
 from .scoping import scope_for
+
+_CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{3,20}$")
+_HAS_LETTER_OR_HAN = re.compile(r"[A-Za-z\u3400-\u9fff]")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -21,16 +32,37 @@ class MemberFilters:
     employment_type: str = ""
     political_status: str = ""
     gender: str = ""
+    #: (youngest, oldest) age in whole years on ``today``; either may be None.
+    age_band: tuple[int | None, int | None] | None = None
+    today: date | None = None
 
     def as_q(self) -> Q:
         q = Q()
         if self.q:
-            q &= Q(name__icontains=self.q) | Q(card_number=self.q) | Q(mobile=self.q)
+            q &= self._search_q(self.q)
+        if self.age_band:
+            youngest, oldest = self.age_band
+            today = self.today or date.today()
+            if youngest is not None:
+                q &= Q(birth_date__lte=_years_before(today, youngest))
+            if oldest is not None:
+                q &= Q(birth_date__gt=_years_before(today, oldest + 1))
         for field in ("unit_id", "status", "employment_type", "political_status", "gender"):
             value = getattr(self, field)
             if value:
                 q &= Q(**{field: value})
         return q
+
+    @staticmethod
+    def _search_q(term: str) -> Q:
+        """A card or mobile number is looked up by its index; only words scan the names."""
+        if term.isdigit() and len(term) == 11:
+            return Q(mobile=term) | Q(card_number=term)
+        if _CARD_OR_MOBILE.match(term) and any(c.isdigit() for c in term):
+            return Q(card_number=term.upper()) | Q(card_number=term)
+        if _HAS_LETTER_OR_HAN.search(term):
+            return Q(name__contains=term)
+        return Q(card_number=term) | Q(mobile=term)
 
 
 def member_list(*, actor, filters: MemberFilters | None = None) -> QuerySet[Member]:
@@ -77,3 +109,148 @@ def unit_figures(*, actor, today: date) -> dict:
         else len(scope.readable_unit_ids)
     )
     return figures
+
+
+def member_changes(*, actor, member: Member) -> QuerySet[MembershipChange]:
+    """A member's lifecycle history (the member is already scope-checked by member_get)."""
+    member_get(actor=actor, pk=member.pk)
+    return member.changes.select_related("from_unit", "to_unit", "recorded_by").order_by("-on", "-pk")
+
+
+def member_record_history(*, actor, member: Member, limit: int = 50):
+    """Field-by-field changes of the record (django-simple-history), newest first."""
+    member_get(actor=actor, pk=member.pk)
+    records = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    out = []
+    for newer, older in zip(records, records[1:], strict=False):
+        delta = newer.diff_against(older, excluded_fields=["updated_at", "id_number_masked"])
+        labels = [str(Member._meta.get_field(c.field).verbose_name) for c in delta.changes]
+        out.append({"record": newer, "changes": labels})
+    if len(records) <= limit and records:
+        out.append({"record": records[-1], "changes": []})
+    return out
+
+
+def id_reveal_list(*, actor) -> QuerySet[IdNumberReveal]:
+    """Who saw whose full ID number: the city administrators read it all."""
+    from .scoping import require_perm
+
+    scope = scope_for(actor)
+    if not scope.sees_all:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    require_perm(actor=actor, perm="members.view_idnumberreveal")
+    return IdNumberReveal.objects.select_related("member", "member__unit", "viewer")
+
+
+# --- Committees and honours --------------------------------------------------------------------
+@dataclass(frozen=True)
+class CommitteeCheck:
+    members: int
+    women: int
+    warnings: list[str]
+
+
+def committee_get(*, actor, unit: Organization):
+    from .models import Committee
+
+    organization_get(actor=actor, pk=unit.pk)
+    return Committee.objects.filter(unit=unit).first()
+
+
+POST_RANK = {"chair": 0, "vice_chair": 1, "member": 2, "audit": 3, "women": 4}
+
+
+def committee_posts(*, committee) -> list:
+    """The current posts, chair first."""
+    posts = committee.posts.filter(ended_on__isnull=True).select_related("member")
+    return sorted(posts, key=lambda p: (POST_RANK.get(p.post, 9), p.elected_on, p.pk))
+
+
+def committee_check(*, unit: Organization, committee, posts: list, today: date) -> CommitteeCheck:
+    """The committee against the rules (DOMAIN.md): size by membership, women's committee, audit, term."""
+    from django.utils.translation import gettext as _
+
+    from .models import Post
+
+    counts = Member.objects.filter(unit=unit, status__in=CURRENT_STATUSES).aggregate(
+        n=Count("pk"), women=Count("pk", filter=Q(gender="F"))
+    )
+    n, women = counts["n"], counts["women"]
+    warnings: list[str] = []
+    if committee is None:
+        if n:
+            warnings.append(_("No committee is recorded for this unit."))
+        return CommitteeCheck(n, women, warnings)
+    by_post: dict[str, int] = {}
+    for p in posts:
+        by_post[p.post] = by_post.get(p.post, 0) + 1
+        if p.member.unit_id != unit.pk or p.member.status not in CURRENT_STATUSES:
+            warnings.append(
+                _("%(name)s holds a post but is no longer a current member here.") % {"name": p.member.name}
+            )
+    committee_size = by_post.get(Post.CHAIR, 0) + by_post.get(Post.VICE_CHAIR, 0) + by_post.get(Post.MEMBER, 0)
+    if n >= 25 and committee_size < 3:
+        warnings.append(
+            _("With %(n)s members the unit needs a committee of at least 3; it has %(size)s.")
+            % {"n": n, "size": committee_size}
+        )
+    elif n >= 10 and not by_post.get(Post.CHAIR):
+        warnings.append(_("With %(n)s members the unit needs a chair.") % {"n": n})
+    elif 0 < n < 10 and not by_post.get(Post.CHAIR):
+        warnings.append(_("A union group of under 10 members needs a group leader (recorded as chair)."))
+    if women >= 25 and by_post.get(Post.WOMEN, 0) < 3:
+        warnings.append(
+            _("With %(women)s women members the unit needs a women workers' committee (at least 3).") % {"women": women}
+        )
+    elif 0 < women < 25 and not by_post.get(Post.WOMEN):
+        warnings.append(_("The unit needs a women's committee member."))
+    if n and not by_post.get(Post.AUDIT):
+        warnings.append(_("No funds audit committee member is recorded."))
+    end = committee.term_end
+    if end < today:
+        warnings.append(_("The term ended on %(date)s: the election (换届) is overdue.") % {"date": end.isoformat()})
+    elif (end - today).days <= 90:
+        warnings.append(_("The term ends on %(date)s: prepare the election (换届).") % {"date": end.isoformat()})
+    return CommitteeCheck(n, women, warnings)
+
+
+def committees_due(*, actor, today: date, within_days: int | None = 90):
+    """Committees of the units in scope, soonest election first; those due within ``within_days``."""
+    from .models import Committee
+
+    scope = scope_for(actor)
+    qs = Committee.objects.select_related("unit", "unit__parent")
+    if not scope.sees_all:
+        qs = qs.filter(unit_id__in=scope.readable_unit_ids)
+    committees = sorted(qs, key=lambda c: (c.term_end, c.unit.name))
+    if within_days is not None:
+        from datetime import timedelta
+
+        limit = today + timedelta(days=within_days)
+        committees = [c for c in committees if c.term_end <= limit]
+    return committees
+
+
+def units_without_committee(*, actor):
+    scope = scope_for(actor)
+    qs = Organization.objects.units().filter(committee__isnull=True, is_active=True)
+    if not scope.sees_all:
+        qs = qs.filter(pk__in=scope.readable_unit_ids)
+    return qs.order_by("sort_order", "name")
+
+
+def honour_list(*, actor, title: str = "", level: str = "", year: int | None = None, q: str = ""):
+    from .models import Honour
+
+    qs = Honour.objects.filter(member__in=Member.objects.visible_to(actor)).select_related("member", "member__unit")
+    if title:
+        qs = qs.filter(title=title)
+    if level:
+        qs = qs.filter(level=level)
+    if year:
+        qs = qs.filter(year=year)
+    if q:
+        qs = qs.filter(Q(member__name__contains=q) | Q(name__contains=q) | Q(member__card_number=q))
+    return qs.order_by("-year", "member__unit__sort_order", "member__name", "pk")

@@ -5,7 +5,23 @@ from . import views
 app_name = "members"
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
+    path("new/", views.MemberCreateView.as_view(), name="create"),
+    path("export/", views.MemberExportView.as_view(), name="export"),
+    path("import/", views.MemberImportView.as_view(), name="import"),
+    path("import/template/", views.ImportTemplateView.as_view(), name="import_template"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.MemberUpdateView.as_view(), name="edit"),
+    path("<int:pk>/id-number/", views.MemberRevealIdView.as_view(), name="reveal_id"),
+    path("<int:pk>/transfer/", views.MemberTransferView.as_view(), name="transfer"),
+    path("<int:pk>/status/", views.MemberStatusView.as_view(), name="status"),
+    path("<int:pk>/account/", views.AccountCreateView.as_view(), name="account"),
+    path("password/", views.FirstPasswordView.as_view(), name="first_password"),
+    path("<int:pk>/honours/new/", views.HonourCreateView.as_view(), name="honour_add"),
+    path("honours/", views.HonourListView.as_view(), name="honour_list"),
+    path("committees/", views.CommitteeListView.as_view(), name="committee_list"),
+    path("units/<int:unit_pk>/committee/", views.CommitteeEditView.as_view(), name="committee"),
+    path("id-number-views/", views.IdRevealLogView.as_view(), name="id_reveal_log"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<int:unit_pk>/accounts/", views.AccountBulkView.as_view(), name="account_bulk"),
 ]

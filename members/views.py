@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.utils import timezone
-from django.views.generic import TemplateView
+import uuid
+from pathlib import Path
 
-from . import registry, selectors
-from .forms import MemberFilterForm
-from .scoping import require_officer, scope_for
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from . import excel, registry, selectors, services
+from .excel import XLSX_CONTENT_TYPE
+from .forms import (
+    AGE_BANDS,
+    CommitteePostForm,
+    CommitteeTermForm,
+    HonourForm,
+    ImportForm,
+    MemberFilterForm,
+    MemberForm,
+    StatusChangeForm,
+    TransferForm,
+)
+from .models import CommitteePost, HonourLevel, HonourTitle, Member
+from .pagination import UnitOrderPaginator
+from .scoping import require_officer, require_perm, scope_for, unit_require_manage
 
 PAGE_SIZES = (10, 20, 50, 100)
 MEMBER_SORTS = {
@@ -19,18 +44,18 @@ MEMBER_SORTS = {
     "join": ("join_date", "pk"),
     "-join": ("-join_date", "-pk"),
     "unit": ("unit__sort_order", "unit__name", "name", "pk"),
-    "-unit": ("-unit__sort_order", "-unit__name", "name"),
+    "-unit": ("-unit__sort_order", "-unit__name", "name", "pk"),
 }
 
 
-def paginate(request, queryset, default_size: int = 20):
+def paginate(request, queryset, default_size: int = 20, paginator_class=Paginator):
     """A page of ``queryset`` from ?page= and ?per_page= (bad values fall back, never a 500)."""
     try:
         size = int(request.GET.get("per_page", default_size))
     except ValueError:
         size = default_size
     size = size if size in PAGE_SIZES else default_size
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return paginator_class(queryset, size).get_page(request.GET.get("page"))
 
 
 class HomeView(TemplateView):
@@ -47,6 +72,25 @@ class HomeView(TemplateView):
         return ctx
 
 
+def member_filters(request, actor):
+    """The list's filter form and the filters it gives (bad values are dropped)."""
+    form = MemberFilterForm(request.GET or None, units=selectors.unit_choices(actor=actor))
+    filters = selectors.MemberFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.MemberFilters(
+            q=d["q"].strip(),
+            unit_id=d["unit"].pk if d["unit"] else None,
+            status=d["status"],
+            employment_type=d["employment_type"],
+            political_status=d["political_status"],
+            gender=d["gender"],
+            age_band=AGE_BANDS.get(d["age"]),
+            today=timezone.localdate(),
+        )
+    return form, filters
+
+
 class MemberListView(TemplateView):
     template_name = "members/member_list.html"
 
@@ -54,22 +98,32 @@ class MemberListView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
         require_officer(actor=actor)
-        form = MemberFilterForm(self.request.GET or None, units=selectors.unit_choices(actor=actor))
-        filters = selectors.MemberFilters()
-        if form.is_valid():
-            d = form.cleaned_data
-            filters = selectors.MemberFilters(
-                q=d["q"].strip(),
-                unit_id=d["unit"].pk if d["unit"] else None,
-                status=d["status"],
-                employment_type=d["employment_type"],
-                political_status=d["political_status"],
-                gender=d["gender"],
-            )
+        form, filters = member_filters(self.request, actor)
         sort = self.request.GET.get("sort", "unit")
-        qs = selectors.member_list(actor=actor, filters=filters).order_by(*MEMBER_SORTS.get(sort, MEMBER_SORTS["unit"]))
-        ctx.update(form=form, page=paginate(self.request, qs), sort=sort, page_sizes=PAGE_SIZES)
+        sort = sort if sort in MEMBER_SORTS else "unit"
+        qs = selectors.member_list(actor=actor, filters=filters).defer("id_number_encrypted", "notes")
+        if sort == "unit":
+            page = paginate(self.request, qs, paginator_class=UnitOrderPaginator)
+        else:
+            page = paginate(self.request, qs.order_by(*MEMBER_SORTS[sort]))
+        ctx.update(form=form, page=page, sort=sort, page_sizes=PAGE_SIZES)
         return ctx
+
+
+class MemberExportView(View):
+    """The current filtered list as xlsx, streamed from a temporary file (masked ID numbers)."""
+
+    def get(self, request, *args, **kwargs):
+        actor = request.user
+        require_officer(actor=actor)
+        _form, filters = member_filters(request, actor)
+        tmp = services.member_export(
+            actor=actor,
+            queryset=selectors.member_list(actor=actor, filters=filters),
+            filters_text=request.GET.urlencode(),
+        )
+        name = f"members-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(tmp, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
 
 class MemberDetailView(TemplateView):
@@ -77,8 +131,19 @@ class MemberDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
-        ctx.update(member=member, sections=registry.member_sections(self.request, member))
+        actor = self.request.user
+        member = selectors.member_get(actor=actor, pk=self.kwargs["pk"])
+        scope = scope_for(actor)
+        can_manage = scope.can_manage_unit(member.unit_id) and actor.has_perm("members.change_member")
+        ctx.update(
+            member=member,
+            sections=registry.member_sections(self.request, member),
+            changes=selectors.member_changes(actor=actor, member=member),
+            record_history=selectors.member_record_history(actor=actor, member=member) if scope.is_officer else [],
+            can_manage=can_manage,
+            can_reveal=actor.has_perm("members.reveal_id_number"),
+            honours=member.honours.all(),
+        )
         return ctx
 
 
@@ -101,6 +166,483 @@ class UnitDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["pk"])
-        ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit))
+        actor = self.request.user
+        unit = selectors.organization_get(actor=actor, pk=self.kwargs["pk"])
+        can_manage = scope_for(actor).can_manage_unit(unit.pk) and actor.has_perm("members.change_member")
+        ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit), can_manage=can_manage)
+        if unit.kind == "unit":
+            committee = selectors.committee_get(actor=actor, unit=unit)
+            posts = selectors.committee_posts(committee=committee) if committee else []
+            ctx.update(
+                committee=committee,
+                posts=posts,
+                check=selectors.committee_check(
+                    unit=unit, committee=committee, posts=posts, today=timezone.localdate()
+                ),
+            )
         return ctx
+
+
+# --- Writes: record, lifecycle, accounts ------------------------------------------------------
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _form_errors_to(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form (by field where it names one)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class MemberCreateView(TemplateView):
+    template_name = "members/member_form.html"
+
+    def _units(self):
+        scope = require_officer(actor=self.request.user)
+        qs = selectors.unit_choices(actor=self.request.user)
+        if not scope.sees_all:
+            qs = qs.filter(pk__in=scope.manageable_unit_ids)
+        return qs
+
+    def _check(self):
+        require_perm(actor=self.request.user, perm="members.add_member")
+        units = self._units()
+        if not units.exists():
+            raise PermissionDenied
+        return units
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"form": MemberForm(units=self._check())})
+
+    def post(self, request, *args, **kwargs):
+        form = MemberForm(request.POST, units=self._check())
+        if form.is_valid():
+            try:
+                member = services.member_create(
+                    actor=request.user,
+                    data=form.member_data(),
+                    id_number=form.cleaned_data["id_number"],
+                    unit=form.cleaned_data["unit"],
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("%(name)s has joined the union.") % {"name": member.name})
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"form": form})
+
+
+class MemberUpdateView(TemplateView):
+    template_name = "members/member_form.html"
+
+    def _member(self):
+        member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
+        unit_require_manage(actor=self.request.user, unit_id=member.unit_id)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        return member
+
+    def get(self, request, *args, **kwargs):
+        member = self._member()
+        return self.render_to_response({"form": MemberForm(instance=member), "member": member})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = MemberForm(request.POST, instance=member)
+        if form.is_valid():
+            try:
+                services.member_update(
+                    actor=request.user,
+                    member=member,
+                    data=form.member_data(),
+                    id_number=form.cleaned_data["id_number"],
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("The record of %(name)s is saved.") % {"name": member.name})
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"form": form, "member": member})
+
+
+class MemberRevealIdView(MemberDetailView):
+    """POST only: show the full ID number once, on the member's page; the view is recorded."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        ctx = self.get_context_data(**kwargs)
+        ctx["revealed_id_number"] = services.member_reveal_id_number(
+            actor=request.user, member=ctx["member"], ip_address=_client_ip(request)
+        )
+        response = self.render_to_response(ctx)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MemberTransferView(TemplateView):
+    template_name = "members/member_transfer.html"
+
+    def _member(self):
+        member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
+        unit_require_manage(actor=self.request.user, unit_id=member.unit_id)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        return member
+
+    def get(self, request, *args, **kwargs):
+        member = self._member()
+        return self.render_to_response({"member": member, "form": TransferForm(member=member)})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = TransferForm(request.POST, member=member)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.member_transfer(
+                    actor=request.user, member=member, to_unit=d["to_unit"], on=d["on"], reason=d["reason"]
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s has been transferred to %(unit)s.") % {"name": member.name, "unit": d["to_unit"].name},
+                )
+                if scope_for(request.user).can_read_unit(d["to_unit"].pk):
+                    return redirect("members:detail", pk=member.pk)
+                return redirect("members:list")
+        return self.render_to_response({"member": member, "form": form})
+
+
+class MemberStatusView(MemberTransferView):
+    template_name = "members/member_status.html"
+
+    def get(self, request, *args, **kwargs):
+        member = self._member()
+        return self.render_to_response({"member": member, "form": StatusChangeForm()})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = StatusChangeForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                change = services.member_change_status(
+                    actor=request.user, member=member, kind=d["kind"], on=d["on"], reason=d["reason"]
+                )
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s: %(change)s, recorded.") % {"name": member.name, "change": change.get_kind_display()},
+                )
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"member": member, "form": form})
+
+
+class AccountCreateView(MemberTransferView):
+    """POST: a login for one member; the one-time password is shown on this response only."""
+
+    template_name = "members/account_sheet.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        reset = request.POST.get("action") == "reset"
+        try:
+            fn = services.account_reset_password if reset else services.account_create
+            issued = [fn(actor=request.user, member=member)]
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("members:detail", pk=member.pk)
+        response = self.render_to_response({"issued": issued, "problems": [], "back": member})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class AccountBulkView(TemplateView):
+    """Accounts for all current members of a unit who have none (e.g. right after an import)."""
+
+    template_name = "members/account_bulk.html"
+
+    def _unit(self):
+        unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["unit_pk"])
+        unit_require_manage(actor=self.request.user, unit_id=unit.pk)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        return unit
+
+    def _pending(self, unit):
+        return Member.objects.current().filter(unit=unit, user__isnull=True).order_by("name", "pk")
+
+    def get(self, request, *args, **kwargs):
+        unit = self._unit()
+        pending = self._pending(unit)
+        return self.render_to_response({"unit": unit, "pending": pending, "count": pending.count()})
+
+    def post(self, request, *args, **kwargs):
+        unit = self._unit()
+        issued, problems = services.accounts_create_bulk(actor=request.user, members=list(self._pending(unit)))
+        self.template_name = "members/account_sheet.html"
+        response = self.render_to_response({"issued": issued, "problems": problems, "unit": unit})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class IdRevealLogView(TemplateView):
+    template_name = "members/id_reveal_log.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        qs = selectors.id_reveal_list(actor=self.request.user)
+        q = self.request.GET.get("q", "").strip()[:50]
+        if q:
+            qs = qs.filter(Q(viewer__username=q) | Q(member__name__contains=q) | Q(member__card_number=q))
+        ctx.update(page=paginate(self.request, qs, default_size=50), q=q, page_sizes=PAGE_SIZES)
+        return ctx
+
+
+class FirstPasswordView(PasswordChangeView):
+    """The password change that also ends the first-login state (see members.middleware)."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.account_password_changed(user=form.user)
+        messages.success(self.request, _("Your new password is set."))
+        return response
+
+
+# --- Excel import ----------------------------------------------------------------------------
+_IMPORT_SESSION_KEY = "members_import"
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "member-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _clear_stale_imports(max_age_seconds: int = 24 * 3600) -> None:
+    """Previews never confirmed leave their staged rows behind: remove those older than a day."""
+    import time
+
+    limit = time.time() - max_age_seconds
+    for path in _import_dir().glob("*.json"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+class ImportTemplateView(View):
+    def get(self, request, *args, **kwargs):
+        require_officer(actor=request.user)
+        require_perm(actor=request.user, perm="members.import_member")
+        scope = scope_for(request.user)
+        unit_name = ""
+        if not scope.sees_all and len(scope.manageable_unit_ids) == 1:
+            unit_name = selectors.organization_get(actor=request.user, pk=next(iter(scope.manageable_unit_ids))).name
+        response = HttpResponse(excel.template_workbook(unit_name), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
+        return response
+
+
+class MemberImportView(TemplateView):
+    """Upload → preview of every bad row (nothing saved) → confirm (one transaction)."""
+
+    template_name = "members/member_import.html"
+
+    def _check(self):
+        require_officer(actor=self.request.user)
+        require_perm(actor=self.request.user, perm="members.import_member")
+        if not scope_for(self.request.user).sees_all and not scope_for(self.request.user).manageable_unit_ids:
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        self._check()
+        return self.render_to_response({"form": ImportForm()})
+
+    def post(self, request, *args, **kwargs):
+        self._check()
+        if "token" in request.POST:
+            return self._confirm(request)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response({"form": form})
+        data = form.cleaned_data["file"].read()
+        mode = form.cleaned_data["mode"]
+        outcome = services.member_import_preview(actor=request.user, data=data, mode=mode)
+        ctx = {"form": form, "outcome": outcome, "mode": mode}
+        previous = (request.session.get(_IMPORT_SESSION_KEY) or {}).get("token")
+        if previous:
+            (_import_dir() / f"{previous}.json").unlink(missing_ok=True)
+            request.session.pop(_IMPORT_SESSION_KEY, None)
+        if outcome.ok:
+            token = uuid.uuid4().hex
+            _clear_stale_imports()
+            (_import_dir() / f"{token}.json").write_bytes(excel.seal(excel.dataset_to_json(outcome.dataset)))
+            request.session[_IMPORT_SESSION_KEY] = {"token": token, "mode": mode}
+            ctx["token"] = token
+        return self.render_to_response(ctx)
+
+    def _confirm(self, request):
+        pending = request.session.get(_IMPORT_SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        path = _import_dir() / f"{pending.get('token', 'none')}.json"
+        if not token or token != pending.get("token") or not path.exists():
+            messages.error(request, _("This import has expired; upload the file again."))
+            return redirect("members:import")
+        dataset = excel.dataset_from_json(excel.unseal(path.read_bytes()))
+        outcome = services.member_import_commit(actor=request.user, dataset=dataset, mode=pending["mode"])
+        path.unlink(missing_ok=True)
+        request.session.pop(_IMPORT_SESSION_KEY, None)
+        if not outcome.ok:
+            return self.render_to_response({"form": ImportForm(), "outcome": outcome})
+        messages.success(
+            request,
+            _("Import done: %(new)s new members, %(updated)s updated.")
+            % {"new": outcome.new, "updated": outcome.updated},
+        )
+        return redirect("members:list")
+
+
+# --- Committees and honours --------------------------------------------------------------------
+class CommitteeEditView(TemplateView):
+    """The committee of a unit: its term, and the posts (elections, by-elections, ends)."""
+
+    template_name = "members/committee_edit.html"
+
+    def _unit(self):
+        unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["unit_pk"])
+        unit_require_manage(actor=self.request.user, unit_id=unit.pk)
+        require_perm(actor=self.request.user, perm="members.change_member")
+        if unit.kind != "unit":
+            raise Http404
+        return unit
+
+    def _ctx(self, unit, term_form=None, post_form=None):
+        committee = selectors.committee_get(actor=self.request.user, unit=unit)
+        initial = {}
+        if committee:
+            initial = {"term_start": committee.term_start, "term_years": committee.term_years, "notes": committee.notes}
+        return {
+            "unit": unit,
+            "committee": committee,
+            "posts": selectors.committee_posts(committee=committee) if committee else [],
+            "term_form": term_form or CommitteeTermForm(initial=initial),
+            "post_form": post_form or CommitteePostForm(unit=unit),
+        }
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self._ctx(self._unit()))
+
+    def post(self, request, *args, **kwargs):
+        unit = self._unit()
+        action = request.POST.get("action")
+        if action == "end":
+            holder = get_object_or_404(CommitteePost, pk=request.POST.get("post_id"), committee__unit=unit)
+            services.committee_post_end(actor=request.user, holder=holder, on=timezone.localdate())
+            messages.success(request, _("The post of %(name)s has ended.") % {"name": holder.member.name})
+            return redirect("members:committee", unit_pk=unit.pk)
+        if action == "post":
+            form = CommitteePostForm(request.POST, unit=unit)
+            if form.is_valid():
+                try:
+                    holder = services.committee_post_add(actor=request.user, unit=unit, **form.cleaned_data)
+                except ValidationError as exc:
+                    _form_errors_to(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s is now %(post)s.")
+                        % {"name": holder.member.name, "post": holder.get_post_display()},
+                    )
+                    return redirect("members:committee", unit_pk=unit.pk)
+            return self.render_to_response(self._ctx(unit, post_form=form))
+        form = CommitteeTermForm(request.POST)
+        if form.is_valid():
+            try:
+                services.committee_set_term(actor=request.user, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("The committee's term is saved."))
+                return redirect("members:committee", unit_pk=unit.pk)
+        return self.render_to_response(self._ctx(unit, term_form=form))
+
+
+class CommitteeListView(TemplateView):
+    """Committees by next election (换届) date; by default those whose term ends within 90 days."""
+
+    template_name = "members/committee_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        require_officer(actor=self.request.user)
+        show_all = self.request.GET.get("within") == "all"
+        today = timezone.localdate()
+        within = None if show_all else 90
+        committees = selectors.committees_due(actor=self.request.user, today=today, within_days=within)
+        q = self.request.GET.get("q", "").strip()[:50]
+        if q:
+            committees = [c for c in committees if q in c.unit.name]
+        ctx.update(
+            page=paginate(self.request, committees, default_size=50),
+            show_all=show_all,
+            today=today,
+            q=q,
+            page_sizes=PAGE_SIZES,
+            without=selectors.units_without_committee(actor=self.request.user),
+        )
+        return ctx
+
+
+class HonourListView(TemplateView):
+    template_name = "members/honour_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        require_officer(actor=self.request.user)
+        g = self.request.GET
+        title = g.get("title", "") if g.get("title", "") in HonourTitle.values else ""
+        level = g.get("level", "") if g.get("level", "") in HonourLevel.values else ""
+        year = int(g["year"]) if g.get("year", "").isdigit() else None
+        q = g.get("q", "").strip()[:50]
+        qs = selectors.honour_list(actor=self.request.user, title=title, level=level, year=year, q=q)
+        ctx.update(
+            page=paginate(self.request, qs, default_size=50),
+            titles=HonourTitle.choices,
+            levels=HonourLevel.choices,
+            f={"title": title, "level": level, "year": year or "", "q": q},
+            page_sizes=PAGE_SIZES,
+        )
+        return ctx
+
+
+class HonourCreateView(MemberTransferView):
+    template_name = "members/honour_form.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"member": self._member(), "form": HonourForm()})
+
+    def post(self, request, *args, **kwargs):
+        member = self._member()
+        form = HonourForm(request.POST)
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+            try:
+                services.honour_add(actor=request.user, member=member, data=data)
+            except ValidationError as exc:
+                _form_errors_to(form, exc)
+            else:
+                messages.success(request, _("The honour is recorded."))
+                return redirect("members:detail", pk=member.pk)
+        return self.render_to_response({"member": member, "form": form})

@@ -17,6 +17,7 @@ from members.roles import sync_role_groups
 from members.services import role_assign
 
 DEFAULT_PASSWORD = "Union@2026"
+HONOUR_NAMES = ("劳动模范", "先进工作者", "优秀工会干部", "岗位能手")
 
 #: username -> (full name, role, organisation the role is held at)
 DEMO_ACCOUNTS = {
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             units = self._organisations()
             created = self._members(members, units)
             self._accounts(password, units)
+            self._committees_and_honours(units)
         self.stdout.write(
             f"Members: {created} created, {Member.objects.count()} in all ({time.monotonic() - started:.1f} s)."
         )
@@ -138,3 +140,40 @@ class Command(BaseCommand):
                     candidate.save(update_fields=["user", "updated_at"])
                     user.first_name = candidate.name
                     user.save(update_fields=["first_name"])
+
+    def _committees_and_honours(self, units: dict[str, Organization]) -> None:
+        """A committee per unit (terms spread so that some elections fall due soon) and some honours."""
+        from datetime import date, timedelta
+
+        from members.models import Committee, CommitteePost, Honour
+
+        today = date.today()
+        for i, unit in enumerate(units.values()):
+            if Committee.objects.filter(unit=unit).exists():
+                continue
+            years = 5 if i % 3 else 3
+            start = today.replace(year=today.year - years) + timedelta(days=20 + i * 37)
+            committee = Committee.objects.create(unit=unit, term_start=start, term_years=years)
+            people = list(Member.objects.filter(unit=unit, status="active").order_by("card_number")[:7])
+            posts = ["chair", "vice_chair", "member", "member", "audit", "women", "member"]
+            CommitteePost.objects.bulk_create(
+                CommitteePost(
+                    committee=committee, member=m, post=p, elected_on=start, by_election=(p == "member" and k == 6)
+                )
+                for k, (m, p) in enumerate(zip(people, posts, strict=False))
+                if p != "women" or m.gender == "F"
+            )
+        if not Honour.objects.exists():
+            titles = ["model_worker", "advanced_worker", "outstanding_officer", "post_expert"]
+            levels = ["city", "unit", "provincial", "city"]
+            picks = Member.objects.filter(status="active").order_by("card_number")[:400:20]
+            Honour.objects.bulk_create(
+                Honour(
+                    member=m,
+                    title=titles[k % 4],
+                    level=levels[k % 4],
+                    year=2020 + k % 6,
+                    name=f"{2020 + k % 6}年度南通市级机关{HONOUR_NAMES[k % 4]}",
+                )
+                for k, m in enumerate(picks)
+            )
