@@ -15,18 +15,16 @@ from django.utils.translation import gettext as _
 
 from .charts import Chart, Series
 from .choices import EmploymentType, Gender
+from .forms import AGE_BANDS, MemberFilterForm
 from .models import Member
 from .scoping import scope_for
-
-#: (label, lowest age, highest age) — the member list's age-band filter uses the same bands.
-AGE_BANDS = [("≤30", 0, 30), ("31–40", 31, 40), ("41–50", 41, 50), ("51–60", 51, 60), ("60+", 61, 200)]
+from .selectors import MemberFilters
 
 
-def _born_between(today: date, youngest: int, oldest: int) -> Q:
-    """Members aged youngest..oldest (inclusive) on ``today``."""
-    latest = today.replace(year=today.year - youngest)
-    earliest = today.replace(year=today.year - oldest - 1)
-    return Q(birth_date__lte=latest, birth_date__gt=earliest)
+def _age_bands() -> list[tuple[str, str, Q]]:
+    """(key, label, condition) of the member list's age bands: a click shows exactly those counted."""
+    labels = dict(MemberFilterForm.base_fields["age"].choices)
+    return [(key, str(labels[key]), band) for key, band in AGE_BANDS.items()]
 
 
 def _list_url(**params) -> str:
@@ -35,14 +33,13 @@ def _list_url(**params) -> str:
 
 def member_charts(*, actor, today: date | None = None) -> list[Chart]:
     today = today or timezone.localdate()
-    if today.month == 2 and today.day == 29:
-        today = today.replace(day=28)
+    bands = _age_bands()
     members = Member.objects.visible_to(actor).current()
     scope = scope_for(actor)
     aggregates = {f"type_{t.value}": Count("pk", filter=Q(employment_type=t.value)) for t in EmploymentType}
     aggregates |= {f"gender_{g.value}": Count("pk", filter=Q(gender=g.value)) for g in Gender}
     aggregates |= {
-        f"age_{i}": Count("pk", filter=_born_between(today, low, high)) for i, (_, low, high) in enumerate(AGE_BANDS)
+        f"age_{key}": Count("pk", filter=MemberFilters(age_band=band, today=today).as_q()) for key, _, band in bands
     }
     figures = members.aggregate(**aggregates)
     charts = []
@@ -75,9 +72,9 @@ def member_charts(*, actor, today: date | None = None) -> list[Chart]:
             "members-by-age",
             _("Members by age band"),
             "bar",
-            [label for label, _, _ in AGE_BANDS],
-            [Series(_("Members"), [figures[f"age_{i}"] for i in range(len(AGE_BANDS))])],
-            [_list_url(age_band=label) for label, _, _ in AGE_BANDS],
+            [label for _, label, _ in bands],
+            [Series(_("Members"), [figures[f"age_{key}"] for key, _, _ in bands])],
+            [_list_url(age=key) for key, _, _ in bands],
             _("people"),
         ),
         Chart(

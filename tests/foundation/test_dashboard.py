@@ -57,3 +57,22 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, city_admin, tree):
     with CaptureQueriesContext(connection) as large:
         client.get("/")
     assert len(small) == len(large)
+
+
+def test_an_age_band_of_the_chart_opens_exactly_the_members_it_counts(client, officer_a, tree):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from tests.factories import valid_id_number
+
+    today = timezone.localdate()
+    for n, years in enumerate((25, 35, 35, 45, 62)):
+        MemberFactory(unit=tree["a"], id_number=valid_id_number(900 + n, born=date(today.year - years, 1, 1)))
+    client.force_login(officer_a)
+    html = client.get("/").content.decode()
+    ages = chart_data(html, "members-by-age")
+    counted = dict(zip(ages["labels"], ages["series"][0]["values"], strict=True))
+    url = ages["urls"][ages["labels"].index("30–39")]
+    listed = client.get(url).content.decode().count('data-testid="member-row"')
+    assert counted["30–39"] == listed >= 2
