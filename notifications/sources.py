@@ -135,3 +135,29 @@ def officers_with_permission(perm: str) -> dict[int, list[int]]:
     ):
         officers[unit_id].add(user_id)
     return {unit_id: sorted(users) for unit_id, users in officers.items()}
+
+
+def committee_terms(today: date) -> Iterator[Reminder]:
+    """Committees whose term ends within REMINDER_TERM_DAYS_BEFORE (default 90) days: the unit's officers
+    and the city administrators, once per committee and term (the key holds the term's end)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from members.models import Committee
+
+    limit = today + timedelta(days=settings.REMINDER_TERM_DAYS_BEFORE)
+    # The term's end is derived (start + 3 or 5 years): a candidate window on the start, then exact.
+    earliest_start = today.replace(year=today.year - 5) - timedelta(days=1)
+    candidates = Committee.objects.filter(term_start__gte=earliest_start).select_related("unit")
+    due = [c for c in candidates if today <= c.term_end <= limit]
+    if not due:
+        return
+    officers, admins = unit_officers(), city_admins()
+    for committee in due:
+        title = _("The union committee of %(unit)s ends its term on %(date)s: prepare the election") % {
+            "unit": committee.unit.name,
+            "date": f"{committee.term_end:%Y-%m-%d}",
+        }
+        url = reverse("members:committee", args=[committee.unit_id])
+        for user_id in sorted(set(officers.get(committee.unit_id, [])) | set(admins)):
+            yield Reminder("committee_term", user_id, f"committee:{committee.pk}", committee.term_end, title, "", url)

@@ -176,3 +176,19 @@ def test_two_beats_at_once_send_each_reminder_once(require_postgres, tree, offic
         t.join()
     assert not errors
     assert Notification.objects.filter(recipient=officer_a, kind="birthdays_upcoming").count() == 1
+
+
+def test_a_committee_ending_within_90_days_is_announced_once_to_its_officers_and_the_city(
+    officer_a, officer_b, city_admin, tree
+):
+    from members.models import Committee
+
+    Committee.objects.create(unit=tree["a"], term_start=date(2022, 6, 30), term_years=5)  # ends 2027-06-30
+    run_daily_reminders(date(2027, 3, 31), only=["committee-terms"])  # 91 days before
+    assert not Notification.objects.filter(kind="committee_term").exists()
+    for day in (date(2027, 4, 1), date(2027, 4, 2), date(2027, 5, 1)):
+        run_daily_reminders(day, only=["committee-terms"])
+    assert Notification.objects.filter(recipient=officer_a, kind="committee_term").count() == 1
+    assert Notification.objects.filter(recipient=city_admin, kind="committee_term").count() == 1
+    assert not Notification.objects.filter(recipient=officer_b).exists()
+    assert "2027-06-30" in Notification.objects.get(recipient=officer_a).title
