@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Honour, Member, Organization
@@ -39,7 +40,7 @@ class Status(models.TextChoices):
     NOTICE = "notice", _("Public notice")
     FILED = "filed", _("Approved and filed")
     REJECTED = "rejected", _("Rejected")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hardship file", "Closed")
 
 
 #: A household has at most one file in these states.

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
@@ -234,7 +235,7 @@ STATUS_CHANGE_CHOICES = [
 
 
 class StatusChangeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Change"), choices=STATUS_CHANGE_CHOICES)
+    kind = forms.ChoiceField(label=pgettext_lazy("membership change", "Change"), choices=STATUS_CHANGE_CHOICES)
     on = forms.DateField(label=_("Date"), widget=_date_widget(), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import idnumbers
@@ -309,7 +310,7 @@ class IdNumberReveal(models.Model):
 
 class ChangeKind(models.TextChoices):
     JOIN = "join", _("Joined")
-    TRANSFER = "transfer", _("Transferred")
+    TRANSFER = "transfer", pgettext_lazy("membership change", "Transferred")
     RETAIN = "retain", _("Retired, membership retained")
     WITHDRAW = "withdraw", _("Withdrew")
     EXPEL = "expel", _("Expelled")

@@ -4,7 +4,8 @@
     python scripts/po_fill.py --missing           # list untranslated or fuzzy msgids (JSON)
     python scripts/po_fill.py translations.json   # fill them, then run `make messages` to compile
 
-A plural msgid takes the same Chinese for every form (Chinese has one plural form).
+A plural msgid takes the same Chinese for every form (Chinese has one plural form). An entry with a
+context (pgettext) is keyed "context\u0004msgid", as gettext itself joins them.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ import polib
 PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
+def _key(entry: polib.POEntry) -> str:
+    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+
+
 def main(argv: list[str]) -> int:
     po = polib.pofile(str(PO))
     if argv and argv[0] == "--missing":
-        missing = {e.msgid: "" for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)}
+        missing = {_key(e): "" for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)}
         print(json.dumps(missing, ensure_ascii=False, indent=1))
         return 0
     table: dict[str, str] = {}
@@ -29,11 +34,12 @@ def main(argv: list[str]) -> int:
         table.update(json.loads(Path(path).read_text(encoding="utf-8")))
     filled = 0
     for entry in po:
-        if entry.msgid in table and table[entry.msgid]:
+        text = table.get(_key(entry))
+        if text:
             if entry.msgid_plural:
-                entry.msgstr_plural = {0: table[entry.msgid]}
+                entry.msgstr_plural = {0: text}
             else:
-                entry.msgstr = table[entry.msgid]
+                entry.msgstr = text
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             filled += 1

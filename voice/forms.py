@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import HonourLevel, Organization
 
@@ -15,7 +16,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ItemForm(forms.Form):
-    addressee = forms.ModelChoiceField(label=_("To"), queryset=Organization.objects.none(), empty_label=None)
+    addressee = forms.ModelChoiceField(
+        label=pgettext_lazy("addressee", "To"), queryset=Organization.objects.none(), empty_label=None
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
     category = forms.ChoiceField(label=_("Topic"), choices=Category.choices)
     subject = forms.CharField(label=_("Subject"), max_length=100)
