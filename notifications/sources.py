@@ -147,7 +147,7 @@ def committee_terms(today: date) -> Iterator[Reminder]:
 
     limit = today + timedelta(days=settings.REMINDER_TERM_DAYS_BEFORE)
     # The term's end is derived (start + 3 or 5 years): a candidate window on the start, then exact.
-    earliest_start = today.replace(year=today.year - 5) - timedelta(days=1)
+    earliest_start = date(today.year - 6, 1, 1)  # (not today.replace(year=…): 29 February)
     candidates = Committee.objects.filter(term_start__gte=earliest_start).select_related("unit")
     due = [c for c in candidates if today <= c.term_end <= limit]
     if not due:
