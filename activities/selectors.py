@@ -26,12 +26,17 @@ def _visible_org_ids(actor) -> set[int] | None:
     scope = scope_for(actor)
     if scope.sees_all:
         return None
+    cached = getattr(actor, "_activity_org_ids", None)
+    if cached is not None:
+        return cached
     units = set(scope.readable_unit_ids)
     if scope.member_unit_id:
         units.add(scope.member_unit_id)
     parents = set(Organization.objects.filter(pk__in=units).values_list("parent_id", flat=True))
     cities = set(Organization.objects.filter(kind=OrganizationKind.CITY).values_list("pk", flat=True))
-    return units | parents | set(scope.zone_ids) | cities
+    result = units | parents | set(scope.zone_ids) | cities
+    actor._activity_org_ids = result  # once per request (the user object lives as long as the request)
+    return result
 
 
 def activity_visible(actor) -> QuerySet[Activity]:
