@@ -98,5 +98,5 @@ def participants_xlsx(activity, registrations, *, sign_in: bool = False) -> byte
 def participation_xlsx(rows: list[dict], start, end) -> bytes:
     with translation.override("zh-hans"):
         headers = [_("Unit"), _("Activities joined"), _("People registered"), _("Confirmed places"), _("Attended")]
-        data = [[r["name"], r["activities"], r["people"], r["confirmed"], r["attended"]] for r in rows]
+        data = [[r["name"], r["n_activities"], r["people"], r["confirmed"], r["attended"]] for r in rows]
         return _book(f"{start:%Y%m%d}-{end:%Y%m%d}", headers, data)

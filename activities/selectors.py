@@ -250,7 +250,7 @@ def participation_by_unit(*, actor, start: date, end: date) -> list[dict]:
     active = window & ~Q(members__registrations__status=EntryStatus.CANCELLED)
     return list(
         units.annotate(
-            activities=Count("members__registrations__activity", filter=active, distinct=True),
+            n_activities=Count("members__registrations__activity", filter=active, distinct=True),
             people=Count("members__registrations__member", filter=active, distinct=True),
             confirmed=Count(
                 "members__registrations",
@@ -262,5 +262,5 @@ def participation_by_unit(*, actor, start: date, end: date) -> list[dict]:
             ),
         )
         .order_by("sort_order", "name")
-        .values("name", "activities", "people", "confirmed", "attended")
+        .values("name", "n_activities", "people", "confirmed", "attended")
     )

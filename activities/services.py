@@ -226,15 +226,16 @@ def team_create(*, actor, activity_id: int, name: str, captain_id: int, member_i
     if not activity.is_team:
         raise ValidationError(_("This activity takes individual registrations."))
     ids = list(dict.fromkeys([captain_id, *member_ids]))
-    members = {m.pk: m for m in Member.objects.visible_to(actor).select_related("unit").filter(pk__in=ids)}
+    # A member forms a team from the own unit's members; an officer from the units they manage.
+    own_units = set(scope.manageable_unit_ids) | ({scope.member_unit_id} if scope.member_unit_id else set())
+    pool = Member.objects.all() if scope.sees_all else Member.objects.filter(unit_id__in=own_units)
+    members = {m.pk: m for m in pool.select_related("unit").filter(pk__in=ids)}
     if len(members) != len(ids):
         raise ValidationError({"members": _("Choose members of your own unit.")})
     unit_ids = {m.unit_id for m in members.values()}
     if len(unit_ids) != 1:
         raise ValidationError({"members": _("A team is made of members of one unit.")})
     unit_id = unit_ids.pop()
-    if unit_id != scope.member_unit_id and not scope.can_manage_unit(unit_id):
-        raise PermissionDenied
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the team a name.")})
