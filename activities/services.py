@@ -58,16 +58,20 @@ def _next_status(activity: Activity) -> tuple[str, int | None]:
     return EntryStatus.WAITLISTED, last + 1
 
 
-def _notify_promoted(activity: Activity, user_ids: Iterable[int]) -> None:
-    from notifications.services import notification_enqueue
+def _notify_promoted(activity: Activity, promoted: Iterable[tuple[int, int]]) -> None:
+    """Tell the promoted. The notice row is written in the promotion's own transaction (idempotent by key),
+    so there is no promotion without its notice and no notice for a promotion rolled back; the reminders
+    issue delivers the row by e-mail."""
+    from notifications.services import notification_send
 
     url = reverse("activities:detail", args=[activity.pk])
-    for user_id in user_ids:
-        notification_enqueue(
+    title = _("A place is free: you are now registered for %(title)s") % {"title": activity.title}
+    for registration_id, user_id in promoted:  # a registration is promoted at most once
+        notification_send(
             recipient_id=user_id,
             kind="activity_promoted",
-            key=f"activity_promoted:{activity.pk}:{user_id}",
-            title=_("A place is free: you are now registered for %(title)s") % {"title": activity.title},
+            key=f"activity_promoted:{activity.pk}:{registration_id}",
+            title=title,
             url=url,
         )
 
@@ -86,7 +90,7 @@ def _promote(activity: Activity, places: int) -> list[int]:
     regs = Registration.objects.filter(team_id__in=ids) if activity.is_team else Registration.objects.filter(pk__in=ids)
     regs.update(status=EntryStatus.CONFIRMED, promoted_at=now)
     _shift_waitlist(activity, after=0, by=len(head))
-    _notify_promoted(activity, regs.filter(member__user__isnull=False).values_list("member__user_id", flat=True))
+    _notify_promoted(activity, regs.filter(member__user__isnull=False).values_list("pk", "member__user_id"))
     return ids
 
 

@@ -1,6 +1,6 @@
 """The WSGI app the concurrency tests serve with gunicorn (test use only, never deployed).
 
-Notifications are sent in-process (Celery eager) so that the test can count them. With
+With
 ACTIVITIES_TEST_REMOVE_LOCK=1 the capacity row lock is taken out: the control run, which must oversell.
 """
 
