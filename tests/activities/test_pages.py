@@ -135,3 +135,23 @@ def test_officer_creates_an_activity_and_bad_input_names_the_field(client, tree,
 
     act = Activity.objects.get()
     assert client.get(f"/activities/{act.pk}/edit/").status_code == 404
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_participants_page_and_calendar_query_counts_do_not_grow(
+    client, tree, officer_a, members_abc, django_assert_num_queries, n
+):
+    from tests.factories import MemberFactory
+
+    act = ActivityFactory(organizer=tree["a"], capacity=n // 2)
+    ActivityFactory.create_batch(n, organizer=tree["city"], starts_at=act.starts_at)
+    for m in MemberFactory.create_batch(n, unit=tree["a"]):
+        services.registration_create(actor=officer_a, activity_id=act.pk, member_id=m.pk)
+    client.force_login(officer_a)
+    with django_assert_num_queries(14):
+        page = client.get(f"/activities/{act.pk}/participants/?per_page=100").content.decode()
+    assert page.count('data-testid="participant-row"') == n
+    month = timezone.localtime(act.starts_at).strftime("%Y-%-m")
+    with django_assert_num_queries(12):
+        page = client.get(f"/activities/calendar/?month={month}").content.decode()
+    assert act.title in page
