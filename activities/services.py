@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -51,11 +51,15 @@ def _place_holders(activity: Activity):
 
 def _next_status(activity: Activity) -> tuple[str, int | None]:
     """Confirmed while places remain, else the next waitlist position (call with the lock held)."""
-    holders = _place_holders(activity)
-    if activity.capacity is None or holders.filter(status=EntryStatus.CONFIRMED).count() < activity.capacity:
+    if activity.capacity is None:
         return EntryStatus.CONFIRMED, None
-    last = holders.filter(status=EntryStatus.WAITLISTED).aggregate(m=Max("waitlist_position"))["m"] or 0
-    return EntryStatus.WAITLISTED, last + 1
+    counts = _place_holders(activity).aggregate(
+        confirmed=Count("pk", filter=Q(status=EntryStatus.CONFIRMED)),
+        last=Max("waitlist_position", filter=Q(status=EntryStatus.WAITLISTED)),
+    )
+    if counts["confirmed"] < activity.capacity:
+        return EntryStatus.CONFIRMED, None
+    return EntryStatus.WAITLISTED, (counts["last"] or 0) + 1
 
 
 def _notify_promoted(activity: Activity, promoted: Iterable[tuple[int, int]]) -> None:
@@ -170,7 +174,8 @@ def registration_create(*, actor, activity_id: int, member_id: int | None = None
     registration = Registration(
         activity=activity, member=member, status=status, waitlist_position=position, registered_by=actor
     )
-    registration.full_clean(validate_constraints=False)
+    # The related rows are loaded and locked above: skip re-checking that they exist (fewer queries under the lock).
+    registration.full_clean(exclude=["activity", "member", "registered_by"], validate_constraints=False)
     try:
         with transaction.atomic():
             registration.save()

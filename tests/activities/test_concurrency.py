@@ -91,6 +91,17 @@ class Server:
     def stop(self):
         self.proc.terminate()
         self.proc.wait(timeout=30)
+        # Wait until the workers' database sessions are gone (the test database is dropped at the end).
+        deadline = time.monotonic() + 15
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.2)
 
     def __enter__(self):
         return self
