@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import Honour, HonourLevel, HonourTitle, Member, OrganizationKind
@@ -69,7 +70,8 @@ def _notify_promoted(activity: Activity, promoted: Iterable[tuple[int, int]]) ->
     from notifications.services import notification_send
 
     url = reverse("activities:detail", args=[activity.pk])
-    title = _("A place is free: you are now registered for %(title)s") % {"title": activity.title}
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the portal's language, not the canceller's
+        title = _("A place is free: you are now registered for %(title)s") % {"title": activity.title}
     for registration_id, user_id in promoted:  # a registration is promoted at most once
         notification_send(
             recipient_id=user_id,
