@@ -2,6 +2,40 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _dashboard_upcoming(request, scope):
+    from .selectors import upcoming_for
+
+    return {"activities": upcoming_for(actor=request.user)}
+
+
+def _member_section(request, member):
+    from .selectors import member_mentoring, member_registrations
+
+    regs = list(member_registrations(actor=request.user, member=member)[:20])
+    pairs = list(member_mentoring(member=member))
+    results = list(member.activity_results.select_related("activity").order_by("-activity__starts_at")[:20])
+    return {"registrations": regs, "mentoring": pairs, "results": results, "member": member}
+
+
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from members.registry import (
+            NavItem,
+            Section,
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_member_section,
+            register_nav_item,
+        )
+
+        from .demo import seed_activities
+
+        register_nav_item(NavItem("activities", _("Activities"), "activities:calendar", lambda scope, user: True, 20))
+        register_dashboard_panel(
+            Section("activities_upcoming", "activities/panel_upcoming.html", _dashboard_upcoming, 20)
+        )
+        register_member_section(Section("activities", "activities/member_section.html", _member_section, 20))
+        register_demo_seeder(seed_activities, order=20)

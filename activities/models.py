@@ -1,1 +1,362 @@
-"""Models of the activities app (see its issue)."""
+"""Activities: the calendar, registrations and teams with a first-come waitlist, check-in, results,
+mentoring pairs (传帮带) and staff reading rooms (职工书屋)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Honour, Member, Organization
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ActivityKind(models.TextChoices):
+    SKILLS_CONTEST = "skills_contest", _("Skills contest")
+    DRILL = "drill", _("On-the-job drill")
+    ESSAY = "essay", _("Essay")
+    CALLIGRAPHY = "calligraphy", _("Calligraphy")
+    PAINTING = "painting", _("Painting")
+    PHOTOGRAPHY = "photography", _("Photography")
+    RECITATION = "recitation", _("Recitation")
+    SPEECH = "speech", _("Speech")
+    PERFORMANCE = "performance", _("Performance")
+    FITNESS = "fitness", _("Fitness event")
+    TABLE_TENNIS = "table_tennis", _("Table-tennis team competition")
+    BADMINTON = "badminton", _("Badminton team competition")
+    READING = "reading", _("Reading activity")
+    TRAINING = "training", _("Training class")
+    THEME_EDUCATION = "theme_education", _("Theme education")
+    TALK = "talk", _("Heart-to-heart talk")
+    SOCIAL = "social", _("Social event")
+    OTHER = "other", _("Other activity")
+
+
+#: Kinds whose results (rank, score, prize) are recorded.
+CONTEST_KINDS = {
+    ActivityKind.SKILLS_CONTEST,
+    ActivityKind.DRILL,
+    ActivityKind.ESSAY,
+    ActivityKind.CALLIGRAPHY,
+    ActivityKind.PAINTING,
+    ActivityKind.PHOTOGRAPHY,
+    ActivityKind.RECITATION,
+    ActivityKind.SPEECH,
+    ActivityKind.PERFORMANCE,
+    ActivityKind.FITNESS,
+    ActivityKind.TABLE_TENNIS,
+    ActivityKind.BADMINTON,
+}
+
+
+class RegistrationMode(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    TEAM = "team", _("By team")
+
+
+class Activity(models.Model):
+    title = models.CharField(_("title"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    theme = models.CharField(_("theme"), max_length=120, blank=True, help_text=_("e.g. 建功新时代、机关作表率"))
+    organizer = models.ForeignKey(
+        Organization,
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        help_text=_("The city union (open to all units), a liaison zone (its units) or one unit (its own members)."),
+    )
+    place = models.CharField(_("place"), max_length=200)
+    reading_room = models.ForeignKey(
+        "ReadingRoom",
+        verbose_name=_("reading room"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    poster = models.ImageField(_("poster"), upload_to="activities/posters/%Y/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Places (teams for a team competition); empty for no limit."),
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens at"))
+    registration_closes_at = models.DateTimeField(_("registration closes at"))
+    cancellation_deadline = models.DateTimeField(_("cancellation deadline"))
+    mode = models.CharField(
+        _("registration"), max_length=12, choices=RegistrationMode.choices, default=RegistrationMode.INDIVIDUAL
+    )
+    team_size_min = models.PositiveSmallIntegerField(_("team size minimum"), null=True, blank=True)
+    team_size_max = models.PositiveSmallIntegerField(_("team size maximum"), null=True, blank=True)
+    teams_per_unit = models.PositiveSmallIntegerField(_("teams per unit"), null=True, blank=True)
+    #: The secret in the check-in QR code.
+    checkin_token = models.CharField(max_length=64, default=new_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["starts_at"], name="activity_starts_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="activity_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="activity_registration_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode="individual") | Q(team_size_min__isnull=False, team_size_max__isnull=False),
+                name="activity_team_sizes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_team(self) -> bool:
+        return self.mode == RegistrationMode.TEAM
+
+    @property
+    def is_contest(self) -> bool:
+        return self.kind in CONTEST_KINDS
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must come after the start.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if self.registration_closes_at and self.starts_at and self.registration_closes_at > self.starts_at:
+            errors["registration_closes_at"] = _("Registration must close before the activity starts.")
+        if self.cancellation_deadline and self.starts_at and self.cancellation_deadline > self.starts_at:
+            errors["cancellation_deadline"] = _("The cancellation deadline must be before the activity starts.")
+        if self.organizer_id and self.organizer.kind not in ("city", "zone", "unit"):
+            errors["organizer"] = _("Choose the city union, a liaison zone or a unit.")
+        if self.mode == RegistrationMode.TEAM:
+            if not self.team_size_min or not self.team_size_max:
+                errors["team_size_min"] = _("A team competition needs a minimum and a maximum team size.")
+            elif self.team_size_min > self.team_size_max:
+                errors["team_size_max"] = _("The maximum team size must be at least the minimum.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EntryStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Team(models.Model):
+    """A unit's team in a team competition; in a team competition the team holds the place."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="teams", verbose_name=_("activity"))
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    name = models.CharField(_("team name"), max_length=60)
+    captain = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("captain"))
+    status = models.CharField(_("status"), max_length=12, choices=EntryStatus.choices)
+    waitlist_position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["activity", "status", "waitlist_position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "name"], condition=~Q(status="cancelled"), name="team_unique_active_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waitlisted", waitlist_position__isnull=False)
+                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="team_position_iff_waitlisted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Registration(models.Model):
+    """One member in one activity; in a team competition, one member of a team (the team holds the place)."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("activity")
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("member"))
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("team")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=EntryStatus.choices)
+    waitlist_position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["activity", "status", "waitlist_position", "pk"]
+        constraints = [
+            # One active registration per member per activity (also: one team per person).
+            models.UniqueConstraint(
+                fields=["activity", "member"], condition=~Q(status="cancelled"), name="registration_one_active"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "status"], name="registration_member_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.activity}"
+
+
+class Result(models.Model):
+    """A contest result: rank, score and prize of a person or a team."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="results", verbose_name=_("activity"))
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activity_results",
+        verbose_name=_("member"),
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="results", verbose_name=_("team")
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    prize = models.CharField(_("prize"), max_length=60, blank=True, help_text=_("e.g. 一等奖"))
+    honour = models.ForeignKey(
+        Honour, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("honour")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["activity", "rank", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, team__isnull=True) | Q(member__isnull=True, team__isnull=False),
+                name="result_member_or_team",
+            ),
+            models.UniqueConstraint(fields=["activity", "member"], name="result_unique_member"),
+            models.UniqueConstraint(fields=["activity", "team"], name="result_unique_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} #{self.rank}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar link; renewing the token cuts off the old link."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    renewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class MentoringStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    ENDED = "ended", _("Ended early")
+
+
+class MentoringPair(models.Model):
+    """传帮带: an experienced colleague paired with a new one for a skill area and a period."""
+
+    mentor = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="mentees_as_mentor", verbose_name=_("mentor")
+    )
+    mentee = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="mentors_as_mentee", verbose_name=_("mentee")
+    )
+    unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    skill_area = models.CharField(_("skill area"), max_length=100)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    status = models.CharField(_("status"), max_length=12, choices=MentoringStatus.choices, default="active")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentoring pair")
+        verbose_name_plural = _("mentoring pairs")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(mentor=models.F("mentee")), name="mentoring_two_people"),
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="mentoring_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.mentee}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.mentor_id and self.mentee_id and self.mentor_id == self.mentee_id:
+            errors["mentee"] = _("A mentor cannot mentor themselves.")
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = _("The period must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReadingRoom(models.Model):
+    """A unit's staff reading room (职工书屋); some are demonstration sites (示范点)."""
+
+    unit = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="reading_room", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    is_demonstration = models.BooleanField(_("demonstration site"), default=False)
+    books = models.PositiveIntegerField(_("books"), default=0)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reading room")
+        verbose_name_plural = _("reading rooms")
+        ordering = ["unit__sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name

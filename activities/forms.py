@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Activity, ActivityKind, MentoringPair
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "kind",
+            "theme",
+            "organizer",
+            "place",
+            "reading_room",
+            "starts_at",
+            "ends_at",
+            "registration_opens_at",
+            "registration_closes_at",
+            "cancellation_deadline",
+            "capacity",
+            "mode",
+            "team_size_min",
+            "team_size_max",
+            "teams_per_unit",
+            "poster",
+            "description",
+        ]
+        widgets = {
+            "starts_at": DT,
+            "ends_at": DT,
+            "registration_opens_at": DT,
+            "registration_closes_at": DT,
+            "cancellation_deadline": DT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, organizers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizers is not None:
+            self.fields["organizer"].queryset = organizers
+        for name in (
+            "starts_at",
+            "ends_at",
+            "registration_opens_at",
+            "registration_closes_at",
+            "cancellation_deadline",
+        ):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices])
+    organizer = forms.ModelChoiceField(label=_("Organiser"), required=False, queryset=None, empty_label=_("All"))
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
+    )
+
+    def __init__(self, *args, organizers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizer"].queryset = organizers
+
+
+class MembersChoiceForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one member.")},
+    )
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda m: f"{m.name}（{m.unit.name}）"
+
+
+class TeamForm(MembersChoiceForm):
+    name = forms.CharField(label=_("Team name"), max_length=60)
+    captain = forms.ModelChoiceField(label=_("Captain"), queryset=None)
+    field_order = ["name", "captain", "members"]
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, members=members, **kwargs)
+        self.fields["captain"].queryset = members
+        self.fields["captain"].label_from_instance = lambda m: m.name
+        self.fields["members"].label = _("Team members (besides the captain)")
+        self.fields["members"].required = False
+
+
+class ResultForm(forms.Form):
+    entrant = forms.ChoiceField(label=_("Participant or team"))
+    rank = forms.IntegerField(label=_("Rank"), min_value=1, max_value=999)
+    score = forms.DecimalField(label=_("Score"), required=False, max_digits=7, decimal_places=2)
+    prize = forms.CharField(label=_("Prize"), required=False, max_length=60)
+    as_honour = forms.BooleanField(label=_("Also record as an honour on the member's page"), required=False)
+
+    def __init__(self, *args, entrants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entrant"].choices = entrants
+
+
+class MentoringPairForm(forms.ModelForm):
+    class Meta:
+        model = MentoringPair
+        fields = ["mentor", "mentee", "unit", "skill_area", "starts_on", "ends_on", "status"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, members=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = members
+        self.fields["mentee"].queryset = members
+        self.fields["unit"].queryset = units
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The period must end after it starts."))
+        return data
