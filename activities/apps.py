@@ -39,3 +39,10 @@ class ActivitiesConfig(AppConfig):
         )
         register_member_section(Section("activities", "activities/member_section.html", _member_section, 20))
         register_demo_seeder(seed_activities, order=20)
+
+        from notifications.reminders import register_reminder_source
+
+        from . import reminders
+
+        register_reminder_source("activities-closing", reminders.registration_closing)
+        register_reminder_source("activities-tomorrow", reminders.starting_tomorrow)
