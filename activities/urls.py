@@ -8,6 +8,7 @@ urlpatterns = [
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("new/", views.ActivityCreateView.as_view(), name="create"),
     path("<int:pk>/", views.ActivityDetailView.as_view(), name="detail"),
+    path("<int:pk>/poster/", views.PosterView.as_view(), name="poster"),
     path("<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="update"),
     path("<int:pk>/register/", views.RegisterView.as_view(), name="register"),
     path("<int:pk>/register-members/", views.RegisterMembersView.as_view(), name="register_members"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import mimetypes
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -10,7 +11,7 @@ import qrcode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -109,6 +110,20 @@ class CalendarView(TemplateView):
             form=form, weeks=weeks, first=first, prev_month=prev_month, next_month=next_month, activities=activities
         )
         return ctx
+
+
+class PosterView(View):
+    """An activity's poster, to those who may see the activity (uploads are never served from MEDIA_URL)."""
+
+    def get(self, request, pk: int):
+        activity = selectors.activity_get(actor=request.user, pk=pk)
+        if not activity.poster:
+            raise Http404
+        try:
+            handle = activity.poster.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, content_type=mimetypes.guess_type(activity.poster.name)[0] or "image/jpeg")
 
 
 class ActivityDetailView(TemplateView):

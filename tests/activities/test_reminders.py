@@ -55,3 +55,26 @@ def test_participants_hear_the_day_before_it_starts(tree, members_a_logins):
     assert "读书分享会" in note.title and "00:30" in note.body and "职工书屋" in note.body
     run_daily_reminders(date(2027, 5, 11), only=["activities-tomorrow"])
     assert Notification.objects.filter(kind="activity_tomorrow").count() == 1
+
+
+def test_the_poster_is_served_only_to_those_who_may_see_the_activity(client, tree, officer_a, officer_b):
+    import shutil
+    import tempfile
+
+    from django.core.files.base import ContentFile
+    from django.test import override_settings
+
+    media = tempfile.mkdtemp()
+    try:
+        with override_settings(MEDIA_ROOT=media):
+            activity = ActivityFactory(organizer=tree["a"])
+            activity.poster.save("poster.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 64))
+            client.force_login(officer_a)
+            page = client.get(f"/activities/{activity.pk}/").content.decode()
+            assert f"/activities/{activity.pk}/poster/" in page and "/media/" not in page
+            response = client.get(f"/activities/{activity.pk}/poster/")
+            assert response.status_code == 200 and response["Content-Type"] == "image/png"
+            client.force_login(officer_b)
+            assert client.get(f"/activities/{activity.pk}/poster/").status_code == 404
+    finally:
+        shutil.rmtree(media)
