@@ -29,9 +29,11 @@ def test_officer_runs_the_mid_autumn_batch_and_next_months_birthdays(page, live_
     nxt = _next_month(today)
     for year in {2026, today.year, nxt.year}:
         ensure_jiangsu_policy(year)
-    near = MemberFactory(unit=tree["a"], name="李近限")
-    MemberFactory(unit=tree["a"], name="王正常")
-    MemberFactory(unit=tree["a"], name="赵平安")
+    # Born in a month that is neither this one nor the next (the birthday batch must not list them).
+    other = date(1980, (nxt.month + 2) % 12 + 1, 10)
+    near = member_born(tree["a"], other, name="李近限")
+    member_born(tree["a"], other.replace(day=11), name="王正常")
+    member_born(tree["a"], other.replace(day=12), name="赵平安")
     # 李近限 already received 1,400 of the 1,800 festival cap this year.
     spring = confirmed_batch(officer_a, tree["a"], festival="spring", on=date(2026, 2, 10), amount="800")
     qingming = services.distribution_create(
