@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from members.models import Member
 from tests.e2e.conftest import ARTIFACTS, login
-from tests.factories import MemberFactory
 from tests.welfare.conftest import confirmed_batch, member_born
 from welfare import services
 from welfare.defaults import ensure_jiangsu_policy
