@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from members.excel import formula_safe
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -20,8 +22,9 @@ def _book(title: str, headers: list[str], rows) -> bytes:
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
     for row in rows:
-        ws.append(row)
+        ws.append([formula_safe(value) for value in row])
     for col, header in zip(ws.columns, headers, strict=False):
         ws.column_dimensions[col[0].column_letter].width = max(10, len(header) * 2 + 4)
     out = BytesIO()

@@ -67,6 +67,14 @@ def chinese(label) -> str:
         return str(label)
 
 
+def formula_safe(value):
+    """The one rule for every export (xlsx and CSV): a text that a spreadsheet would run as a formula
+    (= + - @, tab or carriage return at the start) gets a leading apostrophe and stays text."""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
 def safe_text(value: str, ws=None):
     """A string a spreadsheet shows and never runs."""
     if value and value.startswith(DANGEROUS_PREFIXES):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from members.excel import formula_safe
 from members.models import Member, Organization
 from members.scoping import require_officer, scope_for
 from members.views import PAGE_SIZES, paginate
@@ -242,7 +243,8 @@ class InboxExportView(View):
         )
         for item in qs:
             writer.writerow(
-                [
+                formula_safe(value)
+                for value in [
                     item.pk,
                     timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
                     item.get_kind_display(),

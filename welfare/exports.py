@@ -11,15 +11,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 
+from members.excel import formula_safe as safe
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """A cell value that a spreadsheet will never run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _response(wb: Workbook, filename: str) -> HttpResponse:
