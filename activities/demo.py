@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ def seed_activities(*, stdout=None, rng=None) -> None:
     city = Organization.objects.filter(kind=OrganizationKind.CITY).first()
     if city is None:
         return
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    today = timezone.localdate()
     plans = [
         ("2026年市级机关羽毛球团体赛", ActivityKind.BADMINTON, "team", 8, 12, "市体育中心羽毛球馆"),
         (
@@ -31,8 +31,12 @@ def seed_activities(*, stdout=None, rng=None) -> None:
         ("乒乓球团体赛", ActivityKind.TABLE_TENNIS, "team", 12, 40, "市全民健身中心"),
         ("工会干部业务培训班", ActivityKind.TRAINING, "individual", 80, 9, "市委党校"),
     ]
-    for title, kind, mode, capacity, days, place in plans:
-        starts = now + timedelta(days=days, hours=1)
+    for i, (title, kind, mode, capacity, days, place) in enumerate(plans):
+        # Office hours, Shanghai time: 09:00, 14:00 or 15:30 on the planned day.
+        hour, minute = ((9, 0), (14, 0), (15, 30))[i % 3]
+        starts = datetime.combine(
+            today + timedelta(days=days), time(hour, minute), tzinfo=timezone.get_current_timezone()
+        )
         Activity.objects.get_or_create(
             title=title,
             defaults={
@@ -43,7 +47,7 @@ def seed_activities(*, stdout=None, rng=None) -> None:
                 "starts_at": starts,
                 "ends_at": starts + timedelta(hours=3),
                 "capacity": capacity,
-                "registration_opens_at": now - timedelta(days=3),
+                "registration_opens_at": timezone.now() - timedelta(days=3),
                 "registration_closes_at": starts - timedelta(days=1),
                 "cancellation_deadline": starts - timedelta(days=2),
                 "mode": mode,
