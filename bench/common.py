@@ -66,3 +66,16 @@ def print_table(figures: list[Figure]) -> None:
         result = "" if f.passed is None else ("pass" if f.passed else "MISS")
         value = f"{f.value:,.2f}" if isinstance(f.value, float) and not f.value.is_integer() else f"{f.value:,.0f}"
         print(f"{f.name.ljust(width)}  {value:>12}  {f.unit:<8}  {f.target:<10}  {result}")
+
+
+def measure_page(client, url: str, repeat: int = 20) -> tuple[float, float, int]:
+    """Median and 95th-percentile milliseconds of GET ``url`` over ``repeat`` calls, and its query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    samples = timed(lambda: client.get(url), repeat)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    median, p95 = median_p95(samples)
+    return median, p95, len(queries)

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from bench.common import Context, Figure, median_p95, timed
+from bench.common import Context, Figure, measure_page
 from members.models import Member
-
-
-def _measure(client: Client, url: str, repeat: int = 30) -> tuple[float, float, int]:
-    samples = timed(lambda: client.get(url), repeat)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    median, p95 = median_p95(samples)
-    return median, p95, len(queries)
 
 
 def run(ctx: Context) -> list[Figure]:
@@ -32,7 +21,7 @@ def run(ctx: Context) -> list[Figure]:
         ("member search by card number", f"/members/?q={some.card_number}"),
         ("member detail page", f"/members/{some.pk}/"),
     ]:
-        median, p95, queries = _measure(client, url)
+        median, p95, queries = measure_page(client, url, 30)
         out += [
             Figure(f"{label}: median", median, "ms", "< 300"),
             Figure(f"{label}: p95", p95, "ms", "< 500"),

@@ -11,27 +11,16 @@ import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities import services
 from activities.models import Activity, Registration
-from bench.common import Context, Figure, median_p95, timed
+from bench.common import Context, Figure, measure_page
 from members.models import Member, Organization, OrganizationKind
 
 TITLE = "基准测试活动（bench）"
 PEOPLE, PLACES = 1000, 500
-
-
-def _measure(client: Client, url: str, repeat: int = 15) -> tuple[float, float, int]:
-    samples = timed(lambda: client.get(url), repeat)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    median, p95 = median_p95(samples)
-    return median, p95, len(queries)
 
 
 def run(ctx: Context) -> list[Figure]:
@@ -82,7 +71,7 @@ def run(ctx: Context) -> list[Figure]:
         ("participants xlsx (1,000 rows)", f"/activities/{activity.pk}/participants.xlsx"),
         ("sign-in sheet xlsx", f"/activities/{activity.pk}/sign-in-sheet.xlsx"),
     ]:
-        median, p95, queries = _measure(client, url)
+        median, p95, queries = measure_page(client, url, 15)
         out += [
             Figure(f"{label}: median", median, "ms", "< 300" if "xlsx" not in url else "< 1500"),
             Figure(f"{label}: p95", p95, "ms", "< 500" if "xlsx" not in url else "< 2500"),

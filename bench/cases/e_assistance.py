@@ -6,14 +6,12 @@ import time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assistance import services
 from assistance.models import Campaign, CampaignKind, Grant, HardshipCase, HouseholdMember, RosterEntry, Status
-from bench.common import Context, Figure, median_p95, timed
+from bench.common import Context, Figure, measure_page
 from members.models import Member
 
 FILES = 3000
@@ -101,15 +99,6 @@ def _seed(admin) -> tuple[Campaign, Campaign]:
     return main, batch
 
 
-def _page(client: Client, url: str, repeat: int = 15) -> tuple[float, float, int]:
-    samples = timed(lambda: client.get(url), repeat)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    median, p95 = median_p95(samples)
-    return median, p95, len(queries)
-
-
 def run(ctx: Context) -> list[Figure]:
     admin = get_user_model().objects.get(username="admin")
     main, batch = _seed(admin)
@@ -126,14 +115,14 @@ def run(ctx: Context) -> list[Figure]:
         ("file page", f"/assistance/{some.pk}/"),
         ("grant report (all grants)", "/assistance/reports/"),
     ]:
-        median, p95, queries = _page(client, url)
+        median, p95, queries = measure_page(client, url, 15)
         out += [
             Figure(f"{label}: median", median, "ms", "< 300"),
             Figure(f"{label}: p95", p95, "ms", "< 500"),
             Figure(f"{label}: queries", queries, "queries"),
         ]
     n = Grant.objects.filter(campaign=main).count()
-    median, p95, queries = _page(client, f"/assistance/reports/xlsx/?campaign={main.pk}", repeat=3)
+    median, p95, queries = measure_page(client, f"/assistance/reports/xlsx/?campaign={main.pk}", 3)
     out += [
         Figure(f"xlsx disbursement roster, {n} rows: median", median, "ms", "< 5000"),
         Figure("xlsx roster: queries", queries, "queries"),

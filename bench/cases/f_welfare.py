@@ -6,11 +6,10 @@ import time
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from bench.common import Context, Figure, median_p95, timed
+from bench.common import Context, Figure, measure_page
 from members.models import Member, Organization
 from welfare import services
 from welfare.defaults import ensure_jiangsu_policy
@@ -21,15 +20,6 @@ def _ms(fn) -> tuple[float, object]:
     t = time.perf_counter()
     out = fn()
     return (time.perf_counter() - t) * 1000, out
-
-
-def _page(client: Client, url: str, repeat: int = 15) -> tuple[float, float, int]:
-    samples = timed(lambda: client.get(url), repeat)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    median, p95 = median_p95(samples)
-    return median, p95, len(queries)
 
 
 def run(ctx: Context) -> list[Figure]:
@@ -77,7 +67,7 @@ def run(ctx: Context) -> list[Figure]:
             ("spending report", f"/welfare/report/?year={year}"),
             ("welfare home", "/welfare/"),
         ]:
-            median, p95, queries = _page(client, url)
+            median, p95, queries = measure_page(client, url, 15)
             out += [
                 Figure(f"{label}: median", median, "ms", "< 300"),
                 Figure(f"{label}: p95", p95, "ms", "< 500"),

@@ -7,12 +7,10 @@ import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench.common import Context, Figure, median_p95, timed
+from bench.common import Context, Figure, measure_page
 from members.models import Member, Organization, OrganizationKind
 from voice.models import Category, ItemKind, ItemStatus, VoiceItem
 
@@ -55,15 +53,6 @@ def _seed() -> None:
     VoiceItem.objects.bulk_create(batch, batch_size=2000)
 
 
-def _measure(client: Client, url: str, repeat: int = 20) -> tuple[float, float, int]:
-    samples = timed(lambda: client.get(url), repeat)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    median, p95 = median_p95(samples)
-    return median, p95, len(queries)
-
-
 def run(ctx: Context) -> list[Figure]:
     t = time.monotonic()
     _seed()
@@ -86,7 +75,7 @@ def run(ctx: Context) -> list[Figure]:
         ("voice inbox CSV export (unit officer)", officer, "/voice/inbox/export/"),
         ("members without a talk in 12 months (city admin)", client, "/voice/talks/due/"),
     ]:
-        median, p95, queries = _measure(c, url)
+        median, p95, queries = measure_page(c, url, 20)
         out += [
             Figure(f"{label}: median", median, "ms", "< 300"),
             Figure(f"{label}: p95", p95, "ms", "< 500"),
