@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -49,7 +51,7 @@ def gunicorn(workers: int = 2, threads: int = 1):
     env = dict(os.environ)
     env.update(
         DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "k" * 60,
+        SECRET_KEY=settings.SECRET_KEY,  # the sessions made here by session_cookie() must be valid there
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
@@ -72,6 +74,8 @@ def gunicorn(workers: int = 2, threads: int = 1):
             str(workers),
             "--threads",
             str(threads),
+            "--backlog",
+            "1024",
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -113,6 +117,10 @@ def load(url: str, *, connections: int, seconds: int, cookie: str = "") -> Load:
     """Closed-loop load on ``url`` with ``connections`` concurrent clients for ``seconds`` (wrk)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
+    check = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(check, timeout=30) as answer:  # a redirect to the login page would be followed
+        if answer.status != 200 or answer.url != url:
+            raise RuntimeError(f"{url} answers {answer.status} at {answer.url}: not the page to measure")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(LUA)
     cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "-s", f.name, url]
@@ -129,3 +137,50 @@ def load(url: str, *, connections: int, seconds: int, cookie: str = "") -> Load:
         errors=int(number(r"NON2XX (\d+)")) + socket_errors,
         requests=int(number(r"(\d+) requests in")),
     )
+
+
+@dataclass
+class Burst:
+    statuses: list[int]  # HTTP status per request, -1 for a connection error, 401 for a login redirect
+    seconds: float  # from the release of the barrier to the last answer
+
+
+def burst_post(base: str, requests: list[tuple[str, str]]) -> Burst:
+    """POST every (path, cookie) at the same instant: all connections opened first, then a barrier releases them.
+
+    The CSRF cookie and header carry the same random secret, as a browser's form would.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    csrf = os.urandom(16).hex()
+    statuses = [0] * len(requests)
+    barrier = threading.Barrier(len(requests) + 1)
+
+    def one(i: int, path: str, cookie: str) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=120)
+        conn.connect()
+        headers = {
+            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            "X-CSRFToken": csrf,
+            "Referer": base + path,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        barrier.wait()
+        try:
+            conn.request("POST", path, body="", headers=headers)
+            answer = conn.getresponse()
+            statuses[i] = answer.status
+            if answer.status == 302 and settings.LOGIN_URL in (answer.getheader("Location") or ""):
+                statuses[i] = 401  # sent to the login page: the session did not hold
+        except OSError:
+            statuses[i] = -1
+        finally:
+            conn.close()
+
+    workers = [threading.Thread(target=one, args=(i, *r)) for i, r in enumerate(requests)]
+    for w in workers:
+        w.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for w in workers:
+        w.join()
+    return Burst(statuses, time.perf_counter() - started)
