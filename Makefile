@@ -48,8 +48,9 @@ messages: venv-dev                     ## refresh the zh_Hans catalogue and comp
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=node_modules --ignore=.venv --ignore=staticfiles --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
 
-bench: venv-dev assets                 ## the benchmark of bench/ (see README)
-	$(PY) bench/run.py
+bench: venv-dev assets                 ## the benchmark of bench/ (see README); wrk for the HTTP cases
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var db.sqlite3

@@ -1,4 +1,4 @@
-"""HTTP load against the portal under gunicorn: wrk on loopback (bounded in time), Python fallback."""
+"""HTTP load against the portal under gunicorn: wrk on loopback (bounded in time), and a burst of POSTs."""
 
 from __future__ import annotations
 
