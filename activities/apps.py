@@ -51,4 +51,6 @@ class ActivitiesConfig(AppConfig):
 
         from . import reports
 
-        register_report_sheet(ReportSheet("activities", _("Activities and participation"), reports.activities_sheet, 20))
+        register_report_sheet(
+            ReportSheet("activities", _("Activities and participation"), reports.activities_sheet, 20)
+        )

@@ -77,7 +77,9 @@ def report_build(*, request_id: int) -> str:
     request = ReportRequest.objects.select_related("requested_by", "organization").filter(pk=request_id).first()
     if request is None or not request.is_pending:
         return request.status if request else "missing"
-    ReportRequest.objects.filter(pk=request.pk).update(status=ReportStatus.RUNNING, progress=1, started_at=timezone.now())
+    ReportRequest.objects.filter(pk=request.pk).update(
+        status=ReportStatus.RUNNING, progress=1, started_at=timezone.now()
+    )
     actor = request.requested_by
     try:
         if not actor.is_active or not scope_for(actor).is_city_admin:
@@ -97,7 +99,9 @@ def report_build(*, request_id: int) -> str:
         return _fail(request, _("You are no longer a city administrator: the report was not built."))
     except Exception:  # noqa: BLE001 - recorded on the request and in the log; the page shows it
         log.exception("yearly report %s failed", request.pk)
-        return _fail(request, _("The report could not be built because of an error; the administrators can see it in the log."))
+        return _fail(
+            request, _("The report could not be built because of an error; the administrators can see it in the log.")
+        )
     now = timezone.now()
     request.status = ReportStatus.DONE
     request.progress = 100

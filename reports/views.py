@@ -44,9 +44,10 @@ class ReportHomeView(View):
             actor=request.user, year=form.cleaned_data["year"], organization=form.cleaned_data["organization"]
         )
         if created:
-            messages.success(request, _("The workbook is being prepared: the download link appears below when it is ready."))
+            message = _("The workbook is being prepared: the download link appears below when it is ready.")
         else:
-            messages.info(request, _("This workbook is already being prepared: the link appears below when it is ready."))
+            message = _("This workbook is already being prepared: the link appears below when it is ready.")
+        messages.success(request, message)
         return redirect("reports:home")
 
 

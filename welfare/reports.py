@@ -66,7 +66,9 @@ def welfare_sheet(writer: SheetWriter, *, actor, year: int, organization) -> Non
         writer.row([*line, total, "、".join(over)])
     writer.totals(_("Total (%(n)s units)") % {"n": len(units)})
     if policy is None:
-        writer.note(_("No welfare policy is recorded for %(year)s: there are no caps to compare with.") % {"year": year})
+        writer.note(
+            _("No welfare policy is recorded for %(year)s: there are no caps to compare with.") % {"year": year}
+        )
     else:
         writer.note(
             _("Caps of the %(year)s %(province)s policy; spending of confirmed batches.")

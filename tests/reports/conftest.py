@@ -17,7 +17,7 @@ from welfare.defaults import ensure_jiangsu_policy
 from welfare.models import MemberBudget
 
 YEAR = 2025
-CHAIR_NAME = "=HYPERLINK(\"http://x\",\"主席\")"
+CHAIR_NAME = '=HYPERLINK("http://x","主席")'
 HOSTILE_UNIT = "+市测试局"
 
 
@@ -107,7 +107,11 @@ def year_data(tree, city_admin, members_abc):
     # Assistance: a campaign with a union budget of 5,000; grants to files of A (union 1,000 and
     # government 500) and of C (union 800); one grant in 2024 that the report leaves out.
     campaign = Campaign.objects.create(
-        name="2025年金秋助学", kind="student", opens_on=date(YEAR, 7, 1), closes_on=date(YEAR, 8, 31), created_by=city_admin
+        name="2025年金秋助学",
+        kind="student",
+        opens_on=date(YEAR, 7, 1),
+        closes_on=date(YEAR, 8, 31),
+        created_by=city_admin,
     )
     CampaignBudget.objects.create(campaign=campaign, source=Source.UNION, amount=Decimal("5000"))
     case_a = hardship_case(ma[0], city_admin, 1)
@@ -119,8 +123,13 @@ def year_data(tree, city_admin, members_abc):
         (case_c, "living", Source.UNION, "300", date(YEAR - 1, 8, 15)),
     ):
         Grant.objects.create(
-            case=case, campaign=campaign, purpose=purpose, amount=Decimal(amount), source=source,
-            granted_on=on, approved_by=city_admin,
+            case=case,
+            campaign=campaign,
+            purpose=purpose,
+            amount=Decimal(amount),
+            source=source,
+            granted_on=on,
+            approved_by=city_admin,
         )
 
     # Welfare: the 2025 Jiangsu caps; A's member got 1,900 in festival gifts (A's cap: 1,800 × 4 members),
