@@ -20,5 +20,5 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from members.registry import NavItem, register_nav_item
 
-        register_nav_item(NavItem("reports", _("Reports"), "reports:home", lambda scope, user: scope.is_city_admin, 90))
+        register_nav_item(NavItem("reports", _("Reports"), "reports:index", lambda scope, user: scope.is_city_admin, 90))
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="reports_sync_schedules")

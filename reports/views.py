@@ -48,7 +48,7 @@ class ReportHomeView(View):
         else:
             message = _("This workbook is already being prepared: the link appears below when it is ready.")
         messages.success(request, message)
-        return redirect("reports:home")
+        return redirect("reports:index")
 
 
 def _status(report) -> dict:
@@ -87,7 +87,7 @@ class ReportDownloadView(View):
             return render(request, "reports/expired.html", {"report": report}, status=410)
         if not report.is_downloadable:
             messages.info(request, _("This workbook is not ready yet."))
-            return redirect("reports:home")
+            return redirect("reports:index")
         response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
