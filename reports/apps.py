@@ -20,5 +20,6 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from members.registry import NavItem, register_nav_item
 
-        register_nav_item(NavItem("reports", _("Reports"), "reports:index", lambda scope, user: scope.is_city_admin, 90))
+        city_admins_only = lambda scope, user: scope.is_city_admin  # noqa: E731
+        register_nav_item(NavItem("reports", _("Reports"), "reports:index", city_admins_only, 90))
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="reports_sync_schedules")
