@@ -24,11 +24,13 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from members.registry import (
             NavItem,
+            ReportSheet,
             Section,
             register_dashboard_panel,
             register_demo_seeder,
             register_member_section,
             register_nav_item,
+            register_report_sheet,
         )
 
         from .demo import seed_activities
@@ -46,3 +48,9 @@ class ActivitiesConfig(AppConfig):
 
         register_reminder_source("activities-closing", reminders.registration_closing)
         register_reminder_source("activities-tomorrow", reminders.starting_tomorrow)
+
+        from . import reports
+
+        register_report_sheet(
+            ReportSheet("activities", _("Activities and participation"), reports.activities_sheet, 20)
+        )

@@ -34,11 +34,13 @@ class AssistanceConfig(AppConfig):
         from members.models import Role
         from members.registry import (
             NavItem,
+            ReportSheet,
             Section,
             register_dashboard_panel,
             register_demo_seeder,
             register_member_section,
             register_nav_item,
+            register_report_sheet,
         )
         from members.roles import add_role_permissions
 
@@ -61,3 +63,7 @@ class AssistanceConfig(AppConfig):
         register_reminder_source("hardship-reviews", reminders.overdue_reviews)
         register_reminder_source("campaign-student-aid", reminders.student_aid_opens)
         register_reminder_source("campaign-winter", reminders.winter_warmth_starts)
+
+        from . import reports
+
+        register_report_sheet(ReportSheet("assistance", _("Hardship files and grants"), reports.assistance_sheet, 30))

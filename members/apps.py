@@ -17,10 +17,20 @@ class MembersConfig(AppConfig):
         # After every migrate (each app's permissions exist by then), the role groups exist
         # with their default permissions.
         post_migrate.connect(_sync_groups, dispatch_uid="members_sync_role_groups")
-        from . import dashboard
-        from .registry import NavItem, Section, register_dashboard_panel, register_nav_item
+        from . import dashboard, reports
+        from .registry import (
+            NavItem,
+            ReportSheet,
+            Section,
+            register_dashboard_panel,
+            register_nav_item,
+            register_report_sheet,
+        )
 
         register_dashboard_panel(Section("members", "dashboard/charts_panel.html", dashboard.dashboard_panel, 10))
 
         register_nav_item(NavItem("members", _("Members"), "members:list", lambda scope, user: scope.is_officer, 10))
         register_nav_item(NavItem("units", _("Units"), "members:unit_list", lambda scope, user: scope.is_officer, 11))
+
+        register_report_sheet(ReportSheet("roster", _("Roster summary by unit"), reports.roster_sheet, 10))
+        register_report_sheet(ReportSheet("committees", _("Committees and terms"), reports.committees_sheet, 50))

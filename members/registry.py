@@ -97,3 +97,31 @@ def register_nav_item(item: NavItem) -> None:
 
 def nav_items(scope, user) -> list[NavItem]:
     return [i for i in sorted(_nav_items.values(), key=lambda i: (i.order, i.key)) if i.visible(scope, user)]
+
+
+# --- Report sheets -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReportSheet:
+    """One sheet of the yearly report workbook (the reports app builds it sheet by sheet).
+
+    ``builder(writer, *, actor, year, organization)`` writes the sheet through a
+    ``members.workbook.SheetWriter``; ``organization`` is the city, a liaison zone or a unit
+    (``members.workbook.report_units`` gives its units). A builder reads with database aggregates:
+    a fixed number of queries whatever the number of members.
+    """
+
+    key: str
+    title: Any  # a lazy translation: the sheet's name (at most 31 characters)
+    builder: Callable[..., None]
+    order: int = 100
+
+
+_report_sheets: dict[str, ReportSheet] = {}
+
+
+def register_report_sheet(sheet: ReportSheet) -> None:
+    _report_sheets[sheet.key] = sheet
+
+
+def report_sheets() -> list[ReportSheet]:
+    return sorted(_report_sheets.values(), key=lambda s: (s.order, s.key))

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "welfare",
     "notifications",
     "voice",
+    "reports",  # after the domain apps: its workbook has a sheet from each of them
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,10 @@ if not DEBUG and (not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY):
         "(see README, 'Configuration'). Generate a key with: "
         "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
     )
+
+# --- Reports -------------------------------------------------------------------------------
+#: Hours a yearly report workbook can be downloaded (by the person who asked) before it is deleted.
+REPORT_TTL_HOURS = env.int("REPORT_TTL_HOURS", default=24)
 
 # --- Uploads -------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)

@@ -23,5 +23,6 @@ urlpatterns = [
     path("welfare/", include("welfare.urls")),
     path("voice/", include("voice.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

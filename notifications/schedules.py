@@ -31,10 +31,11 @@ SCHEDULES = [
 ]
 
 
-def sync_schedules() -> None:
+def sync_schedules(schedules: list[Schedule] | None = None) -> None:
+    """Create the missing schedules (this app's, or another app's list); never change existing ones."""
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-    for schedule in SCHEDULES:
+    for schedule in SCHEDULES if schedules is None else schedules:
         if PeriodicTask.objects.filter(name=schedule.name).exists():
             continue
         crontab, _ = CrontabSchedule.objects.get_or_create(

@@ -10,11 +10,13 @@ class WelfareConfig(AppConfig):
         from members.models import Role
         from members.registry import (
             NavItem,
+            ReportSheet,
             Section,
             register_dashboard_panel,
             register_demo_seeder,
             register_member_section,
             register_nav_item,
+            register_report_sheet,
         )
         from members.roles import add_role_permissions
 
@@ -42,3 +44,7 @@ class WelfareConfig(AppConfig):
             "welfare.add_festivalcap",
             "welfare.view_distribution",
         )
+
+        from . import reports
+
+        register_report_sheet(ReportSheet("welfare", _("Welfare spending against caps"), reports.welfare_sheet, 40))
