@@ -24,3 +24,20 @@ class MembersConfig(AppConfig):
 
         register_nav_item(NavItem("members", _("Members"), "members:list", lambda scope, user: scope.is_officer, 10))
         register_nav_item(NavItem("units", _("Units"), "members:unit_list", lambda scope, user: scope.is_officer, 11))
+        # The access record: city administrators only (the page checks the permission too).
+        register_nav_item(
+            NavItem(
+                "access_records",
+                _("Access record"),
+                "members:access_records",
+                lambda scope, user: scope.is_city_admin,
+                90,
+            )
+        )
+
+        from . import privacy
+        from .registry import register_personal_data_section
+
+        register_personal_data_section("record", _("My record"), privacy.record_rows, 10)
+        register_personal_data_section("history", _("Membership history"), privacy.history_rows, 11)
+        register_personal_data_section("honours", _("Honours"), privacy.honour_rows, 12)

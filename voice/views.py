@@ -11,9 +11,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from members.audit import AccessAction, record_access
 from members.excel import formula_safe
 from members.models import Member, Organization
 from members.scoping import require_officer, scope_for
@@ -241,7 +243,9 @@ class InboxExportView(View):
             [_("No."), _("Sent at"), _("Kind"), _("Topic"), _("Subject"), _("Unit of the sender")]
             + [_("Addressed to"), _("Status"), _("Anonymous"), _("First answered at"), _("Satisfied")]
         )
+        count = 0
         for item in qs:
+            count += 1
             writer.writerow(
                 formula_safe(value)
                 for value in [
@@ -260,6 +264,14 @@ class InboxExportView(View):
                     "" if item.satisfied is None else (_("Yes") if item.satisfied else _("No")),
                 ]
             )
+        record_access(
+            actor=request.user,
+            action=AccessAction.EXPORT,
+            what=gettext_lazy("Staff voice inbox"),
+            app="voice",
+            rows=count,
+            request=request,
+        )
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="voice-inbox.csv"'
         return response
