@@ -494,7 +494,8 @@ class ParticipantsExportView(View):
             obj=activity,
             unit=activity.organizer_id,
             ref=activity.title,
-            rows=len(regs),
+            # the sign-in sheet lists the confirmed only
+            rows=sum(1 for r in regs if r.status == EntryStatus.CONFIRMED) if self.sign_in else len(regs),
             request=request,
         )
         return exports.xlsx_response(content, f"activity-{activity.pk}-{name}.xlsx")
