@@ -155,7 +155,7 @@ def records(tree, city_admin, officer_a, officer_b):
     AccessRecord.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=40))
     return {
         "old": old,
-        "reveal": record_access(actor=city_admin, action="reveal_id", what="身份证号", ref="张三 · NT1", unit=tree["c"]),
+        "reveal": record_access(actor=city_admin, action="reveal_id", what="身份证号", ref="张三", unit=tree["c"]),
         "file": record_access(
             actor=officer_a, action="view", what="困难职工档案", app="assistance", ref="KN0001", unit=tree["a"]
         ),
