@@ -373,6 +373,16 @@ class TalkDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         talk = selectors.talk_get(actor=self.request.user, pk=self.kwargs["pk"])
+        # A talk's topics and concerns are confidential (health, family): every reading is recorded.
+        record_access(
+            actor=self.request.user,
+            action=AccessAction.VIEW,
+            what=gettext_lazy("Heart-to-heart talk record"),
+            obj=talk,
+            unit=talk.member.unit_id,
+            ref=f"{talk.held_on:%Y-%m-%d} {talk.member.name}",
+            request=self.request,
+        )
         ctx.update(talk=talk, follow_ups=list(talk.follow_ups.all()), today=timezone.localdate())
         return ctx
 

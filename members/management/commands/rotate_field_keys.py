@@ -9,8 +9,8 @@ twice is harmless. See docs/data-map.md for the whole rotation, step by step.
 
 from __future__ import annotations
 
-from django.apps import apps
 from cryptography.fernet import InvalidToken
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
