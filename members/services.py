@@ -351,7 +351,7 @@ EXPORT_FIELDS = (
 )
 
 
-def member_export(*, actor: User, queryset, filters_text: str = "", request=None):
+def member_export(*, actor: User, queryset, filters_text: str = "", request=None, unit_id: int | None = None):
     """The (already scoped and filtered) members as an xlsx temporary file; the export is recorded."""
     from .excel import export_to_tempfile
 
@@ -365,6 +365,7 @@ def member_export(*, actor: User, queryset, filters_text: str = "", request=None
         what=gettext_lazy("Member list"),
         rows=counted.count,
         filters=filters_text or None,
+        unit=unit_id,
         request=request,
     )
     return tmp

@@ -122,6 +122,7 @@ class MemberExportView(View):
         tmp = services.member_export(
             actor=actor,
             queryset=selectors.member_list(actor=actor, filters=filters),
+            unit_id=filters.unit_id,
             request=request,
         )
         name = f"members-{timezone.localdate():%Y%m%d}.xlsx"
