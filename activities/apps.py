@@ -41,6 +41,12 @@ class ActivitiesConfig(AppConfig):
         )
         register_member_section(Section("activities", "activities/member_section.html", _member_section, 20))
         register_demo_seeder(seed_activities, order=20)
+        from members.registry import register_personal_data_section
+
+        from . import personal_data
+
+        register_personal_data_section("registrations", _("Registrations"), personal_data.registration_rows, 20)
+        register_personal_data_section("results", _("Contest results"), personal_data.result_rows, 21)
 
         from notifications.reminders import register_reminder_source
 

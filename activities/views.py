@@ -17,9 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from members.audit import AccessAction, record_access
 from members.scoping import require_officer, scope_for
 from members.views import PAGE_SIZES, paginate
 
@@ -485,6 +487,17 @@ class ParticipantsExportView(View):
         regs = list(selectors.participants(actor=request.user, activity=activity))
         content = exports.participants_xlsx(activity, regs, sign_in=self.sign_in)
         name = "signin" if self.sign_in else "participants"
+        record_access(
+            actor=request.user,
+            action=AccessAction.EXPORT,
+            what=gettext_lazy("Sign-in sheet") if self.sign_in else gettext_lazy("Participants"),
+            obj=activity,
+            unit=activity.organizer_id,
+            ref=activity.title,
+            # the sign-in sheet lists the confirmed only
+            rows=sum(1 for r in regs if r.status == EntryStatus.CONFIRMED) if self.sign_in else len(regs),
+            request=request,
+        )
         return exports.xlsx_response(content, f"activity-{activity.pk}-{name}.xlsx")
 
 
@@ -505,6 +518,15 @@ class ParticipationView(View):
             rows = selectors.participation_by_unit(actor=request.user, start=start, end=end)
             if request.GET.get("format") == "xlsx":
                 content = exports.participation_xlsx(rows, start, end)
+                record_access(
+                    actor=request.user,
+                    action=AccessAction.EXPORT,
+                    what=gettext_lazy("Participation by unit"),
+                    app="activities",
+                    ref=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+                    rows=len(rows),
+                    request=request,
+                )
                 return exports.xlsx_response(content, f"participation-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
         return render(request, self.template_name, {"form": form, "rows": rows})
 

@@ -55,6 +55,12 @@ class AssistanceConfig(AppConfig):
         register_member_section(Section("assistance", "assistance/_member_section.html", _member_aid, 30))
         register_dashboard_panel(Section("assistance", "assistance/_dashboard_panel.html", _dashboard, 30))
         register_demo_seeder(seed, 30)
+        from members.registry import register_personal_data_section
+
+        from . import personal_data
+
+        register_personal_data_section("hardship_files", _("Hardship files"), personal_data.file_rows, 30)
+        register_personal_data_section("aid", _("Aid received"), personal_data.grant_rows, 31)
 
         from notifications.reminders import register_reminder_source
 

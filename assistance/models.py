@@ -1,4 +1,6 @@
-"""Hardship files (困难职工档案), their workflow steps, grants, campaigns, recuperation and the access log."""
+"""Hardship files (困难职工档案), their workflow steps, grants, campaigns and recuperation.
+
+Views of files and documents and every export are recorded in ``members.AccessRecord``."""
 
 from __future__ import annotations
 
@@ -337,29 +339,6 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.campaign_id} {self.amount}"
-
-
-class AccessAction(models.TextChoices):
-    VIEW_CASE = "view_case", _("Viewed a file")
-    VIEW_DOCUMENT = "view_document", _("Opened a document")
-    EXPORT = "export", _("Exported")
-
-
-class AccessLog(models.Model):
-    """Every view of a file and every export: who, when, what, how many rows."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    action = models.CharField(max_length=16, choices=AccessAction.choices)
-    case = models.ForeignKey(HardshipCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    export_name = models.CharField(max_length=100, blank=True)
-    row_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.actor_id} {self.action} {self.at}"
 
 
 class RecuperationRule(models.Model):

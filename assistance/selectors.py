@@ -13,7 +13,6 @@ from members.models import Honour, Member
 from members.scoping import scope_for
 
 from .models import (
-    AccessLog,
     Campaign,
     CaseDocument,
     Grant,
@@ -210,12 +209,6 @@ def member_grants(*, actor, member: Member) -> QuerySet[Grant] | None:
     if scope.member_id != member.pk and not (can_see_files(actor) and scope.can_read_unit(member.unit_id)):
         return None
     return Grant.objects.filter(case__member=member).select_related("campaign").order_by("-granted_on")
-
-
-def access_log_list(*, actor) -> QuerySet[AccessLog]:
-    if not scope_for(actor).is_city_admin:
-        raise PermissionDenied
-    return AccessLog.objects.select_related("actor", "case")
 
 
 def recuperation_list(*, actor) -> QuerySet[Recuperation]:

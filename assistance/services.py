@@ -12,15 +12,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members import idnumbers
+from members.audit import AccessAction, record_access
 from members.models import Honour, HonourTitle, Member
 from members.scoping import require_perm, scope_for, unit_require_manage
 
 from .models import (
     OPEN_STATUSES,
-    AccessAction,
-    AccessLog,
     Campaign,
     CampaignBudget,
     CaseDocument,
@@ -483,12 +483,28 @@ def document_add(*, actor, case: HardshipCase, title: str, upload) -> CaseDocume
 
 
 # --- access log ------------------------------------------------------------------------------
-def access_record(*, actor, action: str, case: HardshipCase | None = None, export_name: str = "", rows: int = 0):
-    return AccessLog.objects.create(actor=actor, action=action, case=case, export_name=export_name, row_count=rows)
+def case_viewed(*, actor, case: HardshipCase, request=None) -> None:
+    """A page that shows the file's sensitive details (income, health, disability, household) was seen."""
+    record_access(
+        actor=actor,
+        action=AccessAction.VIEW,
+        what=gettext_lazy("Hardship file"),
+        obj=case,
+        ref=f"{case.number} {case.member.name}",
+        request=request,
+    )
 
 
-def case_viewed(*, actor, case: HardshipCase) -> None:
-    access_record(actor=actor, action=AccessAction.VIEW_CASE, case=case)
+def document_opened(*, actor, document: CaseDocument, request=None) -> None:
+    record_access(
+        actor=actor,
+        action=AccessAction.DOCUMENT,
+        what=gettext_lazy("Hardship file document"),
+        obj=document,
+        unit=document.case.unit_id,
+        ref=f"{document.case.number} {document.title}",
+        request=request,
+    )
 
 
 # --- campaigns and grants --------------------------------------------------------------------

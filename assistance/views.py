@@ -6,16 +6,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from members.audit import AccessAction, record_access
 from members.selectors import unit_choices
 from members.views import PAGE_SIZES, paginate
 
 from . import exports, forms, selectors, services
-from .models import AccessAction, Source, Status
+from .models import Source, Status
 
 CASE_SORTS = {
     "new": ("-created_at", "-pk"),
@@ -120,7 +123,7 @@ class CaseUpdateView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         case = self._case()
-        services.case_viewed(actor=request.user, case=case)
+        services.case_viewed(actor=request.user, case=case, request=request)
         return self.render_to_response({"form": forms.CaseForm(instance=case), "case": case})
 
     def post(self, request, *args, **kwargs):
@@ -164,7 +167,7 @@ class CaseDetailView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
         case = selectors.case_get(actor=actor, pk=self.kwargs["pk"])
-        services.case_viewed(actor=actor, case=case)
+        services.case_viewed(actor=actor, case=case, request=self.request)
         ctx.update(
             case=case,
             Status=Status,
@@ -292,7 +295,7 @@ class DocumentDownloadView(View):
 
     def get(self, request, pk):
         doc = selectors.document_get(actor=request.user, pk=pk)
-        services.access_record(actor=request.user, action=AccessAction.VIEW_DOCUMENT, case=doc.case)
+        services.document_opened(actor=request.user, document=doc, request=request)
         response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
         response["Content-Disposition"] = "inline"
         response["X-Content-Type-Options"] = "nosniff"
@@ -523,34 +526,25 @@ class ReportExportView(View):
         totals = selectors.grant_totals(actor=request.user, filters=filters)
         title = _("Disbursement roster") + f" {timezone.localdate():%Y-%m-%d}"
         body = exports.disbursement_roster(grants, totals, title)
-        services.access_record(
-            actor=request.user, action=AccessAction.EXPORT, export_name="disbursement_roster", rows=len(grants)
+        record_access(
+            actor=request.user,
+            action=AccessAction.EXPORT,
+            what=gettext_lazy("Disbursement roster"),
+            app="assistance",
+            rows=len(grants),
+            unit=filters.unit_id,
+            request=request,
         )
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="grants-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
 
 
-class AccessLogView(TemplateView):
-    template_name = "assistance/access_log.html"
+class AccessLogView(View):
+    """The file access log is now part of the portal's one access record."""
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        qs = selectors.access_log_list(actor=self.request.user)
-        action = self.request.GET.get("action", "")
-        if action:
-            qs = qs.filter(action=action)
-        q = self.request.GET.get("q", "").strip()[:50]
-        if q:
-            qs = qs.filter(actor__username__icontains=q)
-        ctx.update(
-            page=paginate(self.request, qs, default_size=50),
-            page_sizes=PAGE_SIZES,
-            action=action,
-            q=q,
-            actions=AccessAction.choices,
-        )
-        return ctx
+    def get(self, request):
+        return redirect(f"{reverse('members:access_records')}?app=assistance")
 
 
 class RecuperationView(TemplateView):

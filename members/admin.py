@@ -4,7 +4,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import IdNumberReveal, Member, MemberExport, MembershipChange, Organization, RoleAssignment, User
+from .models import AccessRecord, Member, MembershipChange, Organization, RoleAssignment, User
 from .resources import MemberResource
 
 
@@ -98,19 +98,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(IdNumberReveal)
-class IdNumberRevealAdmin(ReadOnlyAdmin):
-    list_display = ("at", "viewer", "member", "ip_address")
-    search_fields = ("viewer__username", "member__name", "member__card_number")
-    list_select_related = ("viewer", "member")
-    date_hierarchy = "at"
-
-
-@admin.register(MemberExport)
-class MemberExportAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "rows", "filters")
-    search_fields = ("actor__username",)
-    list_select_related = ("actor",)
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "app", "what", "target_ref", "unit", "rows", "ip_address")
+    list_filter = ("action", "app")
+    search_fields = ("actor__username", "what", "target_ref")
+    list_select_related = ("actor", "unit")
     date_hierarchy = "at"
 
 

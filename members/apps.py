@@ -34,3 +34,20 @@ class MembersConfig(AppConfig):
 
         register_report_sheet(ReportSheet("roster", _("Roster summary by unit"), reports.roster_sheet, 10))
         register_report_sheet(ReportSheet("committees", _("Committees and terms"), reports.committees_sheet, 50))
+        # The access record: city administrators only (the page checks the permission too).
+        register_nav_item(
+            NavItem(
+                "access_records",
+                _("Access record"),
+                "members:access_records",
+                lambda scope, user: scope.is_city_admin,
+                90,
+            )
+        )
+
+        from . import privacy
+        from .registry import register_personal_data_section
+
+        register_personal_data_section("record", _("My record"), privacy.record_rows, 10)
+        register_personal_data_section("history", _("Membership history"), privacy.history_rows, 11)
+        register_personal_data_section("honours", _("Honours"), privacy.honour_rows, 12)

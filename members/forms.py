@@ -19,6 +19,39 @@ AGE_BANDS = {
 }
 
 
+class AccessRecordFilterForm(forms.Form):
+    """Search and filters of the access record (GET). Bad values are dropped, never a 500."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or username, or what was accessed")}),
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    app = forms.ChoiceField(label=_("Section"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Organization.objects.none(), required=False, empty_label=_("All units")
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units=None, apps=(), **kwargs):
+        from .models import AccessAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AccessAction.choices]
+        self.fields["app"].choices = [("", _("All sections")), *apps]
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
 class MemberFilterForm(forms.Form):
     """Search and filters of the member list (GET). Bad values are dropped, never a 500."""
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -291,23 +292,6 @@ class Honour(models.Model):
         return f"{self.year} {self.name or self.get_title_display()}"
 
 
-class IdNumberReveal(models.Model):
-    """Every time someone saw a member's full ID number: who, when, whose (PIPL)."""
-
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="id_reveals", verbose_name=_("member"))
-    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="id_reveals", verbose_name=_("viewed by"))
-    at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("ID number view")
-        verbose_name_plural = _("ID number views")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.viewer} · {self.member} · {self.at:%Y-%m-%d %H:%M}"
-
-
 class ChangeKind(models.TextChoices):
     JOIN = "join", _("Joined")
     TRANSFER = "transfer", pgettext_lazy("membership change", "Transferred")
@@ -359,21 +343,49 @@ class MembershipChange(models.Model):
         return f"{self.member} · {self.get_kind_display()} · {self.on}"
 
 
-class MemberExport(models.Model):
-    """Every export of member data (PIPL): who, when, which filters, how many rows."""
+class AccessAction(models.TextChoices):
+    REVEAL_ID = "reveal_id", _("Revealed an ID number")
+    VIEW = "view", _("Viewed sensitive details")
+    DOCUMENT = "document", _("Opened a document")
+    EXPORT = "export", _("Exported")
+    OWN_DATA = "own_data", _("Downloaded own data")
 
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("exported by"))
-    at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
-    filters = models.CharField(_("filters"), max_length=500, blank=True)
+
+class AccessRecord(models.Model):
+    """The portal's one record of access to personal data (PIPL, GB/T 35273): every full view of a
+    sensitive field, every export and every own-data download: who, when, what, how many rows.
+
+    It never holds the sensitive value itself: ``what`` is a label (e.g. "ID number of 张三"),
+    the object is referred to by content type and id or by a short text reference."""
+
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
+    action = models.CharField(_("action"), max_length=12, choices=AccessAction.choices)
+    app = models.CharField(_("section"), max_length=30)
+    what = models.CharField(_("what"), max_length=200)
+    #: The object, as its model label ("assistance.hardshipcase") and primary key.
+    target_model = models.CharField(_("object type"), max_length=60, blank=True)
+    target_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    target_ref = models.CharField(_("reference"), max_length=100, blank=True)
+    unit = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     rows = models.PositiveIntegerField(_("rows"), default=0)
+    filters = models.CharField(_("filters"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("member export")
-        verbose_name_plural = _("member exports")
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
         ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["action", "at"], name="accessrecord_action_at_idx"),
+            models.Index(fields=["app", "at"], name="accessrecord_app_at_idx"),
+            models.Index(fields=["target_model", "target_id"], name="accessrecord_target_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.actor} · {self.at:%Y-%m-%d %H:%M} · {self.rows}"
+        return f"{self.actor} · {self.get_action_display()} · {self.what} · {self.at:%Y-%m-%d %H:%M}"
 
 
 class Committee(models.Model):

@@ -125,3 +125,25 @@ def register_report_sheet(sheet: ReportSheet) -> None:
 
 def report_sheets() -> list[ReportSheet]:
     return sorted(_report_sheets.values(), key=lambda s: (s.order, s.key))
+
+
+# --- Personal data ("download my data") --------------------------------------------------------
+@dataclass(frozen=True)
+class PersonalDataSection:
+    key: str
+    title: Any  # a lazy translation: the sheet's name
+    #: member -> (headers, rows): everything of this app about the member, and only about them.
+    rows: Callable[[Any], tuple[list, list[list]]]
+    order: int = 100
+
+
+_personal_data_sections: dict[str, PersonalDataSection] = {}
+
+
+def register_personal_data_section(key: str, title, rows_fn: Callable[[Any], tuple[list, list[list]]], order=100):
+    """A sheet of the member's own-data download; each app registers its own from AppConfig.ready()."""
+    _personal_data_sections[key] = PersonalDataSection(key, title, rows_fn, order)
+
+
+def personal_data_sections() -> list[PersonalDataSection]:
+    return sorted(_personal_data_sections.values(), key=lambda s: (s.order, s.key))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .choices import CURRENT_STATUSES, MemberStatus
-from .models import IdNumberReveal, Member, MembershipChange, Organization, OrganizationKind
+from .models import AccessRecord, Member, MembershipChange, Organization, OrganizationKind
 from .scoping import scope_for
 
 _CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{3,20}$")
@@ -131,17 +131,78 @@ def member_record_history(*, actor, member: Member, limit: int = 50):
     return out
 
 
-def id_reveal_list(*, actor) -> QuerySet[IdNumberReveal]:
-    """Who saw whose full ID number: the city administrators read it all."""
+@dataclass(frozen=True)
+class AccessRecordFilters:
+    q: str = ""
+    action: str = ""
+    app: str = ""
+    unit_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_q(self) -> Q:
+        q = Q()
+        if self.q:
+            q &= (
+                Q(actor__username__icontains=self.q)
+                | Q(actor__first_name__contains=self.q)
+                | Q(actor__last_name__contains=self.q)
+                | Q(actor__member__name__contains=self.q)
+                | Q(what__icontains=self.q)
+                | Q(target_ref__icontains=self.q)
+            )
+        if self.action:
+            q &= Q(action=self.action)
+        if self.app:
+            q &= Q(app=self.app)
+        if self.unit_id:
+            q &= Q(unit_id=self.unit_id)
+        if self.date_from:
+            q &= Q(at__gte=_day_start(self.date_from))
+        if self.date_to:
+            q &= Q(at__lt=_day_start(self.date_to + timedelta(days=1)))
+        return q
+
+
+def _day_start(day: date):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def access_record_list(*, actor, filters: AccessRecordFilters | None = None) -> QuerySet[AccessRecord]:
+    """The portal's access record, newest first: the city administrators read it all (others 403)."""
     from .scoping import require_perm
 
-    scope = scope_for(actor)
-    if not scope.sees_all:
+    if not scope_for(actor).sees_all:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    require_perm(actor=actor, perm="members.view_idnumberreveal")
-    return IdNumberReveal.objects.select_related("member", "member__unit", "viewer")
+    require_perm(actor=actor, perm="members.view_accessrecord")
+    filters = filters or AccessRecordFilters()
+    return (
+        AccessRecord.objects.filter(filters.as_q())
+        .select_related("actor", "actor__member", "unit")
+        .order_by("-at", "-pk")
+    )
+
+
+#: The sections that write access records (the filter's choices).
+ACCESS_RECORD_APPS = ("members", "activities", "assistance", "welfare", "voice")
+
+
+def access_record_apps() -> list[tuple[str, str]]:
+    from django.apps import apps
+
+    out = []
+    for label in ACCESS_RECORD_APPS:
+        try:
+            out.append((label, str(apps.get_app_config(label).verbose_name)))
+        except LookupError:
+            pass
+    return out
 
 
 # --- Committees and honours --------------------------------------------------------------------

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .audit import AccessAction, Counted, record_access
 from .choices import CURRENT_STATUSES, MemberStatus
 from .models import (
     ChangeKind,
-    IdNumberReveal,
     Member,
     MembershipChange,
     Organization,
@@ -87,14 +88,21 @@ def member_update(*, actor: User, member: Member, data: dict, id_number: str = "
 
 
 @transaction.atomic
-def member_reveal_id_number(*, actor: User, member: Member, ip_address: str | None = None) -> str:
+def member_reveal_id_number(*, actor: User, member: Member, request=None) -> str:
     """The full ID number, for someone with the right; every view is recorded."""
     if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
         from django.http import Http404
 
         raise Http404
     require_perm(actor=actor, perm="members.reveal_id_number")
-    IdNumberReveal.objects.create(member=member, viewer=actor, ip_address=ip_address or None)
+    record_access(
+        actor=actor,
+        action=AccessAction.REVEAL_ID,
+        what=gettext_lazy("ID number"),
+        obj=member,
+        ref=f"{member.name} · {member.card_number}",
+        request=request,
+    )
     return member.reveal_id_number()
 
 
@@ -343,29 +351,24 @@ EXPORT_FIELDS = (
 )
 
 
-def member_export(*, actor: User, queryset, filters_text: str = ""):
+def member_export(*, actor: User, queryset, filters_text: str = "", request=None, unit_id: int | None = None):
     """The (already scoped and filtered) members as an xlsx temporary file; the export is recorded."""
     from .excel import export_to_tempfile
-    from .models import MemberExport
 
     require_perm(actor=actor, perm="members.export_member")
     rows = queryset.order_by("unit__sort_order", "unit__name", "name", "pk").values_list(*EXPORT_FIELDS)
-    record = MemberExport.objects.create(actor=actor, filters=filters_text[:500])
-    counted = _Counter(rows.iterator(chunk_size=2000))
+    counted = Counted(rows.iterator(chunk_size=2000))
     tmp = export_to_tempfile(counted)
-    MemberExport.objects.filter(pk=record.pk).update(rows=counted.count)
+    record_access(
+        actor=actor,
+        action=AccessAction.EXPORT,
+        what=gettext_lazy("Member list"),
+        rows=counted.count,
+        filters=filters_text or None,
+        unit=unit_id,
+        request=request,
+    )
     return tmp
-
-
-class _Counter:
-    def __init__(self, iterable):
-        self.iterable = iterable
-        self.count = 0
-
-    def __iter__(self):
-        for item in self.iterable:
-            self.count += 1
-            yield item
 
 
 @dataclass

@@ -10,18 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from . import excel, registry, selectors, services
+from . import excel, privacy, registry, selectors, services
+from .audit import AccessAction, record_access
 from .excel import XLSX_CONTENT_TYPE
 from .forms import (
     AGE_BANDS,
+    AccessRecordFilterForm,
     CommitteePostForm,
     CommitteeTermForm,
     HonourForm,
@@ -120,7 +122,8 @@ class MemberExportView(View):
         tmp = services.member_export(
             actor=actor,
             queryset=selectors.member_list(actor=actor, filters=filters),
-            filters_text=request.GET.urlencode(),
+            unit_id=filters.unit_id,
+            request=request,
         )
         name = f"members-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(tmp, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
@@ -184,10 +187,6 @@ class UnitDetailView(TemplateView):
 
 
 # --- Writes: record, lifecycle, accounts ------------------------------------------------------
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _form_errors_to(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form (by field where it names one)."""
     if hasattr(exc, "error_dict"):
@@ -275,7 +274,7 @@ class MemberRevealIdView(MemberDetailView):
     def post(self, request, *args, **kwargs):
         ctx = self.get_context_data(**kwargs)
         ctx["revealed_id_number"] = services.member_reveal_id_number(
-            actor=request.user, member=ctx["member"], ip_address=_client_ip(request)
+            actor=request.user, member=ctx["member"], request=request
         )
         response = self.render_to_response(ctx)
         response["Cache-Control"] = "no-store"
@@ -393,17 +392,83 @@ class AccountBulkView(TemplateView):
         return response
 
 
-class IdRevealLogView(TemplateView):
-    template_name = "members/id_reveal_log.html"
+class IdRevealLogView(View):
+    """The former list of ID-number views: now a filter of the one access record."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(f"{reverse('members:access_records')}?action={AccessAction.REVEAL_ID}")
+
+
+def access_record_filters(request, actor):
+    """The access record's filter form and the filters it gives (bad values: the form's errors)."""
+    selectors.access_record_list(actor=actor)  # 403 before anything else for those without the right
+    form = AccessRecordFilterForm(
+        request.GET or None, units=selectors.unit_choices(actor=actor), apps=selectors.access_record_apps()
+    )
+    filters = selectors.AccessRecordFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.AccessRecordFilters(
+            q=d["q"].strip(),
+            action=d["action"],
+            app=d["app"],
+            unit_id=d["unit"].pk if d["unit"] else None,
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+        )
+    return form, filters
+
+
+class AccessRecordListView(TemplateView):
+    """Who saw a sensitive field in full, who exported what and how many rows: city administrators."""
+
+    template_name = "members/access_records.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        qs = selectors.id_reveal_list(actor=self.request.user)
-        q = self.request.GET.get("q", "").strip()[:50]
-        if q:
-            qs = qs.filter(Q(viewer__username=q) | Q(member__name__contains=q) | Q(member__card_number=q))
-        ctx.update(page=paginate(self.request, qs, default_size=50), q=q, page_sizes=PAGE_SIZES)
+        actor = self.request.user
+        form, filters = access_record_filters(self.request, actor)
+        qs = selectors.access_record_list(actor=actor, filters=filters)
+        ctx.update(form=form, page=paginate(self.request, qs, default_size=50), page_sizes=PAGE_SIZES)
         return ctx
+
+
+class AccessRecordExportView(View):
+    """The filtered access record as xlsx; the export is itself recorded."""
+
+    def get(self, request, *args, **kwargs):
+        actor = request.user
+        _form, filters = access_record_filters(request, actor)
+        tmp, count = privacy.access_records_xlsx(selectors.access_record_list(actor=actor, filters=filters))
+        record_access(
+            actor=actor, action=AccessAction.EXPORT, what=gettext_lazy("Access record"), rows=count, request=request
+        )
+        name = f"access-records-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(tmp, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+
+class MyDataView(View):
+    """A member downloads the own data (record, history, registrations, aid, gifts) as one xlsx."""
+
+    def get(self, request, *args, **kwargs):
+        member_id = scope_for(request.user).member_id
+        if member_id is None:
+            raise Http404
+        member = Member.objects.select_related("unit", "user").get(pk=member_id)
+        content, rows = privacy.own_data_xlsx(member)
+        record_access(
+            actor=request.user,
+            action=AccessAction.OWN_DATA,
+            what=gettext_lazy("Own data"),
+            obj=member,
+            ref=f"{member.name} · {member.card_number}",
+            rows=rows,
+            request=request,
+        )
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y%m%d}.xlsx"'
+        response["Cache-Control"] = "no-store, private"
+        return response
 
 
 class FirstPasswordView(PasswordChangeView):

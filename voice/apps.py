@@ -37,3 +37,8 @@ class VoiceConfig(AppConfig):
             Section("voice_overdue", "voice/sections/overdue_panel.html", sections.overdue_panel, 60)
         )
         register_demo_seeder(seed_demo, 60)
+        from members.registry import register_personal_data_section
+
+        from . import personal_data
+
+        register_personal_data_section("voice", _("Suggestions and requests"), personal_data.item_rows, 60)

@@ -11,9 +11,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from members.audit import AccessAction, record_access
 from members.excel import formula_safe
 from members.models import Member, Organization
 from members.scoping import require_officer, scope_for
@@ -241,7 +243,9 @@ class InboxExportView(View):
             [_("No."), _("Sent at"), _("Kind"), _("Topic"), _("Subject"), _("Unit of the sender")]
             + [_("Addressed to"), _("Status"), _("Anonymous"), _("First answered at"), _("Satisfied")]
         )
+        count = 0
         for item in qs:
+            count += 1
             writer.writerow(
                 formula_safe(value)
                 for value in [
@@ -260,6 +264,14 @@ class InboxExportView(View):
                     "" if item.satisfied is None else (_("Yes") if item.satisfied else _("No")),
                 ]
             )
+        record_access(
+            actor=request.user,
+            action=AccessAction.EXPORT,
+            what=gettext_lazy("Staff voice inbox"),
+            app="voice",
+            rows=count,
+            request=request,
+        )
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="voice-inbox.csv"'
         return response
@@ -361,6 +373,16 @@ class TalkDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         talk = selectors.talk_get(actor=self.request.user, pk=self.kwargs["pk"])
+        # A talk's topics and concerns are confidential (health, family): every reading is recorded.
+        record_access(
+            actor=self.request.user,
+            action=AccessAction.VIEW,
+            what=gettext_lazy("Heart-to-heart talk record"),
+            obj=talk,
+            unit=talk.member.unit_id,
+            ref=f"{talk.held_on:%Y-%m-%d} {talk.member.name}",
+            request=self.request,
+        )
         ctx.update(talk=talk, follow_ups=list(talk.follow_ups.all()), today=timezone.localdate())
         return ctx
 

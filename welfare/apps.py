@@ -26,6 +26,11 @@ class WelfareConfig(AppConfig):
         register_member_section(Section("welfare", "welfare/_member_section.html", sections.member_section, 40))
         register_dashboard_panel(Section("welfare", "welfare/_dashboard_panel.html", sections.dashboard_panel, 40))
         register_demo_seeder(demo.seed, order=40)
+        from members.registry import register_personal_data_section
+
+        from . import personal_data
+
+        register_personal_data_section("gifts", _("Gifts received"), personal_data.gift_rows, 40)
 
         from notifications.reminders import register_reminder_source
 

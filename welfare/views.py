@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from members.audit import AccessAction, record_access
 from members.scoping import require_officer, scope_for
 from members.views import PAGE_SIZES, paginate
 
@@ -274,7 +276,23 @@ class RecipientSignView(ActionView):
 class SignoffSheetView(View):
     def get(self, request, pk):
         distribution = selectors.distribution_get(actor=request.user, pk=pk)
-        return exports.signoff_sheet(distribution, selectors.signoff_rows(distribution))
+        recipients = list(selectors.signoff_rows(distribution))
+        response = exports.signoff_sheet(distribution, recipients)
+        _record_signoff(request, distribution, len(recipients), gettext_lazy("Sign-off sheet"))
+        return response
+
+
+def _record_signoff(request, distribution, rows: int, what) -> None:
+    record_access(
+        actor=request.user,
+        action=AccessAction.EXPORT,
+        what=what,
+        obj=distribution,
+        unit=distribution.organization_id,
+        ref=f"{distribution.date:%Y-%m-%d} {distribution.item}",
+        rows=rows,
+        request=request,
+    )
 
 
 class SignoffPrintView(TemplateView):
@@ -283,7 +301,9 @@ class SignoffPrintView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         distribution = selectors.distribution_get(actor=self.request.user, pk=self.kwargs["pk"])
-        ctx.update(distribution=distribution, rows=selectors.signoff_rows(distribution))
+        rows = list(selectors.signoff_rows(distribution))
+        _record_signoff(self.request, distribution, len(rows), gettext_lazy("Sign-off sheet (printed)"))
+        ctx.update(distribution=distribution, rows=rows)
         return ctx
 
 
@@ -314,7 +334,18 @@ class ReportExportView(View):
     def get(self, request):
         require_officer(actor=request.user)
         year = _year(request, timezone.localdate().year)
-        return exports.spending_sheet(selectors.spending_report(actor=request.user, year=year))
+        report = selectors.spending_report(actor=request.user, year=year)
+        response = exports.spending_sheet(report)
+        record_access(
+            actor=request.user,
+            action=AccessAction.EXPORT,
+            what=gettext_lazy("Welfare spending report"),
+            app="welfare",
+            ref=str(year),
+            rows=len(report["rows"]),
+            request=request,
+        )
+        return response
 
 
 # --- Policies (city administrators) --------------------------------------------------------------

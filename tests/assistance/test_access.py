@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from assistance.models import AccessLog
+from members.models import AccessRecord
 from tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,11 @@ def test_unit_officer_and_city_admin_see_the_file_and_each_view_is_logged(client
         response = _get(client, user, f"/assistance/{filed_a.pk}/")
         assert response.status_code == 200
         assert filed_a.bank_account_masked in response.content.decode()
-    logged = list(AccessLog.objects.filter(case=filed_a).values_list("actor__username", "action"))
-    assert logged == [("cityadmin", "view_case"), ("officer_a", "view_case")]
+    logged = AccessRecord.objects.filter(target_model="assistance.hardshipcase", target_id=filed_a.pk)
+    assert list(logged.values_list("actor__username", "action", "app", "unit_id")) == [
+        ("cityadmin", "view", "assistance", filed_a.unit_id),
+        ("officer_a", "view", "assistance", filed_a.unit_id),
+    ]
 
 
 def test_zone_lead_reads_within_the_zone_but_cannot_act(client, zone_lead, filed_a):
@@ -56,7 +59,7 @@ def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, c
     report = client.get("/assistance/reports/")
     assert report.context["totals"]["grand"]["n"] == 0
     assert filed_a.member.name not in client.get(f"/assistance/campaigns/{campaign.pk}/").content.decode()
-    assert not AccessLog.objects.filter(case=filed_a).exists()
+    assert not AccessRecord.objects.filter(target_id=filed_a.pk).exists()
 
 
 def test_members_never_see_files(client, member_a, filed_a):
@@ -77,11 +80,13 @@ def test_an_officer_without_the_permission_sees_nothing(client, officer_a, filed
 
 
 def test_the_access_log_is_for_the_city_union(client, officer_a, city_admin, filed_a):
-    assert _get(client, officer_a, "/assistance/access-log/").status_code == 403
+    assert _get(client, officer_a, "/members/access-records/?app=assistance").status_code == 403
     _get(client, officer_a, f"/assistance/{filed_a.pk}/")
-    response = _get(client, city_admin, "/assistance/access-log/")
+    assert _get(client, city_admin, "/assistance/access-log/")["Location"] == "/members/access-records/?app=assistance"
+    response = client.get("/members/access-records/?app=assistance")
     assert response.status_code == 200
-    assert "officer_a" in response.content.decode()
+    page = response.content.decode()
+    assert "officer_a" in page and filed_a.number in page
 
 
 def test_member_page_shows_aid_only_to_those_allowed(client, officer_a, officer_b, member_a, filed_a):

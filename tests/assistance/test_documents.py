@@ -3,7 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assistance.models import AccessLog, CaseDocument
+from assistance.models import CaseDocument
+from members.models import AccessRecord
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%test\n"
@@ -29,7 +30,9 @@ def test_a_pdf_is_stored_and_served_only_through_the_view(client, officer_a, off
     assert doc.content_type == "application/pdf" and doc.file.name.endswith(".pdf")
     response = client.get(f"/assistance/documents/{doc.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
-    assert AccessLog.objects.filter(action="view_document", case=draft_a).count() == 1
+    opened = AccessRecord.objects.get(action="document")
+    assert (opened.target_model, opened.target_id) == ("assistance.casedocument", doc.pk)
+    assert opened.unit_id == draft_a.unit_id
     client.force_login(officer_b)
     assert client.get(f"/assistance/documents/{doc.pk}/").status_code == 404
     assert client.get(f"/media/{doc.file.name}").status_code == 404

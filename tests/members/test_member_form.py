@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from members.models import IdNumberReveal, Member, MembershipChange
+from members.models import AccessRecord, Member, MembershipChange
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,10 +119,12 @@ def test_city_admin_reveals_by_post_and_every_view_is_recorded(client, city_admi
         response = client.post(f"/members/{m.pk}/id-number/")
         assert FULL in response.content.decode()
         assert "no-store" in response["Cache-Control"]
-    reveals = IdNumberReveal.objects.filter(member=m, viewer=city_admin)
+    reveals = AccessRecord.objects.filter(action="reveal_id", target_id=m.pk, actor=city_admin)
     assert reveals.count() == 2
-    log = client.get("/members/id-number-views/").content.decode()
-    assert log.count('data-testid="reveal-row"') == 2 and m.name in log and FULL not in log
+    assert {(r.target_model, r.unit_id, r.what) for r in reveals} == {("members.member", tree["c"].pk, "身份证号")}
+    assert client.get("/members/id-number-views/")["Location"] == "/members/access-records/?action=reveal_id"
+    log = client.get("/members/access-records/?action=reveal_id").content.decode()
+    assert log.count('data-testid="access-row"') == 2 and m.name in log and FULL not in log
 
 
 def test_officer_without_the_permission_cannot_reveal(client, officer_a, officer_b, zone_lead, tree):
@@ -132,10 +134,10 @@ def test_officer_without_the_permission_cannot_reveal(client, officer_a, officer
     assert client.post(f"/members/{m.pk}/id-number/").status_code == 403
     client.force_login(officer_b)
     assert client.post(f"/members/{m.pk}/id-number/").status_code == 404
-    assert not IdNumberReveal.objects.exists()
+    assert not AccessRecord.objects.exists()
     for user in (officer_a, zone_lead):
         client.force_login(user)
-        assert client.get("/members/id-number-views/").status_code == 403
+        assert client.get("/members/access-records/").status_code == 403
 
 
 def test_officer_given_the_permission_reveals_in_own_unit_only(client, officer_a, officer_b, tree):
@@ -146,7 +148,7 @@ def test_officer_given_the_permission_reveals_in_own_unit_only(client, officer_a
     m = MemberFactory(unit=tree["a"], id_number=FULL, gender="F")
     client.force_login(officer_a)
     assert FULL in client.post(f"/members/{m.pk}/id-number/").content.decode()
-    assert IdNumberReveal.objects.filter(viewer=officer_a, member=m).count() == 1
+    assert AccessRecord.objects.filter(actor=officer_a, action="reveal_id", target_id=m.pk).count() == 1
 
 
 def test_list_shows_masked_numbers_only(client, officer_a, tree):
@@ -161,8 +163,8 @@ def test_city_admin_reads_the_reveal_export_and_change_records_in_the_admin(clie
     client.force_login(city_admin)
     client.post(f"/members/{m.pk}/id-number/")
     client.get("/members/export/")
-    for url in ["/admin/members/idnumberreveal/", "/admin/members/memberexport/", "/admin/members/membershipchange/"]:
+    for url in ["/admin/members/accessrecord/", "/admin/members/membershipchange/"]:
         response = client.get(url)
         assert response.status_code == 200, url
-    assert m.name in client.get("/admin/members/idnumberreveal/").content.decode()
+    assert m.name in client.get("/admin/members/accessrecord/").content.decode()
     assert client.get("/admin/members/member/import/").status_code == 200

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from members.models import Committee, Honour, IdNumberReveal
+from members.audit import record_access
+from members.models import Committee, Honour
 from tests.factories import MemberFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +26,12 @@ def test_honour_list(client, city_admin, tree, django_assert_num_queries):
     _same_count(client, "/members/honours/", django_assert_num_queries, 10)
 
 
-def test_id_reveal_log(client, city_admin, tree, django_assert_num_queries):
-    for m in MemberFactory.create_batch(110, unit=tree["a"]):
-        IdNumberReveal.objects.create(member=m, viewer=city_admin)
+def test_access_records(client, city_admin, officer_a, tree, django_assert_num_queries):
+    for i, m in enumerate(MemberFactory.create_batch(110, unit=tree["a"])):
+        actor = officer_a if i % 2 else city_admin
+        record_access(actor=actor, action="reveal_id", what="ID number", obj=m, ref=m.name)
     client.force_login(city_admin)
-    _same_count(client, "/members/id-number-views/", django_assert_num_queries, 12)
+    _same_count(client, "/members/access-records/", django_assert_num_queries, 13)
 
 
 def test_committee_list(client, city_admin, tree, django_assert_num_queries):

@@ -32,9 +32,18 @@ def test_officer_of_the_unit_and_city_admin_see_the_talk(talk, officer_a, city_a
         c = client_for(user)
         assert "家庭困难" in c.get(reverse("voice:talk_detail", args=[talk.pk])).content.decode()
         assert "李心语" in c.get(reverse("voice:talks")).content.decode()
+    from members.models import AccessRecord
+
+    readings = AccessRecord.objects.filter(target_model="voice.talk", target_id=talk.pk).order_by("pk")
+    assert [(r.actor, r.action, r.app) for r in readings] == [
+        (officer_a, "view", "voice"),
+        (city_admin, "view", "voice"),
+    ]
 
 
 def test_others_get_404_or_403_and_never_the_content(talk, officer_b, zone_lead, member_a, client_for):
+    from members.models import AccessRecord
+
     expected = {officer_b: 404, zone_lead: 403, member_a: 404}
     for user, status in expected.items():
         c = client_for(user)
@@ -47,6 +56,7 @@ def test_others_get_404_or_403_and_never_the_content(talk, officer_b, zone_lead,
     # Plain members and zone leads without the permission cannot open the talk list at all.
     assert client_for(member_a).get(reverse("voice:talks")).status_code == 403
     assert client_for(zone_lead).get(reverse("voice:talks")).status_code == 403
+    assert not AccessRecord.objects.exists()  # a refused reading is no reading
     assert client_for(zone_lead).get(reverse("voice:talks_due")).status_code == 403
 
 
