@@ -190,7 +190,7 @@ def access_record_list(*, actor, filters: AccessRecordFilters | None = None) -> 
 
 
 #: The sections that write access records (the filter's choices).
-ACCESS_RECORD_APPS = ("members", "activities", "assistance", "welfare", "voice")
+ACCESS_RECORD_APPS = ("members", "activities", "assistance", "welfare", "voice", "reports")
 
 
 def access_record_apps() -> list[tuple[str, str]]:

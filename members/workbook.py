@@ -76,7 +76,8 @@ class SheetWriter:
         self.heading = heading
         self.cols: list[Col] = []
         self.sums: list[Any] = []
-        self.rows = 0
+        self.rows = 0  # lines written under the header (data, totals, notes)
+        self.data_rows = 0  # data lines only (what an access record counts)
         self.notes = 0
         _install_styles(ws.parent)
 
@@ -113,6 +114,7 @@ class SheetWriter:
             if col.total and value is not None:
                 self.sums[i] += value
         self._write(list(values), "rpt_")
+        self.data_rows += 1
 
     def totals(self, label: str, extra: dict[int, Any] | None = None) -> list:
         """The totals row: the label in the first column, the sums of the ``total`` columns, and any

@@ -44,6 +44,7 @@ class ReportRequest(models.Model):
     error = models.CharField(_("error"), max_length=300, blank=True)
     file = models.FileField(_("file"), upload_to=_report_path, blank=True, max_length=200)
     filename = models.CharField(_("file name"), max_length=150, blank=True)
+    rows = models.PositiveIntegerField(_("data rows"), default=0)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

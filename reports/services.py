@@ -90,7 +90,7 @@ def report_build(*, request_id: int) -> str:
             ReportRequest.objects.filter(pk=request.pk).update(progress=max(1, 95 * done // total))
 
         with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
-            build_workbook(
+            rows = build_workbook(
                 actor=actor, year=request.year, organization=request.organization, out=tmp, on_sheet=on_sheet
             )
             tmp.seek(0)
@@ -107,9 +107,10 @@ def report_build(*, request_id: int) -> str:
     request.progress = 100
     request.error = ""
     request.filename = download_name(year=request.year, organization=request.organization)
+    request.rows = rows
     request.finished_at = now
     request.expires_at = now + timedelta(hours=settings.REPORT_TTL_HOURS)
-    request.save(update_fields=["status", "progress", "error", "file", "filename", "finished_at", "expires_at"])
+    request.save(update_fields=["status", "progress", "error", "file", "filename", "rows", "finished_at", "expires_at"])
     return request.status
 
 

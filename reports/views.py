@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from members.audit import AccessAction, record_access
+
 from . import selectors, services
 from .forms import YearlyReportForm
 from .models import ReportStatus
@@ -89,6 +91,15 @@ class ReportDownloadView(View):
             messages.info(request, _("This workbook is not ready yet."))
             return redirect("reports:index")
         response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
+        record_access(
+            actor=request.user,
+            action=AccessAction.EXPORT,
+            what=_("Yearly report workbook %(year)s") % {"year": report.year},
+            rows=report.rows,
+            obj=report,
+            unit=report.organization_id,
+            request=request,
+        )
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -16,12 +16,12 @@ def scope_label(organization) -> str:
     return organization.name if organization is not None and organization.kind != "city" else _("The whole city")
 
 
-def build_workbook(*, actor, year: int, organization, out, on_sheet: Callable[[int, int], None] | None = None) -> list:
+def build_workbook(*, actor, year: int, organization, out, on_sheet: Callable[[int, int], None] | None = None) -> int:
     """Write the workbook to ``out`` (a path or a binary file); ``on_sheet(done, total)`` after each sheet.
 
-    Returns the sheet titles in order."""
+    Returns the number of data rows written in all sheets (headings, headers and totals not counted)."""
     sheets = report_sheets()
-    titles = []
+    rows = 0
     with translation.override("zh-hans"):
         wb = Workbook()
         wb.remove(wb.active)
@@ -30,14 +30,15 @@ def build_workbook(*, actor, year: int, organization, out, on_sheet: Callable[[i
             title = str(sheet.title)[:31]
             ws = wb.create_sheet(title)
             heading = _("%(year)s %(title)s · %(scope)s") % {"year": year, "title": title, "scope": scope}
-            sheet.builder(SheetWriter(ws, heading=heading), actor=actor, year=year, organization=organization)
-            titles.append(title)
+            writer = SheetWriter(ws, heading=heading)
+            sheet.builder(writer, actor=actor, year=year, organization=organization)
+            rows += writer.data_rows
             if on_sheet:
                 on_sheet(done, len(sheets))
         wb.properties.title = _("Union yearly report %(year)s") % {"year": year}
         wb.properties.creator = _("Nantong City Organ Union")
         wb.save(out)
-    return titles
+    return rows
 
 
 def download_name(*, year: int, organization) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from members.models import Role
+from members.models import AccessAction, AccessRecord, Role
 from members.services import role_assign
 from reports import services
 from reports.models import ReportRequest, ReportStatus
@@ -62,6 +62,18 @@ def test_admin_asks_and_the_task_builds_the_workbook(
     wb = load_workbook(BytesIO(b"".join(download.streaming_content)))
     assert len(wb.sheetnames) == 5
     assert "经济联系片" in wb.worksheets[0]["A1"].value
+
+    # The download is in the access record: who, which workbook, its data rows (headers and totals not counted).
+    record = AccessRecord.objects.get(action=AccessAction.EXPORT, app="reports")
+    assert (record.actor, record.unit_id, record.target_id) == (city_admin, tree["zone1"].pk, report.pk)
+    assert record.what == f"{YEAR}年度工会报表"
+    data_rows = sum(  # the lines under the header drawn in the data style (not the totals, not the notes)
+        1
+        for ws in wb.worksheets
+        for (cell,) in ws.iter_rows(min_row=3, max_col=1)
+        if cell.style.startswith("rpt_") and not cell.style.startswith(("rpt_total", "rpt_note"))
+    )
+    assert record.rows == report.rows == data_rows > 0
 
 
 def test_progress_is_recorded_sheet_by_sheet(city_admin, year_data, media, monkeypatch):
