@@ -31,9 +31,11 @@ class ActivitiesConfig(AppConfig):
             register_nav_item,
         )
 
+        from . import dashboard
         from .demo import seed_activities
 
         register_nav_item(NavItem("activities", _("Activities"), "activities:calendar", lambda scope, user: True, 20))
+        register_dashboard_panel(Section("activities_charts", "dashboard/charts_panel.html", dashboard.dashboard_panel, 11))
         register_dashboard_panel(
             Section("activities_upcoming", "activities/panel_upcoming.html", _dashboard_upcoming, 20)
         )

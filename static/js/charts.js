@@ -36,7 +36,11 @@
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
-    if (spec.kind === "hbar") { el.style.height = Math.max(160, spec.labels.length * 24 + 50) + "px"; }
+    if (spec.kind === "hbar") {
+      // Room for every bar of every series (grouped bars need more per category) and the legend.
+      var perLabel = spec.series.length > 1 ? 14 + 12 * spec.series.length : 24;
+      el.style.height = Math.max(160, spec.labels.length * perLabel + (spec.series.length > 1 ? 80 : 50)) + "px";
+    }
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option(spec));
     chart.on("click", function (params) {
