@@ -35,7 +35,8 @@ class ActivitiesConfig(AppConfig):
         from .demo import seed_activities
 
         register_nav_item(NavItem("activities", _("Activities"), "activities:calendar", lambda scope, user: True, 20))
-        register_dashboard_panel(Section("activities_charts", "dashboard/charts_panel.html", dashboard.dashboard_panel, 11))
+        charts = "dashboard/charts_panel.html"
+        register_dashboard_panel(Section("activities_charts", charts, dashboard.dashboard_panel, 11))
         register_dashboard_panel(
             Section("activities_upcoming", "activities/panel_upcoming.html", _dashboard_upcoming, 20)
         )

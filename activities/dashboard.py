@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.charts import Chart, Series
 from members.scoping import scope_for
@@ -75,7 +76,7 @@ def activity_charts(*, actor, today: date | None = None) -> list[Chart]:
             labels,
             [Series(_("Activities"), [held.get(k, 0) for k in keys])],
             urls,
-            _("activities"),
+            pgettext("unit of a count", "activities"),
         ),
         Chart(
             "participation-per-month",

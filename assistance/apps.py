@@ -53,7 +53,8 @@ class AssistanceConfig(AppConfig):
         register_nav_item(NavItem("assistance", _("Assistance"), "assistance:case_list", _sees_files, 30))
         register_member_section(Section("assistance", "assistance/_member_section.html", _member_aid, 30))
         register_dashboard_panel(Section("assistance", "assistance/_dashboard_panel.html", _dashboard, 30))
-        register_dashboard_panel(Section("assistance_charts", "dashboard/charts_panel.html", dashboard.dashboard_panel, 12))
+        charts = "dashboard/charts_panel.html"
+        register_dashboard_panel(Section("assistance_charts", charts, dashboard.dashboard_panel, 12))
         register_demo_seeder(seed, 30)
 
         from notifications.reminders import register_reminder_source

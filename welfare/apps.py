@@ -23,7 +23,8 @@ class WelfareConfig(AppConfig):
         register_nav_item(NavItem("welfare", _("Welfare"), "welfare:home", lambda scope, user: True, 40))
         register_member_section(Section("welfare", "welfare/_member_section.html", sections.member_section, 40))
         register_dashboard_panel(Section("welfare", "welfare/_dashboard_panel.html", sections.dashboard_panel, 40))
-        register_dashboard_panel(Section("welfare_charts", "dashboard/charts_panel.html", dashboard.dashboard_panel, 13))
+        charts = "dashboard/charts_panel.html"
+        register_dashboard_panel(Section("welfare_charts", charts, dashboard.dashboard_panel, 13))
         register_demo_seeder(demo.seed, order=40)
 
         from notifications.reminders import register_reminder_source
