@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -65,7 +65,8 @@ def activity_charts(*, actor, today: date | None = None) -> list[Chart]:
         )
         .order_by()
     }
-    labels = [str(MONTHS_3[m.month]).title() for m in months]  # 一月 … 十二月 / Jan … Dec
+    # A short month on the axis: 1月 … 12月 in Chinese, Jan … Dec in English (a date format, translated).
+    labels = [date_format(m, pgettext("short month on a chart axis (a date format)", "M")) for m in months]
     keys = [(m.year, m.month) for m in months]
     urls = [_list_url(m) for m in months]
     return [

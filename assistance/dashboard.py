@@ -63,8 +63,8 @@ def aid_charts(*, actor, today: date | None = None) -> list[Chart]:
         budgets = CampaignBudget.objects.filter(campaign__opens_on__year=year).aggregate(
             **{s.value: Coalesce(Sum("amount", filter=Q(source=s.value)), ZERO) for s in sources}
         )
-        by_campaign.insert(0, Series(_("Budget"), [c["budget"] for c in campaigns]))
-        by_source.insert(0, Series(_("Budget"), [budgets[s.value] for s in sources]))
+        by_campaign.append(Series(_("Budget"), [c["budget"] for c in campaigns]))
+        by_source.append(Series(_("Budget"), [budgets[s.value] for s in sources]))
     return [
         Chart(
             "aid-by-campaign",
