@@ -4,7 +4,7 @@ The figures are those of the spending report (welfare.selectors.spending_report)
 gave (the members' yearly budget rows), against the cap per member × the unit's current members, for the
 categories the year's policy caps. A unit officer sees the own unit by category; a zone lead and the city
 administrator also compare units (the 30 that spent most). A click opens the report of that unit.
-Aggregates in the database: four queries whatever the number of members and gifts.
+Aggregates in the database, grouped by unit: four queries whatever the number of members and gifts.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +28,6 @@ from .models import Category, CategoryCap, MemberBudget
 
 #: Units compared on the chart (those that spent most), like the members-by-unit chart.
 TOP_UNITS = 30
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-ZERO = Value(Decimal("0"), output_field=MONEY)
 
 
 def _report_url(**params) -> str:
@@ -47,19 +44,36 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
     )
     # The capped categories, as the report shows them; without a policy, what was spent at all.
     categories = [c for c in Category if c.value in caps] if caps else list(Category)
-    units = Organization.objects.units()
-    if not scope.sees_all:
-        units = units.filter(pk__in=scope.readable_unit_ids)
     spent_rows = MemberBudget.objects.filter(year=year, festival="", category__in=[c.value for c in categories])
-    spent = spent_rows.filter(member__unit__in=units).aggregate(
-        **{c.value: Coalesce(Sum("spent", filter=Q(category=c.value)), ZERO) for c in categories}
-    )
-    current = Member.objects.filter(status__in=CURRENT_STATUSES, unit__in=units).count()
-    one_unit = next(iter(scope.readable_unit_ids)) if len(scope.readable_unit_ids) == 1 else None
-    url = _report_url(year=year, unit=one_unit) if one_unit and not scope.sees_all else _report_url(year=year)
-    by_category = [Series(_("Spent"), [spent[c.value] for c in categories])]
+    members = Member.objects.filter(status__in=CURRENT_STATUSES)
+    if not scope.sees_all:
+        spent_rows = spent_rows.filter(member__unit_id__in=scope.readable_unit_ids)
+        members = members.filter(unit_id__in=scope.readable_unit_ids)
+    # One pass over the year's budget rows and one over the members, grouped in the database: at most
+    # (units × categories) and (units) rows come back, whatever the number of members and gifts.
+    spent = {
+        (unit_id, category): total
+        for unit_id, category, total in spent_rows.values_list("member__unit_id", "category")
+        .annotate(total=Sum("spent"))
+        .order_by()
+    }
+    current = dict(members.values_list("unit_id").annotate(n=Count("pk")).order_by())
+    compare = scope.sees_all or len(scope.readable_unit_ids) > 1
+    units = []  # (pk, name) of the units compared
+    if compare:
+        qs = Organization.objects.units()
+        if not scope.sees_all:
+            qs = qs.filter(pk__in=scope.readable_unit_ids)
+        units = list(qs.order_by("sort_order", "name").values_list("pk", "name"))
+    unit_ids = [pk for pk, _name in units] if compare else list(scope.readable_unit_ids)
+    by_category = [
+        Series(_("Spent"), [sum((spent.get((u, c.value), 0) for u in unit_ids), Decimal("0")) for c in categories])
+    ]
     if caps:
-        by_category.append(Series(_("Cap"), [caps[c.value] * current for c in categories]))
+        scope_members = sum(current.get(u, 0) for u in unit_ids)
+        by_category.append(Series(_("Cap"), [caps[c.value] * scope_members for c in categories]))
+    one_unit = unit_ids[0] if len(unit_ids) == 1 and not scope.sees_all else None
+    url = _report_url(year=year, unit=one_unit) if one_unit else _report_url(year=year)
     charts = [
         Chart(
             "welfare-by-category",
@@ -71,48 +85,26 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
             _("yuan"),
         )
     ]
-    if scope.sees_all or len(scope.readable_unit_ids) > 1:
-        charts.insert(0, _by_unit_chart(units, spent_rows, caps, year))
-    return charts
-
-
-def _by_unit_chart(units, spent_rows, caps: dict, year: int) -> Chart:
-    """Per unit: spent against the cap total (Σ caps per member × current members); the top spenders."""
-    per_member_cap = sum(caps.values(), start=Decimal("0"))
-    spent = (
-        spent_rows.filter(member__unit_id=OuterRef("pk"))
-        .order_by()
-        .values("member__unit_id")
-        .annotate(total=Sum("spent"))
-        .values("total")
-    )
-    current = (
-        Member.objects.filter(unit_id=OuterRef("pk"), status__in=CURRENT_STATUSES)
-        .order_by()
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = list(
-        units.annotate(
-            spent=Coalesce(Subquery(spent, output_field=MONEY), ZERO),
-            current=Coalesce(Subquery(current, output_field=IntegerField()), 0),
+    if compare:
+        per_unit = {pk: sum((spent.get((pk, c.value), 0) for c in categories), Decimal("0")) for pk in unit_ids}
+        top = sorted(units, key=lambda u: (-per_unit[u[0]], -current.get(u[0], 0)))[:TOP_UNITS]
+        per_member_cap = sum(caps.values(), start=Decimal("0"))
+        series = [Series(_("Spent"), [per_unit[pk] for pk, _name in top])]
+        if caps:
+            series.append(Series(_("Cap"), [per_member_cap * current.get(pk, 0) for pk, _name in top]))
+        charts.insert(
+            0,
+            Chart(
+                "welfare-by-unit",
+                _("Welfare spending per unit, %(year)s") % {"year": year},
+                "hbar",
+                [name for _pk, name in top],
+                series,
+                [_report_url(year=year, unit=pk) for pk, _name in top],
+                _("yuan"),
+            ),
         )
-        .order_by("-spent", "-current", "sort_order", "name")
-        .values("pk", "name", "spent", "current")[:TOP_UNITS]
-    )
-    series = [Series(_("Spent"), [r["spent"] for r in rows])]
-    if caps:
-        series.append(Series(_("Cap"), [per_member_cap * r["current"] for r in rows]))
-    return Chart(
-        "welfare-by-unit",
-        _("Welfare spending per unit, %(year)s") % {"year": year},
-        "hbar",
-        [r["name"] for r in rows],
-        series,
-        [_report_url(year=year, unit=r["pk"]) for r in rows],
-        _("yuan"),
-    )
+    return charts
 
 
 def dashboard_panel(request, scope) -> dict | None:
