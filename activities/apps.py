@@ -33,9 +33,12 @@ class ActivitiesConfig(AppConfig):
             register_report_sheet,
         )
 
+        from . import dashboard
         from .demo import seed_activities
 
         register_nav_item(NavItem("activities", _("Activities"), "activities:calendar", lambda scope, user: True, 20))
+        charts = "dashboard/charts_panel.html"
+        register_dashboard_panel(Section("activities_charts", charts, dashboard.dashboard_panel, 11))
         register_dashboard_panel(
             Section("activities_upcoming", "activities/panel_upcoming.html", _dashboard_upcoming, 20)
         )

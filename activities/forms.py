@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +57,29 @@ class ActivityForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
+class MonthField(forms.Field):
+    """A month as YYYY-MM (the browser's month picker; the calendar's links also write YYYY-M)."""
+
+    widget = forms.TextInput(attrs={"type": "month"})
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-03.")}
+
+    def to_python(self, value) -> date | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+        if not match or not (1900 <= int(match[1]) <= 2099 and 1 <= int(match[2]) <= 12):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date(int(match[1]), int(match[2]), 1)
+
+    def prepare_value(self, value):
+        """What the month picker understands: YYYY-MM (a bound "2026-3" shows as 2026-03)."""
+        if isinstance(value, date):
+            return f"{value:%Y-%m}"
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", (value or "").strip())
+        return f"{match[1]}-{int(match[2]):02d}" if match else value
+
+
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices])
@@ -63,6 +89,7 @@ class ActivityFilterForm(forms.Form):
         required=False,
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
     )
+    month = MonthField(label=_("Starting in month"), required=False)
 
     def __init__(self, *args, organizers=None, **kwargs):
         super().__init__(*args, **kwargs)

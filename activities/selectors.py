@@ -17,6 +17,15 @@ from .models import Activity, EntryStatus, MentoringPair, ReadingRoom, Registrat
 from .rules import require_manage
 
 
+def next_month(first: date) -> date:
+    return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+
+
+def month_start(first: date) -> datetime:
+    """Midnight of a month's first day in the portal's time zone."""
+    return timezone.make_aware(datetime.combine(first, time.min), timezone.get_current_timezone())
+
+
 def _visible_org_ids(actor) -> set[int] | None:
     """Organisers whose activities the actor sees; None for all.
 
@@ -51,9 +60,12 @@ class ActivityFilters:
     kind: str = ""
     organizer_id: int | None = None
     when: str = "upcoming"  # upcoming | past | all
+    month: date | None = None  # the first day of a month: activities starting in it (Asia/Shanghai)
 
     def as_q(self, now: datetime) -> Q:
         q = Q()
+        if self.month:
+            q &= Q(starts_at__gte=month_start(self.month), starts_at__lt=month_start(next_month(self.month)))
         if self.q:
             q &= Q(title__icontains=self.q) | Q(theme__icontains=self.q) | Q(place__icontains=self.q)
         if self.kind:
@@ -96,10 +108,8 @@ def activity_get_managed(*, actor, pk: int) -> Activity:
 
 
 def month_activities(*, actor, year: int, month: int, filters: ActivityFilters) -> QuerySet[Activity]:
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(date(year, month, 1), time.min), tz)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    end = timezone.make_aware(datetime.combine(nxt, time.min), tz)
+    start = month_start(date(year, month, 1))
+    end = month_start(next_month(date(year, month, 1)))
     f = ActivityFilters(q=filters.q, kind=filters.kind, organizer_id=filters.organizer_id, when="all")
     return (
         activity_visible(actor)

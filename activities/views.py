@@ -62,7 +62,9 @@ def _filters(request):
             q=d["q"].strip(),
             kind=d["kind"],
             organizer_id=d["organizer"].pk if d["organizer"] else None,
-            when=d["when"] or "upcoming",
+            # A month of its own (e.g. a click on the dashboard) shows all of that month, past or not.
+            when=d["when"] or ("all" if d["month"] else "upcoming"),
+            month=d["month"],
         )
     return form, filters
 

@@ -44,6 +44,7 @@ class AssistanceConfig(AppConfig):
         )
         from members.roles import add_role_permissions
 
+        from . import dashboard
         from .demo import seed
 
         view = "assistance.view_hardshipcase"
@@ -54,6 +55,8 @@ class AssistanceConfig(AppConfig):
         register_nav_item(NavItem("assistance", _("Assistance"), "assistance:case_list", _sees_files, 30))
         register_member_section(Section("assistance", "assistance/_member_section.html", _member_aid, 30))
         register_dashboard_panel(Section("assistance", "assistance/_dashboard_panel.html", _dashboard, 30))
+        charts = "dashboard/charts_panel.html"
+        register_dashboard_panel(Section("assistance_charts", charts, dashboard.dashboard_panel, 12))
         register_demo_seeder(seed, 30)
         from members.registry import register_personal_data_section
 

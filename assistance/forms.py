@@ -206,6 +206,7 @@ class GrantFilterForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    campaign_year = forms.IntegerField(label=_("Campaign year"), required=False, min_value=2000, max_value=2099)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

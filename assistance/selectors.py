@@ -147,9 +147,12 @@ class GrantFilters:
     unit_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    campaign_year: int | None = None  # the year a campaign opens in: its whole budget and grants
 
     def as_q(self) -> Q:
         q = Q()
+        if self.campaign_year:
+            q &= Q(campaign__opens_on__year=self.campaign_year)
         if self.campaign_id:
             q &= Q(campaign_id=self.campaign_id)
         if self.source:

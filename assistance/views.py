@@ -497,6 +497,7 @@ def _grant_filters(request):
             unit_id=d["unit"].pk if d["unit"] else None,
             date_from=d["date_from"],
             date_to=d["date_to"],
+            campaign_year=d["campaign_year"],
         )
     return form, filters
 

@@ -20,11 +20,13 @@ class WelfareConfig(AppConfig):
         )
         from members.roles import add_role_permissions
 
-        from . import demo, sections
+        from . import dashboard, demo, sections
 
         register_nav_item(NavItem("welfare", _("Welfare"), "welfare:home", lambda scope, user: True, 40))
         register_member_section(Section("welfare", "welfare/_member_section.html", sections.member_section, 40))
         register_dashboard_panel(Section("welfare", "welfare/_dashboard_panel.html", sections.dashboard_panel, 40))
+        charts = "dashboard/charts_panel.html"
+        register_dashboard_panel(Section("welfare_charts", charts, dashboard.dashboard_panel, 13))
         register_demo_seeder(demo.seed, order=40)
         from members.registry import register_personal_data_section
 

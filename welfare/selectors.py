@@ -157,12 +157,14 @@ def member_allowance(*, member_id: int, year: int) -> list[dict]:
 
 
 # --- Reports -------------------------------------------------------------------------------------
-def spending_report(*, actor, year: int) -> dict:
+def spending_report(*, actor, year: int, unit_id: int | None = None) -> dict:
     """Per unit and category: spent in the year against the cap × the unit's current members."""
     scope = scope_for(actor)
     units = Organization.objects.units()
     if not scope.sees_all:
         units = units.filter(pk__in=scope.readable_unit_ids)
+    if unit_id:
+        units = units.filter(pk=unit_id)
     units = list(units.order_by("sort_order", "name"))
     # Counted per unit_id alone (the (unit, status) index), not grouped by every organisation column.
     current = dict(

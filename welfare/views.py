@@ -54,6 +54,15 @@ def _year(request, default: int) -> int:
     return year if 1901 <= year <= 2099 else default
 
 
+def _unit(request, units):
+    """The ``unit`` asked for among the units the actor reads; None for all (or for a unit outside the scope)."""
+    try:
+        pk = int(request.GET.get("unit", ""))
+    except ValueError:
+        return None  # no query when no unit is asked for
+    return units.filter(pk=pk).first()
+
+
 class WelfareHomeView(TemplateView):
     """The year's festivals with their dates and countdown; the viewer's own gifts and what is left."""
 
@@ -316,12 +325,20 @@ class ReportView(TemplateView):
         require_officer(actor=actor)
         year = _year(self.request, timezone.localdate().year)
         q = self.request.GET.get("q", "").strip()[:50]
-        page = paginate(self.request, selectors.member_totals(actor=actor, year=year, q=q))
+        units = selectors.unit_choices_readable(actor=actor).filter(kind="unit")
+        unit = _unit(self.request, units)
+        unit_id = unit.pk if unit else None
+        scope = scope_for(actor)
+        # A choice of units where there is more than one (an officer's report is the own unit's already).
+        units = list(units) if scope.sees_all or len(scope.readable_unit_ids) > 1 else []
+        page = paginate(self.request, selectors.member_totals(actor=actor, year=year, unit_id=unit_id, q=q))
         page.object_list = list(page.object_list)
         selectors.attach_totals(page.object_list, year=year)
         ctx.update(
-            report=selectors.spending_report(actor=actor, year=year),
+            report=selectors.spending_report(actor=actor, year=year, unit_id=unit_id),
             year=year,
+            units=units,
+            unit=unit,
             q=q,
             page=page,
             page_sizes=PAGE_SIZES,
@@ -334,7 +351,8 @@ class ReportExportView(View):
     def get(self, request):
         require_officer(actor=request.user)
         year = _year(request, timezone.localdate().year)
-        report = selectors.spending_report(actor=request.user, year=year)
+        unit = _unit(request, selectors.unit_choices_readable(actor=request.user).filter(kind="unit"))
+        report = selectors.spending_report(actor=request.user, year=year, unit_id=unit.pk if unit else None)
         response = exports.spending_sheet(report)
         record_access(
             actor=request.user,
@@ -342,6 +360,7 @@ class ReportExportView(View):
             what=gettext_lazy("Welfare spending report"),
             app="welfare",
             ref=str(year),
+            unit=unit,
             rows=len(report["rows"]),
             request=request,
         )

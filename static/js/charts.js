@@ -18,12 +18,18 @@
       };
     }
     var horizontal = spec.kind === "hbar";
-    var category = { type: "category", data: spec.labels, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
-    var value = { type: "value", minInterval: 1 };
+    // Every unit name on horizontal bars; on a narrow screen a vertical axis (twelve months) may skip
+    // labels that would overlap rather than print them on top of each other.
+    var category = {
+      type: "category", data: spec.labels,
+      axisLabel: horizontal ? { interval: 0, width: 110, overflow: "truncate" } : { interval: 0, hideOverlap: true }
+    };
+    var value = { type: "value", minInterval: 1, axisLabel: { hideOverlap: true } };
     return {
       color: palette, tooltip: tooltip,
       legend: spec.series.length > 1 ? { top: 0 } : undefined,
-      grid: { left: horizontal ? 120 : 40, right: 16, top: spec.series.length > 1 ? 30 : 10, bottom: 28 },
+      // Room on the right for the last value label of horizontal bars (e.g. "1,200,000").
+      grid: { left: 8, right: horizontal ? 36 : 16, top: spec.series.length > 1 ? 30 : 10, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign({ inverse: true }, category) : value,
       series: spec.series.map(function (s) {
@@ -36,7 +42,11 @@
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
-    if (spec.kind === "hbar") { el.style.height = Math.max(160, spec.labels.length * 24 + 50) + "px"; }
+    if (spec.kind === "hbar") {
+      // Room for every bar of every series (grouped bars need more per category) and the legend.
+      var perLabel = spec.series.length > 1 ? 14 + 12 * spec.series.length : 24;
+      el.style.height = Math.max(160, spec.labels.length * perLabel + (spec.series.length > 1 ? 80 : 50)) + "px";
+    }
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option(spec));
     chart.on("click", function (params) {
