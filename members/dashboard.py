@@ -1,6 +1,7 @@
 """The members' part of the dashboard: members by unit, employment type, age band and gender.
 
-Aggregates in the database: two queries whatever the number of members.
+Aggregates in the database: the chart figures come with the dashboard's headline figures in one query,
+the units' counts in another (shared with the welfare panel), whatever the number of members.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +17,9 @@ from django.utils.translation import gettext as _
 from .charts import Chart, Series
 from .choices import EmploymentType, Gender
 from .forms import AGE_BANDS, MemberFilterForm
-from .models import Member
+from .models import Organization
 from .scoping import scope_for
-from .selectors import MemberFilters
+from .selectors import MemberFilters, current_members_by_unit, unit_figures
 
 
 def _age_bands() -> list[tuple[str, str, Q]]:
@@ -31,30 +32,32 @@ def _list_url(**params) -> str:
     return f"{reverse('members:list')}?{urlencode(params)}"
 
 
+def chart_aggregates(today: date) -> list[tuple[str, Q]]:
+    """(key, condition) of every count the member charts show, over the current members."""
+    out = [(f"type_{t.value}", Q(employment_type=t.value)) for t in EmploymentType]
+    out += [(f"gender_{g.value}", Q(gender=g.value)) for g in Gender]
+    out += [(f"age_{key}", MemberFilters(age_band=band, today=today).as_q()) for key, _, band in _age_bands()]
+    return out
+
+
 def member_charts(*, actor, today: date | None = None) -> list[Chart]:
     today = today or timezone.localdate()
     bands = _age_bands()
-    members = Member.objects.visible_to(actor).current()
+    figures = unit_figures(actor=actor, today=today)
     scope = scope_for(actor)
-    aggregates = {f"type_{t.value}": Count("pk", filter=Q(employment_type=t.value)) for t in EmploymentType}
-    aggregates |= {f"gender_{g.value}": Count("pk", filter=Q(gender=g.value)) for g in Gender}
-    aggregates |= {
-        f"age_{key}": Count("pk", filter=MemberFilters(age_band=band, today=today).as_q()) for key, _, band in bands
-    }
-    figures = members.aggregate(**aggregates)
     charts = []
     if scope.sees_all or len(scope.readable_unit_ids) > 1:
-        by_unit = list(
-            members.values("unit_id", "unit__name").annotate(n=Count("pk")).order_by("-n", "unit__name")[:30]
-        )
+        counts = current_members_by_unit(actor=actor)
+        names = dict(Organization.objects.filter(pk__in=counts).values_list("pk", "name"))
+        by_unit = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))[:30]
         charts.append(
             Chart(
                 "members-by-unit",
                 _("Members by unit"),
                 "hbar",
-                [row["unit__name"] for row in by_unit],
-                [Series(_("Members"), [row["n"] for row in by_unit])],
-                [_list_url(unit=row["unit_id"]) for row in by_unit],
+                [names.get(unit_id, "") for unit_id, _n in by_unit],
+                [Series(_("Members"), [n for _unit_id, n in by_unit])],
+                [_list_url(unit=unit_id) for unit_id, _n in by_unit],
                 _("people"),
             )
         )

@@ -13,15 +13,15 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.charts import Chart, Series
-from members.choices import CURRENT_STATUSES
-from members.models import Member, Organization
+from members.models import Organization
 from members.scoping import scope_for
+from members.selectors import current_members_by_unit
 
 from .defaults import portal_province
 from .models import Category, CategoryCap, MemberBudget
@@ -45,10 +45,8 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
     # The capped categories, as the report shows them; without a policy, what was spent at all.
     categories = [c for c in Category if c.value in caps] if caps else list(Category)
     spent_rows = MemberBudget.objects.filter(year=year, festival="", category__in=[c.value for c in categories])
-    members = Member.objects.filter(status__in=CURRENT_STATUSES)
     if not scope.sees_all:
         spent_rows = spent_rows.filter(member__unit_id__in=scope.readable_unit_ids)
-        members = members.filter(unit_id__in=scope.readable_unit_ids)
     # One pass over the year's budget rows and one over the members, grouped in the database: at most
     # (units × categories) and (units) rows come back, whatever the number of members and gifts.
     spent = {
@@ -57,7 +55,7 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
         .annotate(total=Sum("spent"))
         .order_by()
     }
-    current = dict(members.values_list("unit_id").annotate(n=Count("pk")).order_by())
+    current = current_members_by_unit(actor=actor)
     compare = scope.sees_all or len(scope.readable_unit_ids) > 1
     units = []  # (pk, name) of the units compared
     if compare:
