@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nantong_union.middleware.DatabaseUnavailableMiddleware",  # a lost database → the 503 page
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nantong_union.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
