@@ -82,6 +82,41 @@ def test_other_errors_still_give_the_plain_500(client, officer_a, monkeypatch):
     assert response.status_code == 500 and "Retry-After" not in response
 
 
+@pytest.mark.django_db
+def test_a_session_refresh_lost_with_the_database_does_not_hide_a_done_action(client, officer_a, monkeypatch):
+    """The view committed, then the session refresh fails: the user still gets the view's answer."""
+    from django.contrib.sessions.models import Session
+
+    from members import views
+
+    client.force_login(officer_a)
+    real_save = Session.save
+
+    def gone(self, *args, **kwargs):
+        if kwargs.get("force_update"):
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "save", gone)
+    response = client.get("/members/")
+    assert response.status_code == 200 and views.MemberListView.template_name in [t.name for t in response.templates]
+
+
+@pytest.mark.django_db
+def test_a_session_deleted_meanwhile_still_fails_its_save():
+    from django.contrib.sessions.backends.base import UpdateError
+
+    from nantong_union.sessions import SessionStore
+
+    store = SessionStore()
+    store["x"] = 1
+    store.create()
+    store.delete()
+    store["x"] = 2
+    with pytest.raises(UpdateError):
+        store.save()
+
+
 # --- cutting the connection for real (PostgreSQL) ----------------------------------------------------
 def _terminate(pid: int) -> None:
     """Terminate a backend from a second connection, as a database restart would."""
