@@ -112,7 +112,9 @@ def test_a_cancellation_that_promotes_is_saved_and_its_email_waits_for_the_sweep
 
 
 @pytest.mark.django_db
-def test_without_a_broker_a_queued_notification_is_created_in_process(member_a, redis_down, django_capture_on_commit_callbacks):
+def test_without_a_broker_a_queued_notification_is_created_in_process(
+    member_a, redis_down, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         notification_enqueue(recipient_id=member_a.pk, kind="test", key="test:redis-down", title="通知")
     assert Notification.objects.filter(recipient=member_a, key="test:redis-down").count() == 1
@@ -141,7 +143,9 @@ def test_the_sweep_leaves_young_unwanted_and_given_up_emails_alone(tree, redis_d
 def test_send_daily_reminders_runs_without_redis_and_sends_what_was_pending(tree, officer_a, redis_down):
     wants_email(officer_a, "officer@example.gov.cn")
     MemberFactory(unit=tree["a"], id_number=valid_id_number(9101, born=date(1980, 3, 12)))
-    earlier = Notification.objects.create(recipient=officer_a, kind="activity_promoted", key="left-behind", title="旧通知")
+    earlier = Notification.objects.create(
+        recipient=officer_a, kind="activity_promoted", key="left-behind", title="旧通知"
+    )
     call_command("send_daily_reminders", "--date", "2027-03-10")
     birthday = Notification.objects.get(recipient=officer_a, kind="birthdays_upcoming")
     earlier.refresh_from_db()
