@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,21 +40,33 @@ def _enqueue_emails(notification_ids: Sequence[int]) -> None:
         transaction.on_commit(lambda: _publish_emails(notification_email_task, wanted))
 
 
+#: After a failed publish the broker is not tried again for this many seconds (the e-mails stay pending):
+#: a request that notifies twenty people must not wait for a dead broker twenty times.
+BROKER_RETRY_AFTER = 30.0
+_broker_down_until = 0.0
+
+
+def _publish(send, what: str) -> bool:
+    """Hand one task to the broker; False when it is down. The broker being down must not fail a request
+    that already committed: the database row is the record, and the sweep catches up."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        send()
+    except Exception as exc:  # noqa: BLE001 - kombu, redis or socket errors alike
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+        logger.warning("broker unavailable, %s (%s: %s)", what, type(exc).__name__, exc)
+        return False
+    return True
+
+
 def _publish_emails(task, notification_ids: list[int]) -> None:
-    """Hand the e-mails to the worker. The broker being down must not fail the request that already
-    committed: the notifications stay pending (``emailed_at`` empty) and ``notifications_email_pending``
-    (every 10 minutes, the daily run and ``send_daily_reminders``) sends them later."""
+    """Hand the e-mails to the worker; those the broker does not take stay pending (``emailed_at``
+    empty) and ``notifications_email_pending`` (every 10 minutes, the daily run and
+    ``send_daily_reminders``) sends them later."""
     for pk in notification_ids:
-        try:
-            task.delay(notification_id=pk)
-        except Exception as exc:  # noqa: BLE001 - kombu, redis or socket errors: the row is the record
-            logger.warning(
-                "broker unavailable, %d e-mail(s) left pending for the sweep (%s: %s)",
-                len(notification_ids) - notification_ids.index(pk),
-                type(exc).__name__,
-                exc,
-            )
-            return  # the broker is down: do not wait for it once per notification
+        _publish(lambda pk=pk: task.delay(notification_id=pk), f"the e-mail of notification {pk} waits for the sweep")
 
 
 def notification_send(
@@ -118,10 +131,8 @@ def notification_enqueue(**kwargs) -> None:
     from .tasks import notification_send_task
 
     def publish() -> None:
-        try:
-            notification_send_task.delay(**kwargs)
-        except Exception as exc:  # noqa: BLE001 - see _publish_emails
-            logger.warning("broker unavailable, notification %s created in process (%s)", kwargs.get("key"), exc)
+        what = f"notification {kwargs.get('key')} created in process"
+        if not _publish(lambda: notification_send_task.delay(**kwargs), what):
             notification_send(**kwargs)
 
     transaction.on_commit(publish)
