@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -399,6 +400,15 @@ def _parse(data: bytes):
     return dataset, None
 
 
+def _raise_lost_database(result) -> None:
+    """django-import-export records every exception as a row or file error; a lost database is not a
+    problem of the file: raise it, so the transaction rolls back and the user gets the 503 page."""
+    errors = [e for _number, row in result.row_errors() for e in row] + list(result.base_errors)
+    for error in errors:
+        if isinstance(error.error, (OperationalError, InterfaceError)):
+            raise error.error
+
+
 def _run_import(*, actor: User, dataset, mode: str, dry_run: bool) -> ImportOutcome:
     from .resources import MemberResource, import_errors
 
@@ -406,6 +416,7 @@ def _run_import(*, actor: User, dataset, mode: str, dry_run: bool) -> ImportOutc
     result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
     )
+    _raise_lost_database(result)
     errors = import_errors(result)
     errors.sort(key=lambda e: (e["row"] == "", e["row"] if e["row"] != "" else 0))
     return ImportOutcome(

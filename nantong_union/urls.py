@@ -8,6 +8,8 @@ from members import views as member_views
 
 from .views import healthz, liveness
 
+handler500 = "nantong_union.views.server_error"
+
 urlpatterns = [
     path("", member_views.HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),

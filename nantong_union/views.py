@@ -1,14 +1,18 @@
-"""Infrastructure views: the health check. (Domain pages live in the apps.)"""
+"""Infrastructure views: the health check and the error page. (Domain pages live in the apps.)"""
 
 from __future__ import annotations
+
+import sys
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+from .middleware import DATABASE_GONE, database_unavailable_response
 
 
 def _database_ok() -> bool:
@@ -47,3 +51,16 @@ def healthz(request):
 def liveness(request):
     """The process answers (no database, no broker): for a load balancer's liveness probe."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """handler500: the database-unavailable page (503) when the database went away, else Django's 500.
+
+    Django calls it inside the ``except`` block of the failed request, so the exception is at hand.
+    It catches what DatabaseUnavailableMiddleware cannot: a lost connection in a middleware or in
+    the session save.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_GONE):
+        return database_unavailable_response(request, exc)
+    return defaults.server_error(request)

@@ -28,6 +28,15 @@ SCHEDULES = [
         hour="8",
         description="每天 08:00（北京时间）发送当天的全部提醒 / every day at 08:00 Asia/Shanghai",
     ),
+    # Every 10 minutes, day and night: e-mails still pending (left behind while the broker was down,
+    # or given up after mail-server failures) go out as soon as the worker runs again.
+    Schedule(
+        name="pending-emails",
+        task="notifications.tasks.pending_emails_task",
+        minute="*/10",
+        hour="*",
+        description="每 10 分钟补发未送出的邮件通知 / every 10 minutes: e-mails still pending",
+    ),
 ]
 
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from .models import Notification, NotificationPreference
 
 if TYPE_CHECKING:
     from .reminders import Reminder
+
+logger = logging.getLogger(__name__)
+
+#: E-mail attempts of one notification before the portal gives up (the task's retries and the sweep's).
+MAX_EMAIL_ATTEMPTS = 7
 
 
 def _enqueue_emails(notification_ids: Sequence[int]) -> None:
@@ -26,8 +36,37 @@ def _enqueue_emails(notification_ids: Sequence[int]) -> None:
             recipient__notification_preference__by_email=True,
         ).values_list("pk", flat=True)
     )
-    for pk in wanted:
-        transaction.on_commit(lambda pk=pk: notification_email_task.delay(notification_id=pk))
+    if wanted:
+        transaction.on_commit(lambda: _publish_emails(notification_email_task, wanted))
+
+
+#: After a failed publish the broker is not tried again for this many seconds (the e-mails stay pending):
+#: a request that notifies twenty people must not wait for a dead broker twenty times.
+BROKER_RETRY_AFTER = 30.0
+_broker_down_until = 0.0
+
+
+def _publish(send, what: str) -> bool:
+    """Hand one task to the broker; False when it is down. The broker being down must not fail a request
+    that already committed: the database row is the record, and the sweep catches up."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        send()
+    except Exception as exc:  # noqa: BLE001 - kombu, redis or socket errors alike
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+        logger.warning("broker unavailable, %s (%s: %s)", what, type(exc).__name__, exc)
+        return False
+    return True
+
+
+def _publish_emails(task, notification_ids: list[int]) -> None:
+    """Hand the e-mails to the worker; those the broker does not take stay pending (``emailed_at``
+    empty) and ``notifications_email_pending`` (every 10 minutes, the daily run and
+    ``send_daily_reminders``) sends them later."""
+    for pk in notification_ids:
+        _publish(lambda pk=pk: task.delay(notification_id=pk), f"the e-mail of notification {pk} waits for the sweep")
 
 
 def notification_send(
@@ -85,10 +124,18 @@ def preference_update(*, user, by_email: bool, email: str = "") -> NotificationP
 
 
 def notification_enqueue(**kwargs) -> None:
-    """Send through the worker once the current transaction commits (ids and text only)."""
+    """Send through the worker once the current transaction commits (ids and text only).
+
+    Without a broker the notification is created here and now instead (idempotent by key): nothing
+    is lost, and its e-mail waits for the sweep."""
     from .tasks import notification_send_task
 
-    transaction.on_commit(lambda: notification_send_task.delay(**kwargs))
+    def publish() -> None:
+        what = f"notification {kwargs.get('key')} created in process"
+        if not _publish(lambda: notification_send_task.delay(**kwargs), what):
+            notification_send(**kwargs)
+
+    transaction.on_commit(publish)
 
 
 class EmailDeliveryError(Exception):
@@ -132,3 +179,45 @@ def notification_email(*, notification_id: int) -> bool:
             return True
     Notification.objects.filter(pk=notification_id).update(email_attempts=F("email_attempts") + 1, email_error=error)
     raise EmailDeliveryError(error)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    sent: int
+    failed: int
+
+
+def notifications_email_pending(
+    *, older_than: timedelta = timedelta(minutes=5), within: timedelta = timedelta(days=7)
+) -> SweepResult:
+    """E-mail, in this process, every notification still waiting for its e-mail.
+
+    Pending are the notifications of people who want e-mail, not yet e-mailed, created between
+    ``within`` and ``older_than`` ago (younger ones are still on their way through the worker), with
+    fewer than MAX_EMAIL_ATTEMPTS attempts. They are left behind when the broker was down when they
+    were created, or when the mail server refused them until the task gave up. Sending is idempotent
+    (the row is locked and ``emailed_at`` checked), so a worker task delivering the same one at the
+    same moment sends nothing twice.
+    """
+    from django.utils import timezone
+
+    now = timezone.now()
+    has_address = Q(recipient__notification_preference__email__gt="") | Q(recipient__email__gt="")
+    pending = Notification.objects.filter(
+        has_address,
+        emailed_at__isnull=True,
+        recipient__notification_preference__by_email=True,
+        email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+        created_at__gte=now - within,
+        created_at__lte=now - older_than,
+    ).order_by("pk")
+    sent = failed = 0
+    for pk in pending.values_list("pk", flat=True).iterator():
+        try:
+            sent += notification_email(notification_id=pk)
+        except EmailDeliveryError as exc:
+            failed += 1
+            logger.warning("e-mail of notification %s failed: %s", pk, exc)
+    if sent or failed:
+        logger.info("pending e-mails: %d sent, %d failed", sent, failed)
+    return SweepResult(sent=sent, failed=failed)

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .reminders import run_daily_reminders
-from .services import EmailDeliveryError, notification_email, notification_send
+from .services import EmailDeliveryError, notification_email, notification_send, notifications_email_pending
 
 #: Retry delays stay far below the broker's visibility timeout (1 h), so no ETA outlives it.
 EMAIL_RETRY_DELAYS = (30, 60, 120, 300, 600, 600)
@@ -45,5 +45,16 @@ def parse_day(value: str | None) -> date:
 
 @shared_task
 def daily_reminders_task(day: str | None = None) -> dict[str, int]:
-    """All daily reminders for the day (default: today in Asia/Shanghai). Safe to run twice."""
-    return run_daily_reminders(parse_day(day))
+    """All daily reminders for the day (default: today in Asia/Shanghai), then the e-mails still
+    pending from earlier (e.g. while the broker was down). Safe to run twice."""
+    sent = run_daily_reminders(parse_day(day))
+    notifications_email_pending()
+    return sent
+
+
+@shared_task
+def pending_emails_task() -> dict[str, int]:
+    """E-mail what is still pending: notifications created while the broker was down, or given up
+    by the e-mail task after the mail server refused them (up to MAX_EMAIL_ATTEMPTS in all)."""
+    result = notifications_email_pending()
+    return {"sent": result.sent, "failed": result.failed}

@@ -1,10 +1,12 @@
-"""Run the daily reminders without a broker (for sites that prefer cron), e-mailing in-process."""
+"""Run the daily reminders without a broker (for sites that prefer cron, or while Redis is down),
+e-mailing in-process: today's reminders and every e-mail still pending."""
+
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notifications.models import Notification
 from notifications.reminders import reminder_sources, run_daily_reminders
-from notifications.services import EmailDeliveryError, notification_email
+from notifications.services import notifications_email_pending
 from notifications.tasks import parse_day
 
 
@@ -24,16 +26,12 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"unknown source(s): {', '.join(sorted(unknown))}")
         sent = run_daily_reminders(day, only=only, enqueue_email=False)  # e-mails go out here, below
-        failed = 0
-        pending = Notification.objects.filter(
-            emailed_at__isnull=True, recipient__notification_preference__by_email=True, key__endswith=day.isoformat()
-        ).values_list("pk", flat=True)
-        for pk in pending:
-            try:
-                notification_email(notification_id=pk)
-            except EmailDeliveryError as exc:
-                failed += 1
-                self.stderr.write(f"e-mail of notification {pk} failed: {exc}")
+        # Today's reminders and everything still pending (e.g. left behind while the broker was down).
+        emails = notifications_email_pending(older_than=timedelta(0))
         for name, n in sent.items():
             self.stdout.write(f"{name}: {n}")
-        self.stdout.write(self.style.SUCCESS(f"{sum(sent.values())} reminders sent for {day}; {failed} e-mails failed"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{sum(sent.values())} reminders sent for {day}; {emails.sent} e-mails sent, {emails.failed} failed"
+            )
+        )
