@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from . import registry
 from .excel import formula_safe
 from .models import Member, MembershipChange
+from .services import EXPORT_FIELDS
 
 #: Sheet names: at most 31 characters, none of []:*?/\
 _BAD_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
@@ -102,24 +103,8 @@ def access_records_xlsx(queryset) -> tuple[object, int]:
 
 
 # --- A member's own data -------------------------------------------------------------------------
-RECORD_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "native_place",
-    "political_status",
-    "education",
-    "unit",
-    "position",
-    "professional_title",
-    "employment_type",
-    "join_date",
-    "card_number",
-    "mobile",
-    "status",
-    "notes",
-)
+#: The record's fields: those of the member export (the ID number is added in full after the birth date).
+RECORD_FIELDS = tuple(f.removesuffix("__name") for f in EXPORT_FIELDS if f != "id_number_masked")
 
 
 def record_rows(member: Member) -> tuple[list, list[list]]:
