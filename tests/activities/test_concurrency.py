@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import http.client
 import os
-import secrets
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from django.db import connection
 
 from activities import services
 from activities.models import Registration
+from bench.loadtest import burst_post
 from notifications.models import Notification
 from tests.factories import MemberFactory
 
@@ -33,7 +32,6 @@ from .factories import ActivityFactory
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS, THREADS = 4, 4
-CSRF = secrets.token_hex(16)  # 32 characters: a valid CSRF secret for the cookie and the header
 
 
 def _free_port() -> int:
@@ -120,35 +118,10 @@ def _session_for(user) -> str:
 
 
 def _fire(port: int, requests: list[tuple[str, str]]) -> tuple[list[int], float]:
-    """POST every (path, session) at once: all connections open, then a barrier releases them together."""
-    statuses: list[int] = [0] * len(requests)
-    barrier = threading.Barrier(len(requests) + 1)
-
-    def one(i: int, path: str, session: str):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        conn.connect()
-        headers = {
-            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
-            "X-CSRFToken": CSRF,
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
-        barrier.wait()
-        try:
-            conn.request("POST", path, body="", headers=headers)
-            statuses[i] = conn.getresponse().status
-        except OSError:
-            statuses[i] = -1
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=one, args=(i, p, s)) for i, (p, s) in enumerate(requests)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for t in threads:
-        t.join()
-    return statuses, time.perf_counter() - started
+    """POST every (path, session) at once (the benchmark's burst: connections opened, then a barrier)."""
+    cookie = settings.SESSION_COOKIE_NAME
+    burst = burst_post(f"http://127.0.0.1:{port}", [(path, f"{cookie}={s}") for path, s in requests])
+    return burst.statuses, burst.seconds
 
 
 def _report(line: str) -> None:
