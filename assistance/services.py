@@ -633,8 +633,13 @@ RECUPERATION_HONOURS = (HonourTitle.MODEL_WORKER, HonourTitle.ADVANCED_WORKER)
 
 
 def recuperation_rule() -> RecuperationRule:
-    rule = RecuperationRule.objects.order_by("pk").first()
-    return rule or RecuperationRule.objects.create()
+    """The rule in force; until an administrator saves one (admin), the defaults, unsaved: reading writes nothing."""
+    return RecuperationRule.objects.order_by("pk").first() or RecuperationRule()
+
+
+def _recuperation_rule_saved() -> RecuperationRule:
+    """The rule a recuperation is decided by, saved (with the defaults) the first time so the admin can edit it."""
+    return RecuperationRule.objects.order_by("pk").first() or RecuperationRule.objects.create()
 
 
 @transaction.atomic
@@ -646,7 +651,7 @@ def recuperation_create(
     member = Member.objects.select_for_update().get(pk=honour.member_id)
     if honour.title not in RECUPERATION_HONOURS:
         raise ValidationError({"honour": _("Recuperation is for model workers and advanced workers.")})
-    years = recuperation_rule().min_years_between
+    years = _recuperation_rule_saved().min_years_between
     try:
         window_start = starts_on.replace(year=starts_on.year - years)
         window_end = starts_on.replace(year=starts_on.year + years)

@@ -75,9 +75,7 @@ def world(tree, member_a, officer_a, officer_b, city_admin) -> World:
     )
     filed = file_case(officer_a, city_admin, mates[0])
     campaign = make_campaign(city_admin)
-    assistance_services.roster_add(
-        actor=officer_a, campaign=campaign, case=filed, purpose="university", source="union"
-    )
+    assistance_services.roster_add(actor=officer_a, campaign=campaign, case=filed, purpose="university", source="union")
     assistance_services.grants_from_roster(actor=city_admin, campaign=campaign, granted_on=today)
     grant = filed.grants.get()
     # a second roster line that stays on the roster (no grant yet): the one roster_remove is about

@@ -129,4 +129,3 @@ def build_url(name: str, row: Row, world) -> str:
 def missing_rows(table: dict[str, Row]) -> list[str]:
     covered = {key.split("#", 1)[0] for key in table}
     return [f"{name}  (/{route})" for name, route in portal_patterns().items() if name not in covered]
-

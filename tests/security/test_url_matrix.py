@@ -25,6 +25,7 @@ import os
 
 import pytest
 from django.contrib import admin
+from django.http import HttpResponseForbidden
 from django.test import RequestFactory
 
 from .matrix import (
@@ -39,6 +40,7 @@ from .matrix import (
     Row,
     build_url,
     classify,
+    fingerprint,
     matches,
     missing_rows,
     portal_patterns,
@@ -309,3 +311,57 @@ def test_admin_get_matrix(world, users, city_admin):
 
 def test_admin_post_matrix(world, users, city_admin):
     _run(full_table(city_admin), world, users, "post", admin_part=True)
+
+
+#: GETs that may write, and why.
+GET_MAY_WRITE = {
+    "activities:feed": "the page makes the caller's own calendar link on the first visit",
+}
+
+
+def test_a_get_to_a_state_changing_url_changes_nothing(world, users, city_admin):
+    """For every URL that takes POST, a GET (405, or a form) by anyone leaves every table as it was."""
+    actors = Actors(users)
+    changed = []
+    for name, row in sorted(TABLE.items()):
+        if row.post is GET_ONLY or name.split("#")[0] in GET_MAY_WRITE:
+            continue
+        url = build_url(name, row, world)
+        for actor in ACTORS:
+            before = fingerprint()
+            client = actors.clients[actor]
+            response = client.get(url)  # not rolled back: what it wrote must show
+            if fingerprint() != before:
+                changed.append(f"GET {url} [{name}] as {actor} ({response.status_code}) changed the database")
+    assert not changed, "\n".join(changed)
+
+
+def csrf_refused(request, reason=""):
+    """CSRF_FAILURE_VIEW of the CSRF test: a 403 that says it came from the CSRF check."""
+    response = HttpResponseForbidden("CSRF")
+    response["X-Refused-By"] = "csrf"
+    return response
+
+
+def test_every_post_needs_a_csrf_token(world, users, city_admin, settings):
+    """With CSRF checks on (as in production), a POST without a token is refused by the CSRF check: every URL
+    that takes POST, for the anonymous visitor, officer A and the city. With the token it gets past the check."""
+    settings.CSRF_FAILURE_VIEW = "tests.security.test_url_matrix.csrf_refused"
+    strict = Actors(users, enforce_csrf_checks=True)
+    tokens = {}
+    for actor in ("anonymous", "officer_a", "city_admin"):
+        strict.clients[actor].get("/accounts/login/" if actor == "anonymous" else "/accounts/password/")
+        tokens[actor] = strict.clients[actor].cookies["csrftoken"].value
+    problems = []
+    for name, row in sorted(full_table(city_admin).items()):
+        if row.post is GET_ONLY:
+            continue
+        url = build_url(name, row, world)
+        for actor, token in tokens.items():
+            without = strict.ask(actor, "post", url, {"garbage": "x"})
+            if without.status_code != 403 or without.get("X-Refused-By") != "csrf":
+                problems.append(f"POST {url} [{name}] as {actor} without a token: {without.status_code}, not refused")
+            with_token = strict.ask(actor, "post", url, {"garbage": "x", "csrfmiddlewaretoken": token})
+            if with_token.get("X-Refused-By") == "csrf" or with_token.status_code == 500:
+                problems.append(f"POST {url} [{name}] as {actor} with the token: {with_token.status_code}")
+    assert not problems, "\n".join(problems)
