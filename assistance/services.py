@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from members import idnumbers
 from members.models import Honour, HonourTitle, Member
 from members.scoping import require_perm, scope_for, unit_require_manage
+from members.uploads import check_image
 
 from .models import (
     OPEN_STATUSES,
@@ -475,6 +476,11 @@ def document_add(*, actor, case: HardshipCase, title: str, upload) -> CaseDocume
     if kind is None:
         raise ValidationError({"file": _("Only PDF, JPEG or PNG files are accepted (checked by their content).")})
     content_type, ext = kind
+    if content_type.startswith("image/"):
+        try:
+            check_image(upload)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
     doc = CaseDocument(case=case, title=title.strip(), content_type=content_type, size=upload.size, uploaded_by=actor)
     doc.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
     doc.full_clean()

@@ -48,6 +48,18 @@ def _media_and_hasher(settings, tmp_path):
 
 
 @pytest.fixture
+def users(member_a, officer_a, officer_b, city_admin) -> dict:
+    """The five actors of the matrix (anonymous is None)."""
+    return {
+        "anonymous": None,
+        "member": member_a,
+        "officer_a": officer_a,
+        "officer_b": officer_b,
+        "city_admin": city_admin,
+    }
+
+
+@pytest.fixture
 def world(tree, member_a, officer_a, officer_b, city_admin) -> World:
     a = tree["a"]
     today = timezone.localdate()

@@ -254,11 +254,6 @@ def admin_model_rows(city_admin) -> dict[str, Row]:
     return rows
 
 
-@pytest.fixture
-def users(member_a, officer_a, officer_b, city_admin):
-    return dict(zip(ACTORS, (None, member_a, officer_a, officer_b, city_admin), strict=True))
-
-
 def full_table(city_admin) -> dict[str, Row]:
     return {**TABLE, **ADMIN_SITE, **admin_model_rows(city_admin)}
 
