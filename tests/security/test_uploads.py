@@ -14,8 +14,6 @@ import functools
 import io
 import random
 import string
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +27,7 @@ from openpyxl import Workbook
 from activities.models import Activity
 from assistance.models import CaseDocument
 from members.models import Member
+from tests.factories import png
 from tests.members.test_excel import roster_row, xlsx_bytes
 from voice.models import VoiceItem
 
@@ -36,17 +35,6 @@ pytestmark = pytest.mark.django_db
 LIMIT = 1024 * 1024  # UPLOAD_MAX_BYTES in these tests: 1 MiB
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64 + b"This program cannot be run in DOS mode"
-
-
-def png(width: int = 2, height: int = 2) -> bytes:
-    """A PNG of the given size (its header says so: a huge one is an image bomb of a few bytes)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = zlib.compress(b"".join(b"\0" + b"\0\0\0" * width for _ in range(min(height, 4))))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
 def workbook(**parts: bytes) -> bytes:

@@ -5,11 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from notifications.models import Notification
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, png
 from tests.voice.factories import VoiceItemFactory
 from voice.models import ItemStatus, VoiceItem
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+PNG = png()  # a real (tiny) image: a PNG header followed by zeros is refused as unreadable
 
 
 @pytest.fixture
