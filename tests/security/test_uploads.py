@@ -27,7 +27,8 @@ from openpyxl import Workbook
 from activities.models import Activity
 from assistance.models import CaseDocument
 from members.models import Member
-from tests.factories import png
+from tests.assistance.conftest import open_case
+from tests.factories import MemberFactory, png
 from tests.members.test_excel import roster_row, xlsx_bytes
 from voice.models import VoiceItem
 
@@ -145,8 +146,9 @@ def _imports_staged(media: Path) -> int:
 
 
 @pytest.fixture
-def uploads(world, settings, tree) -> dict[str, Upload]:
+def uploads(settings, tree, officer_a) -> dict[str, Upload]:
     media = Path(settings.MEDIA_ROOT)
+    case = open_case(officer_a, MemberFactory(unit=tree["a"]))
     now = timezone.localtime() + timedelta(days=10)
     fmt = "%Y-%m-%dT%H:%M"
     good_roster = xlsx_bytes([roster_row(1, tree["a"].name)])
@@ -170,7 +172,7 @@ def uploads(world, settings, tree) -> dict[str, Upload]:
         ),
         "assistance:document_upload": Upload(
             "officer_a",
-            f"/assistance/{world['case']}/documents/",
+            f"/assistance/{case.pk}/documents/",
             "file",
             {"title": "收入证明"},
             ("proof.pdf", PDF),
