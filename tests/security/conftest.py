@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from assistance import services as assistance_services
 from notifications.models import Notification
 from tests.activities.factories import ActivityFactory, TeamActivityFactory
 from tests.assistance.conftest import file_case, make_campaign, open_case
-from tests.factories import MemberFactory, valid_id_number
+from tests.factories import MemberFactory, png, valid_id_number
 from tests.voice.factories import UnitHonourFactory
 from tests.welfare.conftest import festival_batch
 from voice import services as voice_services
@@ -68,6 +69,7 @@ def world(tree, member_a, officer_a, officer_b, city_admin) -> World:
     mates = MemberFactory.create_batch(2, unit=a)
 
     activity = ActivityFactory(organizer=a)
+    activity.poster.save("poster.png", ContentFile(png()))
     registration = activity_services.registration_create(actor=member_a, activity_id=activity.pk)
     team_activity = TeamActivityFactory(organizer=a, capacity=8)
     team = activity_services.team_create(
@@ -148,5 +150,6 @@ def world(tree, member_a, officer_a, officer_b, city_admin) -> World:
             "follow_up": talk.follow_ups.get().pk,
             "honour": honour.pk,
             "amount": Decimal("500"),
+            "stored_files": [document.file.name, item.attachment.name, activity.poster.name],
         }
     )

@@ -106,7 +106,7 @@ TABLE: dict[str, Row] = {
     "activities:calendar": Row(get=EVERYONE),
     "activities:create": Row(get=(L, 403, 200, 200, 200), post=(L, 403, DONE, DONE, DONE)),
     "activities:detail": Row({"pk": "activity"}, get=ACTIVITY_A),
-    "activities:poster": Row({"pk": "activity"}, get=(L, 404, 404, 404, 404)),
+    "activities:poster": Row({"pk": "activity"}, get=ACTIVITY_A),
     "activities:update": Row({"pk": "activity"}, get=MANAGE_ACTIVITY_A, post=POST_MANAGE_ACTIVITY_A),
     "activities:register": Row({"pk": "activity"}, get=NO_GET, post=(L, DONE, DONE, 404, DONE)),
     "activities:register_members": Row({"pk": "activity"}, get=MANAGE_ACTIVITY_A, post=POST_MANAGE_ACTIVITY_A),
@@ -358,3 +358,13 @@ def test_every_post_needs_a_csrf_token(world, users, city_admin, settings):
             if with_token.get("X-Refused-By") == "csrf" or with_token.status_code == 500:
                 problems.append(f"POST {url} [{name}] as {actor} with the token: {with_token.status_code}")
     assert not problems, "\n".join(problems)
+
+
+def test_uploaded_files_are_never_served_from_media(world, users, settings):
+    """Documents, attachments and posters are served only by their views (rows above), never under MEDIA_URL."""
+    actors = Actors(users)
+    for name in world["stored_files"]:
+        assert name and (settings.MEDIA_ROOT / name).exists(), name
+        url = settings.MEDIA_URL + name
+        answers = [classify(actors.ask(actor, "get", url)) for actor in ACTORS]
+        assert answers == [404] * 5, f"{url}: {answers}"
