@@ -17,6 +17,8 @@ officer B outside. The rules the table encodes (ARCHITECTURE.md, "Who may see wh
 - every POST needs a CSRF token.
 
 Every request runs in a savepoint that is rolled back, so the order of the requests does not matter.
+``MATRIX_DISCOVER=1 pytest tests/security -s -k matrix`` prints what every URL answered each actor, to help
+write a new row: check each answer against the rules above before copying it.
 """
 
 from __future__ import annotations
