@@ -4,6 +4,9 @@ import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, ActivityKind, MentoringPair
@@ -55,6 +58,25 @@ class ActivityForm(forms.ModelForm):
             "cancellation_deadline",
         ):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    #: what a poster may be, by the format Pillow reads from its content → the extension it is stored with
+    POSTER_FORMATS = {"JPEG": ".jpg", "PNG": ".png"}
+
+    def clean_poster(self):
+        """A new poster: at most UPLOAD_MAX_BYTES, a JPEG or PNG by its content (named after it, so it is served
+        with the right type). The image field has already refused what Pillow cannot read (and image bombs)."""
+        poster = self.cleaned_data.get("poster")
+        if not isinstance(poster, UploadedFile):
+            return poster  # unchanged or cleared
+        limit = settings.UPLOAD_MAX_BYTES
+        if poster.size > limit:
+            raise forms.ValidationError(_("The poster is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+        image = getattr(poster, "image", None)
+        ext = self.POSTER_FORMATS.get(getattr(image, "format", None))
+        if ext is None:
+            raise forms.ValidationError(_("The poster must be a JPEG or PNG image."))
+        poster.name = f"poster{ext}"
+        return poster
 
 
 class MonthField(forms.Field):

@@ -10,7 +10,7 @@ from io import BytesIO
 import qrcode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -164,14 +164,19 @@ class ActivityFormMixin:
 
 
 class ActivityCreateView(ActivityFormMixin, View):
-    def get(self, request):
+    """Only those who organise for some unit (officers, the city) may create: the others get 403."""
+
+    def _organizers(self, request):
         organizers = organizer_choices(request.user)
         if not organizers.exists():
-            raise Http404
-        return self.render(request, ActivityForm(organizers=organizers))
+            raise PermissionDenied
+        return organizers
+
+    def get(self, request):
+        return self.render(request, ActivityForm(organizers=self._organizers(request)))
 
     def post(self, request):
-        form = ActivityForm(request.POST, request.FILES, organizers=organizer_choices(request.user))
+        form = ActivityForm(request.POST, request.FILES, organizers=self._organizers(request))
         if form.is_valid():
             try:
                 activity = services.activity_create(actor=request.user, data=form.cleaned_data)

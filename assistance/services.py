@@ -18,6 +18,7 @@ from members import idnumbers
 from members.audit import AccessAction, record_access
 from members.models import Honour, HonourTitle, Member
 from members.scoping import require_perm, scope_for, unit_require_manage
+from members.uploads import check_image
 
 from .models import (
     OPEN_STATUSES,
@@ -475,6 +476,11 @@ def document_add(*, actor, case: HardshipCase, title: str, upload) -> CaseDocume
     if kind is None:
         raise ValidationError({"file": _("Only PDF, JPEG or PNG files are accepted (checked by their content).")})
     content_type, ext = kind
+    if content_type.startswith("image/"):
+        try:
+            check_image(upload)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from None
     doc = CaseDocument(case=case, title=title.strip(), content_type=content_type, size=upload.size, uploaded_by=actor)
     doc.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
     doc.full_clean()
@@ -649,8 +655,13 @@ RECUPERATION_HONOURS = (HonourTitle.MODEL_WORKER, HonourTitle.ADVANCED_WORKER)
 
 
 def recuperation_rule() -> RecuperationRule:
-    rule = RecuperationRule.objects.order_by("pk").first()
-    return rule or RecuperationRule.objects.create()
+    """The rule in force; until an administrator saves one (admin), the defaults, unsaved: reading writes nothing."""
+    return RecuperationRule.objects.order_by("pk").first() or RecuperationRule()
+
+
+def _recuperation_rule_saved() -> RecuperationRule:
+    """The rule a recuperation is decided by, saved (with the defaults) the first time so the admin can edit it."""
+    return RecuperationRule.objects.order_by("pk").first() or RecuperationRule.objects.create()
 
 
 @transaction.atomic
@@ -662,7 +673,7 @@ def recuperation_create(
     member = Member.objects.select_for_update().get(pk=honour.member_id)
     if honour.title not in RECUPERATION_HONOURS:
         raise ValidationError({"honour": _("Recuperation is for model workers and advanced workers.")})
-    years = recuperation_rule().min_years_between
+    years = _recuperation_rule_saved().min_years_between
     try:
         window_start = starts_on.replace(year=starts_on.year - years)
         window_end = starts_on.replace(year=starts_on.year + years)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -354,14 +354,21 @@ class CampaignListView(TemplateView):
 
 
 class CampaignCreateView(TemplateView):
+    """Campaigns are the city union's: unit officers get 403 here, not a form the service would refuse."""
+
     template_name = "assistance/campaign_form.html"
 
+    def _check(self):
+        selectors.require_file_access(self.request.user)
+        if not selectors.scope_for(self.request.user).is_city_admin:
+            raise PermissionDenied
+
     def get(self, request, *args, **kwargs):
-        selectors.require_file_access(request.user)
+        self._check()
         return self.render_to_response({"form": forms.CampaignForm()})
 
     def post(self, request, *args, **kwargs):
-        selectors.require_file_access(request.user)
+        self._check()
         form = forms.CampaignForm(request.POST)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in forms.CampaignForm.Meta.fields}

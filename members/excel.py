@@ -161,6 +161,12 @@ def check_xlsx(data: bytes) -> None:
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/workbook") for n in names):
         raise HostileFile(_("This is not an Excel (.xlsx) file. Save the roster as .xlsx and upload it again."))
+    check_office_archive(archive)
+
+
+def check_office_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse an Office (OOXML) zip that unpacks to far more than it holds, or whose XML declares entities."""
+    infos = archive.infolist()
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
@@ -169,13 +175,15 @@ def check_xlsx(data: bytes) -> None:
         if not info.filename.endswith((".xml", ".rels")):
             continue
         with archive.open(info) as fh:
-            head = fh.read(4096)
             rest_has_doctype = False
-            chunk = head
+            tail = b""
+            chunk = fh.read(4096)
             while chunk:
-                if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+                window = tail + chunk  # a declaration split across two reads is still seen
+                if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                     rest_has_doctype = True
                     break
+                tail = chunk[-16:]
                 chunk = fh.read(1 << 20)
         if rest_has_doctype:
             raise HostileFile(

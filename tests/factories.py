@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date, timedelta
 
 import factory
@@ -65,3 +67,14 @@ class MemberFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def id_number_masked(self):
         return idnumbers.mask(self.id_number)
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A PNG of the given size (its header says so: a huge one is an image bomb of a few bytes)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = zlib.compress(b"".join(b"\0" + b"\0\0\0" * width for _ in range(min(height, 4))))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")

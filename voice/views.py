@@ -55,7 +55,7 @@ def _add_errors(form, exc: ValidationError) -> None:
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        _add_errors(form, exc)
+        form.add_error(None, exc)
 
 
 def _form_errors(form) -> str:

@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assistance.models import CaseDocument
 from members.models import AccessRecord
+from tests.factories import png
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+PNG = png()  # a real (tiny) image: a PNG header followed by zeros is refused as unreadable
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from notifications.models import Notification
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, png
 from tests.voice.factories import VoiceItemFactory
 from voice.models import ItemStatus, VoiceItem
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+PNG = png()  # a real (tiny) image: a PNG header followed by zeros is refused as unreadable
 
 
 @pytest.fixture
@@ -180,3 +180,16 @@ def test_an_administrator_without_a_member_record_lands_on_the_inbox(tree, clien
     c = client_for(admin)
     assert c.get(reverse("voice:index")).url == reverse("voice:inbox")
     assert c.get(reverse("voice:new")).status_code == 403
+
+
+def test_a_service_error_without_a_field_goes_on_top_of_the_form():
+    """It used to call itself for ever (a RecursionError, a 500) when a service raised a plain ValidationError."""
+    from django.core.exceptions import ValidationError
+
+    from voice.forms import TalkForm
+    from voice.views import _add_errors
+
+    form = TalkForm({})
+    form.is_valid()
+    _add_errors(form, ValidationError("这次谈心已记录过。"))
+    assert "这次谈心已记录过。" in form.non_field_errors()
