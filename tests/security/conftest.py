@@ -20,6 +20,7 @@ from django.utils import timezone
 from activities import services as activity_services
 from assistance import services as assistance_services
 from notifications.models import Notification
+from reports.models import ReportRequest, ReportStatus
 from tests.activities.factories import ActivityFactory, TeamActivityFactory
 from tests.assistance.conftest import file_case, make_campaign, open_case
 from tests.factories import MemberFactory, png, valid_id_number
@@ -122,6 +123,15 @@ def world(tree, member_a, officer_a, officer_b, city_admin) -> World:
         follow_ups=[("协调班车", today + timedelta(days=10))],
     )
     honour = UnitHonourFactory(unit=a)
+    report = ReportRequest.objects.create(
+        requested_by=city_admin,
+        year=today.year,
+        status=ReportStatus.DONE,
+        progress=100,
+        filename="report.xlsx",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    report.file.save("matrix.xlsx", ContentFile(b"PK"), save=True)
 
     return World(
         {
@@ -149,7 +159,8 @@ def world(tree, member_a, officer_a, officer_b, city_admin) -> World:
             "talk": talk.pk,
             "follow_up": talk.follow_ups.get().pk,
             "honour": honour.pk,
+            "report": report.pk,
             "amount": Decimal("500"),
-            "stored_files": [document.file.name, item.attachment.name, activity.poster.name],
+            "stored_files": [document.file.name, item.attachment.name, activity.poster.name, report.file.name],
         }
     )

@@ -80,6 +80,10 @@ TABLE: dict[str, Row] = {
     "password_change": Row(get=EVERYONE, post=(L, 200, 200, 200, 200)),
     "password_change_done": Row(get=EVERYONE),
     "set_language": Row(get=(R,) * 5, post=(R,) * 5),
+    # --- reports (city administrators only; the workbook of world["report"] belongs to the city admin) ---
+    "reports:index": Row(get=CITY, post=(L, 403, 403, 403, 400)),  # a garbage form: its errors, as a 400
+    "reports:status": Row({"pk": "report"}, get=CITY),
+    "reports:download": Row({"pk": "report"}, get=CITY),
     # --- members ---
     "members:list": Row(get=OFFICERS),
     "members:create": Row(get=(L, 403, 200, 200, 200), post=(L, 403, DONE, DONE, DONE)),
@@ -99,7 +103,10 @@ TABLE: dict[str, Row] = {
     "members:honour_list": Row(get=OFFICERS),
     "members:committee_list": Row(get=OFFICERS),
     "members:committee": Row({"unit_pk": "unit"}, get=UNIT_A, post=POST_UNIT_A),
-    "members:id_reveal_log": Row(get=CITY),
+    "members:id_reveal_log": Row(get=(L, R, R, R, R)),  # the old address: to the access record (which checks)
+    "members:access_records": Row(get=CITY),
+    "members:access_records_export": Row(get=CITY),
+    "members:my_data": Row(get=(L, 200, 200, 200, 200)),  # always the caller's own record, no id in the URL
     "members:unit_list": Row(get=OFFICERS),
     "members:unit_detail": Row({"pk": "unit"}, get=UNIT_A),
     "members:account_bulk": Row({"unit_pk": "unit"}, get=UNIT_A, post=POST_UNIT_A),
@@ -151,7 +158,7 @@ TABLE: dict[str, Row] = {
     "assistance:grant_received": Row({"pk": "grant"}, get=NO_GET, post=(L, 403, DONE, 404, DONE)),
     "assistance:report": Row(get=OFFICERS),
     "assistance:report_xlsx": Row(get=OFFICERS),
-    "assistance:access_log": Row(get=CITY),
+    "assistance:access_log": Row(get=(L, R, R, R, R)),  # the old address: to the access record (which checks)
     "assistance:recuperation": Row(get=OFFICERS, post=(L, 403, DONE, DONE, DONE)),
     # --- welfare (a draft festival batch of unit A) ---
     "welfare:home": Row(get=EVERYONE),
