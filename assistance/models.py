@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from members.fields import EncryptedTextField
 from members.models import Honour, Member, Organization
 
 
@@ -79,9 +80,9 @@ class HardshipCase(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
-    housing = models.TextField(_("housing"), blank=True)
-    health_notes = models.TextField(_("health"), blank=True)
-    disability_notes = models.TextField(_("disability"), blank=True)
+    housing = EncryptedTextField(_("housing"), blank=True)
+    health_notes = EncryptedTextField(_("health"), blank=True)
+    disability_notes = EncryptedTextField(_("disability"), blank=True)
     bank_name = models.CharField(_("bank"), max_length=50, blank=True)
     bank_account_encrypted = models.TextField(editable=False, blank=True)
     bank_account_masked = models.CharField(_("bank account"), max_length=40, blank=True, editable=False)
@@ -161,7 +162,7 @@ class CaseStep(models.Model):
     action = models.CharField(_("action"), max_length=20)
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Status.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
@@ -176,7 +177,7 @@ class HomeVisit(models.Model):
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("visit date"))
     visitors = models.CharField(_("visitors"), max_length=200)
-    findings = models.TextField(_("findings"))
+    findings = EncryptedTextField(_("findings"))
     income_check_consent = models.BooleanField(_("the applicant signed consent to an income check"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

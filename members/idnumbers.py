@@ -75,6 +75,11 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 
+def fernet() -> MultiFernet:
+    """The field cipher: encrypts with the first key of FIELD_ENCRYPTION_KEYS, opens with any of them."""
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
 def encrypt(number: str) -> str:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(normalize(number).encode()).decode()
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.fields import EncryptedTextField
 from members.models import HonourLevel, Member, Organization
 
 #: An item unanswered this long shows as overdue to the officers of the addressed organisation.
@@ -164,7 +165,7 @@ class Talk(models.Model):
     held_on = models.DateField(_("date"))
     talked_by = models.CharField(_("who talked"), max_length=100)
     topics = models.TextField(_("topics"), max_length=2000)
-    concerns = models.TextField(_("concerns raised"), max_length=2000, blank=True)
+    concerns = EncryptedTextField(_("concerns raised"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -4,9 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from members.fields import TOKEN_PREFIX
 from members.roles import ROLE_GROUPS
 from members.scoping import forget_scope
 from tests.factories import MemberFactory
@@ -109,6 +111,11 @@ def test_officer_records_a_talk_with_follow_ups(tree, officer_a, client_for):
     talk = Talk.objects.get(member=member)
     assert response.url == reverse("voice:talk_detail", args=[talk.pk])
     assert talk.recorded_by == officer_a and talk.follow_ups.get().action == "协调班车"
+    # The concerns raised are encrypted at rest: a token in the database, the text on the talk's page.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT concerns FROM voice_talk WHERE id = %s", [talk.pk])
+        assert cursor.fetchone()[0].startswith(TOKEN_PREFIX)
+    assert talk.concerns == "通勤远" and "通勤远" in c.get(response.url).content.decode()
     fu = talk.follow_ups.get()
     c.post(reverse("voice:follow_up_done", args=[fu.pk]))
     fu.refresh_from_db()

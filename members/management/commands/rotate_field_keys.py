@@ -1,8 +1,9 @@
 """Re-encrypt every encrypted field with the first key of FIELD_ENCRYPTION_KEYS (key rotation).
 
-Every model field whose name ends in ``_encrypted`` is found through the app registry (members
-imports no other app): today ``members.Member.id_number_encrypted`` and
-``assistance.HardshipCase.bank_account_encrypted``. Values already under the first key are
+Every model field whose name ends in ``_encrypted`` (a token kept as text: ``members.Member.id_number_encrypted``,
+``assistance.HardshipCase.bank_account_encrypted``) and every ``members.fields.EncryptedTextField`` (health,
+disability, housing, visit findings, review reasons, talk concerns, and their history rows) is found through the
+app registry (members imports no other app). Values already under the first key are
 re-encrypted all the same (Fernet cannot tell which key made a token without trying); running it
 twice is harmless. See docs/data-map.md for the whole rotation, step by step.
 """
@@ -15,15 +16,26 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from members import idnumbers
+from members.fields import EncryptedTextField
 
 
 def encrypted_fields() -> list[tuple[type, str]]:
     out = []
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if field.name.endswith("_encrypted") and field.get_internal_type() == "TextField":
+            if isinstance(field, EncryptedTextField) or (
+                field.name.endswith("_encrypted") and field.get_internal_type() == "TextField"
+            ):
                 out.append((model, field.name))
     return out
+
+
+def _rotated(model, name: str, value: str) -> str:
+    """A token field's value re-encrypted; an EncryptedTextField's value is plain text already (loading it
+    opened it) and is encrypted again with the first key when it is written back."""
+    if isinstance(model._meta.get_field(name), EncryptedTextField):
+        return value
+    return idnumbers.rotate(value)
 
 
 class Command(BaseCommand):
@@ -39,17 +51,18 @@ class Command(BaseCommand):
             last_pk = None
             while True:
                 page = qs if last_pk is None else qs.filter(pk__gt=last_pk)
-                rows = list(page.only("pk", name)[:batch_size])
+                try:
+                    rows = list(page.only("pk", name)[:batch_size])
+                    for row in rows:
+                        setattr(row, name, _rotated(model, name, getattr(row, name)))
+                except InvalidToken:
+                    raise CommandError(
+                        f"{model._meta.label}: {name} of a row after #{last_pk or 0} opens with no key of "
+                        "FIELD_ENCRYPTION_KEYS; keep the old key in the list (after the new one) until the rotation "
+                        "is done."
+                    ) from None
                 if not rows:
                     break
-                for row in rows:
-                    try:
-                        setattr(row, name, idnumbers.rotate(getattr(row, name)))
-                    except InvalidToken:
-                        raise CommandError(
-                            f"{model._meta.label} #{row.pk}: {name} opens with no key of FIELD_ENCRYPTION_KEYS; "
-                            "keep the old key in the list (after the new one) until the rotation is done."
-                        ) from None
                 with transaction.atomic():
                     model._default_manager.bulk_update(rows, [name])
                 done += len(rows)

@@ -1,0 +1,77 @@
+"""Sensitive free text stored encrypted at rest (PIPL, GB/T 35273): health, disability, housing, assessments.
+
+``EncryptedTextField`` is a ``TextField`` whose value is plain text in Python and a Fernet token in the
+database, in its dumps and in the history tables (django-simple-history copies the field), under the keys of
+``FIELD_ENCRYPTION_KEYS`` (``manage.py rotate_field_keys`` re-encrypts after a key change). The database cannot
+search, sort or compare such a column: only texts nobody filters on are stored this way.
+"""
+
+from __future__ import annotations
+
+from cryptography.fernet import InvalidToken
+from django.db import models
+from django.db.models import Value
+
+from .idnumbers import fernet
+
+#: Every Fernet token starts so (version byte 0x80, then the high bytes of a timestamp).
+TOKEN_PREFIX = "gAAAAA"
+
+
+def encrypt_text(text: str) -> str:
+    return fernet().encrypt(text.encode()).decode()
+
+
+def decrypt_text(value: str) -> str:
+    """The plain text of a stored value; a value written before the column was encrypted is returned as it is
+    (the data migration encrypts those). A token no key opens raises ``InvalidToken``."""
+    if not value or not value.startswith(TOKEN_PREFIX):
+        return value
+    return fernet().decrypt(value.encode()).decode()
+
+
+class EncryptedTextField(models.TextField):
+    description = "Text stored Fernet-encrypted"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        try:
+            return decrypt_text(value)
+        except InvalidToken:
+            raise InvalidToken(
+                f"{self.model._meta.label}.{self.name}: no key of FIELD_ENCRYPTION_KEYS opens it"
+            ) from None
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return encrypt_text(value)
+
+
+def encrypt_existing(app_label: str, fields: dict[str, list[str]]):
+    """The RunPython pair of a migration that turns plain columns into ``EncryptedTextField``s.
+
+    Forwards, every stored text is read (a plain one comes back as it is) and written again encrypted;
+    backwards, the plain text is written back as a plain value."""
+
+    def rows(apps, model_name, names):
+        model = apps.get_model(app_label, model_name)
+        return model, model._base_manager.only("pk", *names).order_by("pk").iterator(chunk_size=1000)
+
+    def forwards(apps, schema_editor):
+        for model_name, names in fields.items():
+            model, batch = rows(apps, model_name, names)
+            changed = [row for row in batch if any(getattr(row, n) for n in names)]
+            model._base_manager.bulk_update(changed, names, batch_size=1000)
+
+    def backwards(apps, schema_editor):
+        for model_name, names in fields.items():
+            model, batch = rows(apps, model_name, names)
+            for row in batch:
+                plain = {n: Value(getattr(row, n)) for n in names if getattr(row, n)}
+                if plain:
+                    model._base_manager.filter(pk=row.pk).update(**plain)
+
+    return forwards, backwards
