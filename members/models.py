@@ -151,7 +151,9 @@ class MemberQuerySet(models.QuerySet):
         if scope.sees_all:
             return self.all()
         q = models.Q(unit_id__in=scope.readable_unit_ids)
-        if scope.member_id:
+        if scope.member_id and scope.member_unit_id not in scope.readable_unit_ids:
+            # The own record from another unit; left out when the units cover it already, because the OR
+            # would keep PostgreSQL from reading a unit's members in name order from its index.
             q |= models.Q(pk=scope.member_id)
         return self.filter(q)
 
