@@ -79,3 +79,13 @@ def measure_page(client, url: str, repeat: int = 20) -> tuple[float, float, int]
     assert response.status_code == 200, (url, response.status_code)
     median, p95 = median_p95(samples)
     return median, p95, len(queries)
+
+
+def vacuum_analyze() -> None:
+    """On PostgreSQL, what autovacuum does shortly after a bulk load on a real server: statistics for the planner
+    and the visibility map for index-only scans (without it, plans are those of a stale table)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
