@@ -74,6 +74,11 @@ def _require_city(actor, case: HardshipCase | None = None) -> None:
     require_perm(actor=actor, perm=MANAGE)
 
 
+def city_require_manage(*, actor) -> None:
+    """For a view to refuse a city-union step (403) before it looks at the request's input."""
+    _require_city(actor)
+
+
 def _lock(case: HardshipCase) -> HardshipCase:
     return HardshipCase.objects.select_for_update().get(pk=case.pk)
 

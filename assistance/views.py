@@ -456,6 +456,7 @@ class RosterRemoveView(View):
 class BatchGrantView(View):
     def post(self, request, pk):
         campaign = selectors.campaign_get(actor=request.user, pk=pk)
+        services.city_require_manage(actor=request.user)  # 403 first, whatever was posted
         form = forms.BatchGrantForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Enter a valid grant date."))

@@ -153,7 +153,7 @@ TABLE: dict[str, Row] = {
     "assistance:campaign_detail": Row({"pk": "campaign"}, get=OFFICERS),
     "assistance:roster_add": Row({"pk": "campaign"}, get=NO_GET, post=(L, 403, DONE, DONE, DONE)),
     # a garbage date is refused (a message) before the service refuses officers: no change either way
-    "assistance:grant_batch": Row({"pk": "campaign"}, get=NO_GET, post=(L, 403, DONE, DONE, DONE)),
+    "assistance:grant_batch": Row({"pk": "campaign"}, get=NO_GET, post=(L, 403, 403, 403, DONE)),
     "assistance:roster_remove": Row({"pk": "roster_entry"}, get=NO_GET, post=(L, 403, DONE, 404, DONE)),
     "assistance:grant_received": Row({"pk": "grant"}, get=NO_GET, post=(L, 403, DONE, 404, DONE)),
     "assistance:report": Row(get=OFFICERS),
