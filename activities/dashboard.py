@@ -7,17 +7,15 @@ Aggregates in the database: two queries whatever the number of activities and re
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from members.charts import Chart, Series
+from members.charts import Chart, Series, filtered_url
 from members.scoping import scope_for
 
 from .models import EntryStatus, Registration
@@ -33,7 +31,7 @@ def _month_key(value) -> tuple[int, int]:
 
 def _list_url(first: date) -> str:
     # when=all: the month's past activities too, exactly the ones counted.
-    return f"{reverse('activities:list')}?{urlencode({'month': f'{first:%Y-%m}', 'when': 'all'})}"
+    return filtered_url("activities:list", month=f"{first:%Y-%m}", when="all")
 
 
 def activity_charts(*, actor, today: date | None = None) -> list[Chart]:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.charts import Chart, Series
+from members.charts import Chart, Series, filtered_url
 from members.scoping import scope_for
 
 from .models import Campaign, CampaignBudget, Grant, Source
@@ -29,7 +27,7 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_plac
 
 
 def _report_url(**params) -> str:
-    return f"{reverse('assistance:report')}?{urlencode(params)}"
+    return filtered_url("assistance:report", **params)
 
 
 def aid_charts(*, actor, today: date | None = None) -> list[Chart]:

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+
+def filtered_url(name: str, **params) -> str:
+    """The list behind a bar or slice: the named page with its filter in the query string."""
+    return f"{reverse(name)}?{urlencode(params)}"
 
 
 @dataclass

@@ -7,14 +7,12 @@ the units' counts in another (shared with the welfare panel), whatever the numbe
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .charts import Chart, Series
+from .charts import Chart, Series, filtered_url
 from .choices import EmploymentType, Gender
 from .forms import AGE_BANDS, MemberFilterForm
 from .models import Organization
@@ -29,7 +27,7 @@ def _age_bands() -> list[tuple[str, str, Q]]:
 
 
 def _list_url(**params) -> str:
-    return f"{reverse('members:list')}?{urlencode(params)}"
+    return filtered_url("members:list", **params)
 
 
 def chart_aggregates(today: date) -> list[tuple[str, Q]]:

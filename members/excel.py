@@ -85,6 +85,17 @@ def safe_text(value: str, ws=None):
     return value
 
 
+def header_cells(ws, labels) -> list[WriteOnlyCell]:
+    """The header row of a write-only sheet: bold on the portal's pale red (the caller freezes it)."""
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
+    cells = []
+    for label in labels:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font, cell.fill = bold, fill
+        cells.append(cell)
+    return cells
+
+
 def write_members_xlsx(rows: Iterable[tuple], out) -> int:
     """Write the member rows (tuples in EXPORT_COLUMNS order, codes already labelled) to ``out``."""
     wb = Workbook(write_only=True)
@@ -92,13 +103,7 @@ def write_members_xlsx(rows: Iterable[tuple], out) -> int:
     ws.freeze_panes = "A2"
     for i, (_field, _label, width) in enumerate(EXPORT_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
-    header = []
-    for _field, label, _width in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(ws, value=chinese(label))
-        cell.font, cell.fill = bold, fill
-        header.append(cell)
-    ws.append(header)
+    ws.append(header_cells(ws, [chinese(label) for _field, label, _width in EXPORT_COLUMNS]))
     count = 0
     dangerous = DANGEROUS_PREFIXES
     for row in rows:

@@ -14,11 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from . import registry
-from .excel import formula_safe
+from .excel import formula_safe, header_cells
 from .models import Member, MembershipChange
 from .services import EXPORT_FIELDS
 
@@ -41,13 +39,7 @@ def cell_value(value):
 def _write_sheet(wb: Workbook, title, headers: list, rows: Iterable[Iterable]) -> int:
     ws = wb.create_sheet(str(title).translate(_BAD_SHEET_CHARS)[:31])
     ws.freeze_panes = "A2"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
-    header = []
-    for label in headers:
-        cell = WriteOnlyCell(ws, value=formula_safe(str(label)))
-        cell.font, cell.fill = bold, fill
-        header.append(cell)
-    ws.append(header)
+    ws.append(header_cells(ws, [formula_safe(str(label)) for label in headers]))
     count = 0
     for row in rows:
         ws.append([cell_value(v) for v in row])

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.charts import Chart, Series
+from members.charts import Chart, Series, filtered_url
 from members.models import Organization
 from members.scoping import scope_for
 from members.selectors import current_members_by_unit
@@ -31,7 +29,7 @@ TOP_UNITS = 30
 
 
 def _report_url(**params) -> str:
-    return f"{reverse('welfare:report')}?{urlencode(params)}"
+    return filtered_url("welfare:report", **params)
 
 
 def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
