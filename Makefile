@@ -13,7 +13,7 @@ run: setup migrate                     ## set up, load demo data, start web + Ce
 	DEBUG=$${DEBUG:-1} $(PY) scripts/devserver.py --port $(PORT)
 
 test: venv-dev assets                  ## set up and run the whole test suite
-	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
 setup: venv assets
 

@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 
 from members.audit import AccessAction, record_access
 from members.scoping import require_officer, scope_for
-from members.views import PAGE_SIZES, paginate
+from members.pagination import PAGE_SIZES, paginate
 
 from . import exports, ical, selectors, services
 from .forms import (

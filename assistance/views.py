@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from members.audit import AccessAction, record_access
 from members.selectors import unit_choices
-from members.views import PAGE_SIZES, paginate
+from members.pagination import PAGE_SIZES, paginate
 
 from . import exports, forms, selectors, services
 from .models import Source, Status

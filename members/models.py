@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import idnumbers
+from .scoping import ScopedManager, ScopedQuerySet
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
 
 mobile_validator = RegexValidator(
@@ -28,6 +29,11 @@ name_validator = RegexValidator(
 
 class User(AbstractUser):
     """A login. Members get one each; `must_change_password` forces a new password at first login."""
+
+    scope_exempt = (
+        "logins: authentication looks a user up by name before there is an actor; the portal's pages "
+        "reach a login only through its member record, which is scoped"
+    )
 
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
@@ -50,17 +56,24 @@ class OrganizationQuerySet(models.QuerySet):
     def zones(self):
         return self.filter(kind=OrganizationKind.ZONE)
 
-    def visible_to(self, actor) -> OrganizationQuerySet:
+    def for_actor(self, actor, *, manage: bool = False) -> OrganizationQuerySet:
+        """The organisations the actor reads (or manages): the same rule as every scoped model. The
+        tree itself is not enforced (see ``Organization.scope_exempt``)."""
         from .scoping import scope_for
 
         scope = scope_for(actor)
         if scope.sees_all:
             return self.all()
-        return self.filter(pk__in=scope.readable_org_ids)
+        return self.filter(pk__in=scope.manageable_unit_ids if manage else scope.readable_org_ids)
 
 
 class Organization(models.Model):
     """The union tree: the city organ union, its liaison zones, and the unit unions."""
+
+    scope_exempt = (
+        "the union tree: every page names units (the calendar's organisers, a transfer's target), and a "
+        "unit's name is no unit's data; what an actor may pick is still narrowed by for_actor()"
+    )
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
@@ -118,12 +131,16 @@ ROLE_KIND = {
 class RoleAssignment(models.Model):
     """A role a person holds at one organisation; a person may hold several."""
 
+    scope_path = "organization"
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -142,21 +159,7 @@ class RoleAssignment(models.Model):
             raise ValidationError({"organization": _("This role is held at an organisation of another kind.")})
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, actor) -> MemberQuerySet:
-        """The one scope rule for member records (see members.scoping)."""
-        from .scoping import scope_for
-
-        scope = scope_for(actor)
-        if scope.sees_all:
-            return self.all()
-        q = models.Q(unit_id__in=scope.readable_unit_ids)
-        if scope.member_id and scope.member_unit_id not in scope.readable_unit_ids:
-            # The own record from another unit; left out when the units cover it already, because the OR
-            # would keep PostgreSQL from reading a unit's members in name order from its index.
-            q |= models.Q(pk=scope.member_id)
-        return self.filter(q)
-
+class MemberQuerySet(ScopedQuerySet):
     def current(self):
         from .choices import CURRENT_STATUSES
 
@@ -165,6 +168,9 @@ class MemberQuerySet(models.QuerySet):
 
 class Member(models.Model):
     """A union member: the fields of the membership registration form (会员信息登记表)."""
+
+    scope_path = "unit"
+    scope_owner = "pk"  # a member reads the own record
 
     name = models.CharField(_("name"), max_length=50, validators=[name_validator], db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -204,7 +210,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash"])
-    objects = MemberQuerySet.as_manager()
+    objects = ScopedManager.from_queryset(MemberQuerySet)()
 
     class Meta:
         verbose_name = _("member")
@@ -268,6 +274,9 @@ class HonourTitle(models.TextChoices):
 class Honour(models.Model):
     """An honour (先进典型) held by a member: 劳动模范, 先进工作者, 优秀工会干部, 岗位能手 ..."""
 
+    scope_path = "member__unit"
+    scope_owner = "member"
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="honours", verbose_name=_("member"))
     title = models.CharField(_("honour"), max_length=30, choices=HonourTitle.choices)
     name = models.CharField(
@@ -283,6 +292,7 @@ class Honour(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("honour")
@@ -307,6 +317,9 @@ class ChangeKind(models.TextChoices):
 
 class MembershipChange(models.Model):
     """One step in a membership's life (一次入会，动态接转): date, from, to, type and reason."""
+
+    scope_path = "member__unit"
+    scope_owner = "member"
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="changes", verbose_name=_("member"))
     kind = models.CharField(_("type"), max_length=20, choices=ChangeKind.choices)
@@ -335,6 +348,8 @@ class MembershipChange(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("membership change")
         verbose_name_plural = _("membership changes")
@@ -360,6 +375,8 @@ class AccessRecord(models.Model):
     It never holds the sensitive value itself: ``what`` is a label (e.g. "ID number of 张三"),
     the object is referred to by content type and id or by a short text reference."""
 
+    scope_path = "unit"
+
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
     action = models.CharField(_("action"), max_length=12, choices=AccessAction.choices)
@@ -375,6 +392,13 @@ class AccessRecord(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=0)
     filters = models.CharField(_("filters"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        """The record is read by the city union's administrators only (it names who saw whom)."""
+        return models.Q() if scope.sees_all else models.Q(pk__in=[])
 
     class Meta:
         verbose_name = _("access record")
@@ -393,6 +417,8 @@ class AccessRecord(models.Model):
 class Committee(models.Model):
     """A unit union's committee (工会委员会) and its current term."""
 
+    scope_path = "unit"
+
     unit = models.OneToOneField(
         Organization,
         on_delete=models.PROTECT,
@@ -408,6 +434,7 @@ class Committee(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("committee")
@@ -439,6 +466,9 @@ class Post(models.TextChoices):
 class CommitteePost(models.Model):
     """A post held on a committee; a by-election (增补选举) fills one mid-term."""
 
+    scope_path = "committee__unit"
+    scope_owner = "member"
+
     committee = models.ForeignKey(
         Committee, on_delete=models.CASCADE, related_name="posts", verbose_name=_("committee")
     )
@@ -449,6 +479,7 @@ class CommitteePost(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("committee post")

@@ -17,6 +17,18 @@ from django.utils.functional import cached_property
 from .models import Organization
 
 UNIT_ORDER = ("unit__sort_order", "unit__name", "name", "pk")
+#: The page sizes every list offers (?per_page=).
+PAGE_SIZES = (10, 20, 50, 100)
+
+
+def paginate(request, queryset, default_size: int = 20, paginator_class=Paginator) -> Page:
+    """A page of ``queryset`` from ?page= and ?per_page= (bad values fall back, never a 500)."""
+    try:
+        size = int(request.GET.get("per_page", default_size))
+    except ValueError:
+        size = default_size
+    size = size if size in PAGE_SIZES else default_size
+    return paginator_class(queryset, size).get_page(request.GET.get("page"))
 
 
 class UnitOrderPaginator(Paginator):

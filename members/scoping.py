@@ -1,4 +1,4 @@
-"""Who may see what: the one place that decides an actor's scope.
+"""Who may see what: the one place that decides an actor's scope, and the manager that applies it.
 
 - City administrators read and manage everything.
 - A liaison-zone lead reads the units of the zone (and their members); manages nothing by that role.
@@ -6,16 +6,34 @@
 - A member reads the own record (plus the calendar and own registrations, aid and gifts, which
   the other apps filter by ``scope.member_id``).
 
-Every selector filters through here; something outside the actor's scope answers 404 (never 403,
-so that existence is not leaked); something inside the scope but beyond the actor's rights
-answers 403.
+Every model that holds a unit's or a person's data says once how it reaches a unit
+(``scope_path = "member__unit"``) and, where a member may read the own rows, how it reaches that
+member (``scope_owner = "member"``); its default manager is a :class:`ScopedManager`. Then
+
+    Registration.objects.for_actor(request.user).filter(activity=activity)
+
+is the only way to read it. A query on such a model that was not narrowed by ``for_actor()``, not
+reached from a parent the caller already holds (``activity.registrations.all()``), and not run
+inside ``with unscoped("why"):`` raises :class:`ScopeError` when it touches the database, so a
+forgotten filter fails at once instead of leaking in the next export (the idea of django-scopes,
+which pretix uses; here the scope is the actor, not a single event).
+
+Requests and Celery tasks run with the rule enforced (``ScopeEnforcementMiddleware``, the task
+base class); everything else — a shell, a migration, a management command — must say why it reads
+everything. Something outside the actor's scope answers 404 (never 403, so that existence is not
+leaked); something inside the scope but beyond the actor's rights answers 403.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 
 
@@ -29,6 +47,7 @@ class Scope:
     member_id: int | None = None
     member_unit_id: int | None = None
     roles: frozenset[str] = frozenset()
+    user_id: int | None = None
 
     @property
     def is_city_admin(self) -> bool:
@@ -67,6 +86,13 @@ def scope_for(actor) -> Scope:
         return cached
     from .models import Member, Organization, Role, RoleAssignment
 
+    with unscoped("computing the actor's own scope: their roles and their own record"):
+        scope = _compute_scope(actor, Member, Organization, Role, RoleAssignment)
+    setattr(actor, _CACHE_ATTR, scope)
+    return scope
+
+
+def _compute_scope(actor, Member, Organization, Role, RoleAssignment) -> Scope:  # noqa: N803
     assignments = list(
         RoleAssignment.objects.filter(user=actor, organization__is_active=True).values_list("role", "organization_id")
     )
@@ -79,6 +105,7 @@ def scope_for(actor) -> Scope:
             member_id=member_id,
             member_unit_id=member_unit_id,
             roles=roles,
+            user_id=actor.pk,
             city_ids=frozenset(o for r, o in assignments if r == Role.CITY_ADMIN),
         )
     else:
@@ -96,8 +123,8 @@ def scope_for(actor) -> Scope:
             member_id=member_id,
             member_unit_id=member_unit_id,
             roles=roles,
+            user_id=actor.pk,
         )
-    setattr(actor, _CACHE_ATTR, scope)
     return scope
 
 
@@ -132,3 +159,272 @@ def require_officer(*, actor) -> Scope:
 def require_perm(*, actor, perm: str) -> None:
     if not actor.has_perm(perm):
         raise PermissionDenied
+
+
+def require_city_admin(actor) -> Scope:
+    """City-union administrators only: everyone else gets 403 (the page's existence is no secret)."""
+    scope = scope_for(actor)
+    if not scope.is_city_admin:
+        raise PermissionDenied
+    return scope
+
+
+# --------------------------------------------------------------------------------------------------
+# The rule in the models: ScopedManager, for_actor(), unscoped()
+
+
+class ScopeError(RuntimeError):
+    """A scoped model was queried without a scope: call ``.for_actor(actor)`` or say why with
+    ``unscoped("…")``."""
+
+
+#: None while the rule is enforced; the reason while a block reads without a scope.
+_UNSCOPED: ContextVar[str | None] = ContextVar("union_unscoped_reason", default=None)
+
+
+@contextmanager
+def unscoped(reason: str) -> Iterator[None]:
+    """Read scoped models without an actor's scope inside this block. The reason is required and is
+    the justification a reviewer reads ("daily reminder scan: city-wide by design")."""
+    if not reason or not reason.strip():
+        raise ValueError("unscoped() needs the reason why this code reads every unit's data")
+    token = _UNSCOPED.set(reason)
+    try:
+        yield
+    finally:
+        _UNSCOPED.reset(token)
+
+
+@contextmanager
+def scope_enforced() -> Iterator[None]:
+    """The rule enforced inside this block, whatever an outer block said (requests, tasks, tests)."""
+    token = _UNSCOPED.set(None)
+    try:
+        yield
+    finally:
+        _UNSCOPED.reset(token)
+
+
+def unscoped_reason() -> str | None:
+    return _UNSCOPED.get()
+
+
+#: How a queryset came to be allowed: narrowed for an actor, reached from a parent object the
+#: caller already holds, or empty.
+_BY_ACTOR, _BY_PARENT, _EMPTY = "actor", "parent", "empty"
+
+
+def _unit_lookup(path: str) -> str:
+    return f"{path}__in" if path else "pk__in"
+
+
+def default_scope_q(model, scope: Scope, *, manage: bool) -> models.Q:
+    """The rows of ``model`` an actor may read (or manage), from its declared paths."""
+    if scope.sees_all:
+        return models.Q()
+    path: str = model.scope_path
+    units = scope.manageable_unit_ids if manage else scope.readable_org_ids
+    q = models.Q(**{_unit_lookup(path): units}) if units else None
+    owner: str | None = getattr(model, "scope_owner", None)
+    if not manage and owner and scope.member_id:
+        own_unit_path = "unit" if owner == "pk" else f"{owner}__unit"
+        if not (path == own_unit_path and scope.member_unit_id in units):
+            # The own rows; left out when the units already cover them, because the OR would keep
+            # PostgreSQL from reading a unit's rows in order from its index.
+            own = models.Q(**{owner: scope.member_id})
+            q = own if q is None else q | own
+    return q if q is not None else models.Q(pk__in=[])
+
+
+def scope_q(model, actor_or_scope, *, manage: bool = False) -> models.Q:
+    """The actor's rows of a scoped model as a Q (for a subquery or an annotation's filter)."""
+    scope = actor_or_scope if isinstance(actor_or_scope, Scope) else scope_for(actor_or_scope)
+    custom = getattr(model, "scope_q", None)
+    if custom is not None:
+        return custom(scope, manage=manage)
+    return default_scope_q(model, scope, manage=manage)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that refuses to touch the database unless it was scoped (see the module doc)."""
+
+    _scope_by: str | None = None
+
+    # -- how a queryset gets its scope
+    def for_actor(self, actor, *, manage: bool = False):
+        """The rows the actor may read, or with ``manage=True`` manage."""
+        qs = self.filter(scope_q(self.model, actor, manage=manage))
+        qs._scope_by = _BY_ACTOR
+        return qs
+
+    def via_parent(self):
+        """Rows reached from a parent object the caller already holds through its own scope: for the
+        queryset of a ``Prefetch`` on that parent, never for a list of its own."""
+        qs = self._chain()
+        qs._scope_by = _BY_PARENT
+        return qs
+
+    def none(self):
+        qs = super().none()
+        qs._scope_by = _EMPTY
+        return qs
+
+    def _clone(self):
+        c = super()._clone()
+        c._scope_by = self._scope_by
+        return c
+
+    # -- the check, on everything that touches the database
+    def _require_scope(self) -> None:
+        if self._scope_by is None and _UNSCOPED.get() is None:
+            raise ScopeError(
+                f"{self.model._meta.label} was queried without a scope: use "
+                f"{self.model.__name__}.objects.for_actor(actor) or wrap the code in unscoped('why')."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._require_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs) -> dict[str, Any]:
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs) -> int:
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._require_scope()
+        return super().delete()
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        return super().in_bulk(*args, **kwargs)
+
+    def contains(self, obj) -> bool:
+        self._require_scope()
+        return super().contains(obj)
+
+    def explain(self, *args, **kwargs) -> str:
+        self._require_scope()
+        return super().explain(*args, **kwargs)
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """The default manager of every scoped model. A related manager (``member.honours``) inherits
+    from it and is allowed: the parent object it hangs from was itself read through a scope."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if getattr(self, "instance", None) is not None:
+            qs._scope_by = _BY_PARENT
+        return qs
+
+
+def login_owned_rows(field: str):
+    """``scope_q`` for rows that belong to one login and to nobody else (a notice, a preference, a
+    report request): ``scope_q = login_owned_rows("recipient")``."""
+
+    def rule(cls, scope: Scope, *, manage: bool) -> models.Q:
+        return models.Q(**{f"{field}_id": scope.user_id}) if scope.user_id else models.Q(pk__in=[])
+
+    return classmethod(rule)
+
+
+def is_scoped(model) -> bool:
+    return isinstance(model._default_manager, ScopedManager) and hasattr(model, "scope_path")
+
+
+def get_for_actor(model_or_qs, actor, *, manage: bool = False, **lookups):
+    """One object the actor may read: 404 when it does not exist or lies outside the scope; with
+    ``manage=True``, 403 when the actor may read it but not manage it."""
+    qs = model_or_qs._default_manager.all() if isinstance(model_or_qs, type) else model_or_qs
+    obj = qs.for_actor(actor).filter(**lookups).first()
+    if obj is None:
+        raise Http404
+    if manage:
+        require_manage(actor, obj)
+    return obj
+
+
+def _unit_id_of(obj) -> int | None:
+    """The unit id of a row of a model with a plain ``scope_path`` (no custom rule)."""
+    parts = obj.scope_path.split("__") if obj.scope_path else []
+    if not parts:
+        return obj.pk
+    target = obj
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return getattr(target, f"{parts[-1]}_id", None)
+
+
+def _row_in(model, actor, obj, *, manage: bool) -> bool:
+    if getattr(model, "scope_q", None) is None:
+        scope = scope_for(actor)
+        if scope.sees_all:
+            return True
+        unit_id = _unit_id_of(obj)
+        if manage:
+            return unit_id in scope.manageable_unit_ids
+        owner = getattr(model, "scope_owner", None)
+        if owner and scope.member_id:
+            own = obj.pk if owner == "pk" else _walk_id(obj, owner)
+            if own == scope.member_id:
+                return True
+        return unit_id in scope.readable_org_ids
+    return model._default_manager.for_actor(actor, manage=manage).filter(pk=obj.pk).exists()
+
+
+def _walk_id(obj, path: str) -> int | None:
+    parts = path.split("__")
+    target = obj
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return getattr(target, f"{parts[-1]}_id", None)
+
+
+def require_read(actor, obj) -> None:
+    """404 unless the actor may read this row of a scoped model."""
+    if not _row_in(type(obj), actor, obj, manage=False):
+        raise Http404
+
+
+def require_manage(actor, obj) -> None:
+    """404 outside the actor's scope, 403 inside it without the right to manage this row."""
+    model = type(obj)
+    if not _row_in(model, actor, obj, manage=False):
+        raise Http404
+    if not _row_in(model, actor, obj, manage=True):
+        raise PermissionDenied
+
+
+class ScopeEnforcementMiddleware:
+    """Every request runs with the rule enforced, whatever the code around it said (a test's
+    ``unscoped`` block does not reach into the views it calls)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with scope_enforced():
+            return self.get_response(request)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
@@ -34,10 +33,9 @@ from .forms import (
     TransferForm,
 )
 from .models import CommitteePost, HonourLevel, HonourTitle, Member
-from .pagination import UnitOrderPaginator
+from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
 from .scoping import require_officer, require_perm, scope_for, unit_require_manage
 
-PAGE_SIZES = (10, 20, 50, 100)
 MEMBER_SORTS = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),
@@ -48,16 +46,6 @@ MEMBER_SORTS = {
     "unit": ("unit__sort_order", "unit__name", "name", "pk"),
     "-unit": ("-unit__sort_order", "-unit__name", "name", "pk"),
 }
-
-
-def paginate(request, queryset, default_size: int = 20, paginator_class=Paginator):
-    """A page of ``queryset`` from ?page= and ?per_page= (bad values fall back, never a 500)."""
-    try:
-        size = int(request.GET.get("per_page", default_size))
-    except ValueError:
-        size = default_size
-    size = size if size in PAGE_SIZES else default_size
-    return paginator_class(queryset, size).get_page(request.GET.get("page"))
 
 
 class HomeView(TemplateView):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "members.scoping.ScopeEnforcementMiddleware",  # every request reads scoped models only for its actor
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "nantong_union.middleware.DatabaseUnavailableMiddleware",  # a lost database → the 503 page

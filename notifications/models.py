@@ -4,8 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members.scoping import ScopedManager, login_owned_rows
+
 
 class Notification(models.Model):
+    scope_path = "recipient"  # a login, not a unit: see scope_q
+    scope_q = login_owned_rows("recipient")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
@@ -22,6 +26,8 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_error = models.CharField(max_length=300, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -35,11 +41,16 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """How a person wants to be told: in the portal only, or in the portal and by e-mail."""
 
+    scope_path = "user"  # a login, not a unit: see scope_q
+    scope_q = login_owned_rows("user")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     by_email = models.BooleanField(_("also by e-mail"), default=False)
     email = models.EmailField(_("e-mail address"), blank=True, help_text=_("Leave empty to use your account's."))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("notification preference")

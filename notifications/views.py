@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from members.views import paginate
+from members.pagination import paginate
 
 from .forms import PreferenceForm
 from .models import Notification, NotificationPreference

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
+from members.scoping import ScopedManager, login_owned_rows
 
 
 class ReportStatus(models.TextChoices):
@@ -25,6 +26,9 @@ def _report_path(instance, filename):
 
 class ReportRequest(models.Model):
     """One yearly workbook, built by a Celery task and kept only for the person who asked, until it expires."""
+
+    scope_path = "organization"
+    scope_q = login_owned_rows("requested_by")  # only the person who asked sees the request and its file
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
@@ -49,6 +53,8 @@ class ReportRequest(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("available until"), null=True, blank=True, db_index=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("report request")

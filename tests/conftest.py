@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from members.models import OrganizationKind, Role
+from members.scoping import unscoped
 from members.services import role_assign
 
 from .factories import MemberFactory, OrganizationFactory, UserFactory
@@ -28,6 +29,15 @@ def need(condition: bool, what: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
     pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(autouse=True)
+def _test_code_reads_unscoped():
+    """Test code sets up and inspects rows directly, without an actor. The requests and tasks it
+    runs enforce the scope rule all the same (ScopeEnforcementMiddleware, ScopedTask), and
+    tests/foundation/test_scoping.py proves the rule with ``scope_enforced()``."""
+    with unscoped("test set-up and assertions; the views and tasks under test enforce the rule"):
+        yield
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from members.audit import AccessAction, record_access
 from members.excel import formula_safe
 from members.models import Member, Organization
 from members.scoping import require_officer, scope_for
-from members.views import PAGE_SIZES, paginate
+from members.pagination import PAGE_SIZES, paginate
 
 from . import selectors, services
 from .forms import (
