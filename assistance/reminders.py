@@ -71,7 +71,7 @@ def student_aid_opens(today: date) -> Iterator[Reminder]:
 
 def winter_warmth_starts(today: date) -> Iterator[Reminder]:
     """冬送温暖: REMINDER_WINTER_DAYS_BEFORE (default 30) days before the Spring Festival (lunar calendar)."""
-    from welfare.festivals import Festival, festival_dates  # the lunar calendar lives with the festivals
+    from members.festivals import Festival, festival_dates
 
     spring = festival_dates(today.year + (1 if today.month >= 7 else 0))[Festival.SPRING]
     if spring - timedelta(days=settings.REMINDER_WINTER_DAYS_BEFORE) != today:

@@ -14,8 +14,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.audit import AccessAction, record_access
-from members.selectors import unit_choices
 from members.pagination import PAGE_SIZES, paginate
+from members.selectors import unit_choices
 
 from . import exports, forms, selectors, services
 from .models import Source, Status

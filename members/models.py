@@ -13,8 +13,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import idnumbers
-from .scoping import ScopedManager, ScopedQuerySet
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
+from .scoping import ScopedManager, ScopedQuerySet
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19."), code="mobile"
@@ -395,11 +395,6 @@ class AccessRecord(models.Model):
 
     objects = ScopedManager()
 
-    @classmethod
-    def scope_q(cls, scope, *, manage: bool) -> models.Q:
-        """The record is read by the city union's administrators only (it names who saw whom)."""
-        return models.Q() if scope.sees_all else models.Q(pk__in=[])
-
     class Meta:
         verbose_name = _("access record")
         verbose_name_plural = _("access records")
@@ -412,6 +407,11 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} · {self.get_action_display()} · {self.what} · {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        """The record is read by the city union's administrators only (it names who saw whom)."""
+        return models.Q() if scope.sees_all else models.Q(pk__in=[])
 
 
 class Committee(models.Model):

@@ -120,8 +120,15 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def write_sheet(wb: Workbook, title, columns: Sequence[Col], rows: Iterable[Iterable], *, heading=None,
-                totals: Iterable | None = None) -> int:
+def write_sheet(
+    wb: Workbook,
+    title,
+    columns: Sequence[Col],
+    rows: Iterable[Iterable],
+    *,
+    heading=None,
+    totals: Iterable | None = None,
+) -> int:
     """A whole sheet in one call; returns the number of data rows."""
     sheet = Sheet(wb, title, columns, heading=heading)
     sheet.rows(rows)

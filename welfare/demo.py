@@ -9,11 +9,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from members.festivals import festival_dates
 from members.models import Organization
 
 from . import services
 from .defaults import ensure_jiangsu_policy
-from .festivals import festival_dates
 from .models import Category, Distribution
 
 BATCHES = [

@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.festivals import Festival
 from members.models import Organization
 
-from .festivals import Festival
 from .models import Category, DistributionStatus, GiftForm, WelfarePolicy
 
 MONEY_FIELD = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.01")}

@@ -10,9 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.festivals import Festival
 from members.models import Member, Organization
-
-from .festivals import Festival
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from members.festivals import Festival, festival_dates
 from notifications.reminders import Reminder
 from notifications.sources import city_admins, unit_officers
 
 from .defaults import portal_province
-from .festivals import Festival, festival_dates
 from .models import Category, WelfarePolicy
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from members.festivals import festival_calendar
 from members.scoping import scope_for
 
 from . import selectors
-from .festivals import festival_calendar
 
 
 def member_section(request, member) -> dict | None:

@@ -10,11 +10,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from members.choices import CURRENT_STATUSES
+from members.festivals import Festival
 from members.models import Member, Organization
 from members.scoping import scope_for
 
 from .defaults import portal_province
-from .festivals import Festival
 from .models import Category, CategoryCap, Distribution, DistributionStatus, MemberBudget, Recipient, WelfarePolicy
 
 

@@ -13,11 +13,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.audit import AccessAction, record_access
-from members.scoping import require_officer, scope_for
+from members.festivals import festival_calendar
 from members.pagination import PAGE_SIZES, paginate
+from members.scoping import require_officer, scope_for
 
 from . import exports, selectors, services
-from .festivals import festival_calendar
 from .forms import (
     AddRecipientForm,
     AmountForm,

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.test import Client
 
 from bench.common import Context, Figure, measure_page
+from members.festivals import festival_dates
 from members.models import Member, Organization
 from welfare import services
 from welfare.defaults import ensure_jiangsu_policy
-from welfare.festivals import festival_dates
 
 
 def _ms(fn) -> tuple[float, object]:

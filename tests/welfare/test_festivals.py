@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from welfare.festivals import festival_calendar, festival_dates
+from members.festivals import festival_calendar, festival_dates
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The festivals of the national rule and their dates for a year.
+"""The festivals of the national rule and their dates for a year: the ground floor, so that welfare
+and assistance (冬送温暖 before the Spring Festival) both read it without importing each other.
 
 春节, 端午 and 中秋 follow the lunar calendar and 清明 is a solar term: all four are computed by
 borax (MIT licence), never typed in. ``festival_dates(year)`` is the small API the reminders use.
