@@ -36,7 +36,9 @@ class WelfarePolicy(models.Model):
     """The caps of one year in one province (Jiangsu seeded; administrators edit them)."""
 
     scope_exempt = (
-        "reference data: a province's yearly welfare rule as its rule document sets it (苏工发〔2018〕13号 for Jiangsu), no unit's or person's data"
+        "reference data: a province's yearly welfare rule as its rule document sets it "
+        "(苏工发〔2018〕13号 for Jiangsu); "
+        "no unit's or person's data"
     )
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2099)])
@@ -63,7 +65,9 @@ class CategoryCap(models.Model):
     """The cap per member per year of one category, and the forms the category may take."""
 
     scope_exempt = (
-        "reference data: one category's cap and allowed forms in a province's yearly rule (苏工发〔2018〕13号 for Jiangsu), no unit's or person's data"
+        "reference data: one category's cap and allowed forms in a province's yearly rule "
+        "(苏工发〔2018〕13号 for Jiangsu); "
+        "no unit's or person's data"
     )
 
     policy = models.ForeignKey(WelfarePolicy, on_delete=models.CASCADE, related_name="caps", verbose_name=_("policy"))
@@ -101,7 +105,9 @@ class FestivalCap(models.Model):
     """An optional split of the festival cap (e.g. 春节 800, 端午 500, 中秋 500 within 1,800)."""
 
     scope_exempt = (
-        "reference data: one festival's share of the festival cap in a province's yearly rule (苏工发〔2018〕13号 for Jiangsu), no unit's or person's data"
+        "reference data: one festival's share of the festival cap in a province's yearly rule "
+        "(苏工发〔2018〕13号 for Jiangsu); "
+        "no unit's or person's data"
     )
 
     policy = models.ForeignKey(

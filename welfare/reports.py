@@ -23,7 +23,7 @@ def welfare_sheet(writer: SheetWriter, *, actor, year: int, organization) -> Non
         .select_related("parent")
         .order_by("parent__sort_order", "parent__name", "sort_order", "name")
     )
-    report = spending_for_units(units=units, year=year)
+    report = spending_for_units(actor=actor, units=units, year=year)
     cols = [Col(_("Liaison zone"), 14), Col(_("Unit"), 24), Col(_("Current members"), 10, "count", True)]
     for c in report["categories"]:
         cols += [
