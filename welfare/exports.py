@@ -41,8 +41,8 @@ def spending_sheet(report) -> FileResponse:
     for c in report["categories"]:
         label = chinese(c.label)
         columns += [
-            Col(f"{label} {chinese(_('spent'))}", 14, MONEY),
-            Col(f"{label} {chinese(_('cap × members'))}", 14, MONEY),
+            Col(chinese(_("%(category)s spent")) % {"category": label}, 14, MONEY),
+            Col(chinese(_("%(category)s cap × members")) % {"category": label}, 14, MONEY),
         ]
     rows = []
     for row in report["rows"]:
