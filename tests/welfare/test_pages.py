@@ -305,3 +305,16 @@ def test_policy_list_query_count_does_not_grow(client, city_admin, django_assert
     with django_assert_num_queries(13):
         page = client.get(reverse("welfare:policies") + "?per_page=100").content.decode()
     assert page.count('data-testid="policy-row"') == size
+
+
+def test_the_batch_list_sorts_by_its_column_headers(client, tree, officer_a, policy):
+    for item, amount in (("甲礼盒", "500"), ("乙礼盒", "10")):
+        DistributionFactory(
+            organization=tree["a"], policy=policy, item=item, amount=Decimal(amount), created_by=officer_a
+        )
+    client.force_login(officer_a)
+    page = client.get(reverse("welfare:list") + "?sort=amount").content.decode()
+    assert page.index("乙礼盒") < page.index("甲礼盒")
+    assert "?sort=-amount" in page and "?sort=unit" in page and "?sort=date" in page  # a second click reverses
+    page = client.get(reverse("welfare:list") + "?sort=-amount").content.decode()
+    assert page.index("甲礼盒") < page.index("乙礼盒") and "?sort=amount" in page
