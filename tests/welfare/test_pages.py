@@ -315,6 +315,6 @@ def test_the_batch_list_sorts_by_its_column_headers(client, tree, officer_a, pol
     client.force_login(officer_a)
     page = client.get(reverse("welfare:list") + "?sort=amount").content.decode()
     assert page.index("乙礼盒") < page.index("甲礼盒")
-    assert "?sort=-amount" in page and "?sort=unit" in page and "?sort=date" in page  # a second click reverses
+    assert "?sort=-amount" in page and "?sort=unit" in page and "?sort=-date" in page  # a second click reverses
     page = client.get(reverse("welfare:list") + "?sort=-amount").content.decode()
     assert page.index("甲礼盒") < page.index("乙礼盒") and "?sort=amount" in page
