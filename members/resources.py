@@ -307,6 +307,7 @@ class MemberResource(resources.ModelResource):
                 batch_size=batch_size or 1000,
                 default_change_reason="import",
                 default_user=self.actor,
+                manager=Member.objects.for_actor(self.actor, manage=True),
             )
         self.update_instances.clear()
 
