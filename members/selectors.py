@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 
 from .choices import CURRENT_STATUSES, MemberStatus
-from .models import AccessRecord, Member, MembershipChange, Organization, OrganizationKind
+from .models import AccessRecord, Member, MembershipChange, Organization
 from .scoping import get_for_actor, require_city_admin, require_perm, scope_for
 
 _CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{3,20}$")
@@ -123,9 +123,7 @@ def unit_figures(*, actor, today: date) -> dict:
         figures = Member.objects.for_actor(actor).aggregate(**aggregates)
         scope = scope_for(actor)
         # The scope already holds the units an officer or zone lead reads: no query to count them.
-        figures["units"] = (
-            Organization.objects.units().count() if scope.is_city_admin else len(scope.readable_unit_ids)
-        )
+        figures["units"] = Organization.objects.units().count() if scope.is_city_admin else len(scope.readable_unit_ids)
         return figures
 
     return _per_request(actor, ("figures", today), compute)
