@@ -90,10 +90,14 @@ def test_sorting_by_name_card_and_join_date(client, officer_a, tree):
         assert page.index(f"/members/{first.pk}/") < page.index(f"/members/{second.pk}/"), sort
 
 
-def test_an_officer_of_another_unit_sees_none_of_these_members_through_any_filter(client, officer_b, tree):
+def test_an_officer_of_another_unit_sees_none_of_these_members_through_any_filter(client, officer_a, officer_b, tree):
     hidden = MemberFactory(unit=tree["a"], card_number="NT7777777", mobile="13977777777")
+    queries = ["", "q=NT7777777", "q=13977777777", f"unit={tree['a'].pk}", "sort=card", "sort=-unit"]
+    client.force_login(officer_a)  # the control: the unit's own officer finds the member by every one
+    for query in queries:
+        assert f"/members/{hidden.pk}/" in client.get(f"/members/?{query}").content.decode(), query
     client.force_login(officer_b)
-    for query in ["", "q=NT7777777", "q=13977777777", f"unit={tree['a'].pk}", "sort=card", "sort=-unit"]:
+    for query in queries:
         assert f"/members/{hidden.pk}/" not in client.get(f"/members/?{query}").content.decode(), query
 
 
