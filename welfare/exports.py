@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 
-from members.sheets import INTEGER, MONEY, Col, chinese, new_workbook, write_sheet, xlsx_response
+from members.sheets import Col, chinese, new_workbook, write_sheet, xlsx_response
 
 SIGNOFF_COLUMNS = [
     Col(_("No."), 6),
     Col(_("Unit"), 24),
     Col(_("Name"), 14),
     Col(_("Item"), 30),
-    Col(_("Amount (yuan)"), 14, MONEY),
+    Col(_("Amount (yuan)"), 14, "money"),
     Col(_("Signature"), 24),
     Col(_("Date"), 14),
 ]
@@ -37,12 +37,12 @@ def signoff_sheet(distribution, recipients) -> FileResponse:
 def spending_sheet(report) -> FileResponse:
     """Per unit: current members, and per capped category what was spent against cap × members."""
     wb = new_workbook()
-    columns = [Col(_("Unit"), 24), Col(_("Current members"), 10, INTEGER)]
+    columns = [Col(_("Unit"), 24), Col(_("Current members"), 10, "count")]
     for c in report["categories"]:
         label = chinese(c.label)
         columns += [
-            Col(chinese(_("%(category)s spent")) % {"category": label}, 14, MONEY),
-            Col(chinese(_("%(category)s cap × members")) % {"category": label}, 14, MONEY),
+            Col(chinese(_("%(category)s spent")) % {"category": label}, 14, "money"),
+            Col(chinese(_("%(category)s cap × members")) % {"category": label}, 14, "money"),
         ]
     rows = []
     for row in report["rows"]:

@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from members.models import OrganizationKind
-from members.workbook import Col, SheetWriter, report_units
+from members.sheets import Col, SheetWriter
+from members.workbook import report_units
 
 from .selectors import spending_for_units
 
