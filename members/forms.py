@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
 from .models import ChangeKind, Member, Organization
+from .scoping import unscoped
 
 AGE_BANDS = {
     "u30": (None, 29),
@@ -198,8 +199,9 @@ class MemberForm(forms.ModelForm):
             return ""
         self.id_facts = idnumbers.parse(value)
         digest = idnumbers.keyed_hash(self.id_facts.number)
-        clash = Member.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk)
-        if clash.exists():
+        with unscoped("an ID number is unique across the city: the check reads every unit"):
+            clash = Member.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk).exists()
+        if clash:
             raise ValidationError(_("A member with this ID number is already registered."), code="id_duplicate")
         return self.id_facts.number
 
@@ -327,9 +329,7 @@ class CommitteePostForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = Post.choices
         if unit is not None:
-            self.fields["member"].queryset = Member.objects.filter(unit=unit, status__in=CURRENT_STATUSES).order_by(
-                "name", "pk"
-            )
+            self.fields["member"].queryset = unit.members.filter(status__in=CURRENT_STATUSES).order_by("name", "pk")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

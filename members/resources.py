@@ -23,7 +23,7 @@ from . import idnumbers
 from .choices import CURRENT_STATUSES, Education, EmploymentType, Ethnicity, Gender, PoliticalStatus
 from .excel import IMPORT_COLUMNS, chinese
 from .models import ChangeKind, Member, MembershipChange, Organization
-from .scoping import scope_for
+from .scoping import unscoped
 
 MODE_UPDATE = "update"
 MODE_REPORT = "report"
@@ -158,10 +158,7 @@ class MemberResource(resources.ModelResource):
         missing = [c for f, c in self.columns.items() if f in REQUIRED and c not in dataset.headers]
         if missing:
             raise ValidationError(_("Columns missing: %(cols)s. Use the template.") % {"cols": "、".join(missing)})
-        scope = scope_for(self.actor)
-        units = Organization.objects.units().filter(is_active=True)
-        if not scope.sees_all:
-            units = units.filter(pk__in=scope.manageable_unit_ids)
+        units = Organization.objects.for_actor(self.actor, manage=True).units().filter(is_active=True)
         self.units = {u.name: u for u in units}
         self.units.update({u.short_name: u for u in self.units.values() if u.short_name})
         cards = [str(c).strip() for c in dataset[self.columns["card_number"]] if c not in (None, "")]
@@ -173,6 +170,13 @@ class MemberResource(resources.ModelResource):
                 pass
         self.existing = {}
         self.hash_owner = {}
+        with unscoped("card and ID numbers are unique across the city: the import must find every holder"):
+            self._load_holders(cards, hashes)
+        self.seen_cards: dict[str, int] = {}
+        self.seen_hashes: dict[str, int] = {}
+        self.today = timezone.localdate()
+
+    def _load_holders(self, cards: list[str], hashes: list[str]) -> None:
         for chunk_start in range(0, max(len(cards), len(hashes)), 2000):
             chunk_cards = cards[chunk_start : chunk_start + 2000]
             for m in Member.objects.filter(card_number__in=chunk_cards).select_related("unit"):
@@ -182,9 +186,6 @@ class MemberResource(resources.ModelResource):
                 "id_number_hash", "card_number"
             ):
                 self.hash_owner[digest] = card
-        self.seen_cards: dict[str, int] = {}
-        self.seen_hashes: dict[str, int] = {}
-        self.today = timezone.localdate()
 
     def get_instance(self, instance_loader, row):
         return self.existing.get(str(row.get(self.columns["card_number"]) or "").strip())
@@ -318,9 +319,9 @@ class MemberResource(resources.ModelResource):
         created = [m for m in self.created if m.pk]
         if len(created) != len(self.created):  # backends that do not return primary keys
             by_card = dict(
-                Member.objects.filter(card_number__in=[m.card_number for m in self.created]).values_list(
-                    "card_number", "pk"
-                )
+                Member.objects.for_actor(self.actor, manage=True)
+                .filter(card_number__in=[m.card_number for m in self.created])
+                .values_list("card_number", "pk")
             )
             for m in self.created:
                 m.pk = by_card.get(m.card_number)
