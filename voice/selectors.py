@@ -29,7 +29,7 @@ from members.audit import AccessAction, Counted, record_access
 from members.choices import CURRENT_STATUSES
 from members.models import Member, Organization, OrganizationKind
 from members.scoping import Scope, get_for_actor, require_officer, scope_for, unscoped
-from members.sheets import DATETIME, Col, new_workbook, write_sheet
+from members.sheets import Col, new_workbook, write_sheet
 
 from .models import ESCALATION_DAYS, OPEN_STATUSES, OVERDUE_DAYS, FollowUp, Talk, UnitHonour, VoiceItem
 
@@ -115,7 +115,7 @@ def inbox_filter_choices(*, actor) -> QuerySet[Organization]:
 #: The inbox export's columns. The sender is never one: officers must not learn who wrote.
 INBOX_COLUMNS = [
     Col(gettext_lazy("No."), 8),
-    Col(gettext_lazy("Sent at"), 17, DATETIME),
+    Col(gettext_lazy("Sent at"), 17),
     Col(gettext_lazy("Kind"), 12),
     Col(gettext_lazy("Topic"), 12),
     Col(gettext_lazy("Subject"), 36),
@@ -123,13 +123,14 @@ INBOX_COLUMNS = [
     Col(gettext_lazy("Addressed to"), 24),
     Col(gettext_lazy("Status"), 10),
     Col(gettext_lazy("Anonymous"), 8),
-    Col(gettext_lazy("First answered at"), 17, DATETIME),
+    Col(gettext_lazy("First answered at"), 17),
     Col(gettext_lazy("Satisfied"), 8),
 ]
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+def _local(moment: datetime | None) -> str:
+    """A moment as text in Asia/Shanghai, as the inbox shows it (2026-03-02 09:00)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _inbox_rows(items) -> Iterator[list]:
