@@ -314,7 +314,12 @@ class TalkListView(TemplateView):
         except ValueError:
             unit_id = None
         sort = self.request.GET.get("sort", "-held")
-        order = {"-held": ("-held_on", "-pk"), "held": ("held_on", "pk"), "name": ("member__name", "-held_on")}
+        order = {
+            "-held": ("-held_on", "-pk"),
+            "held": ("held_on", "pk"),
+            "name": ("member__name", "-held_on"),
+            "-name": ("-member__name", "-held_on"),
+        }
         qs = selectors.talk_list(actor=self.request.user, q=q, unit_id=unit_id).order_by(
             *order.get(sort, order["-held"])
         )
@@ -397,8 +402,11 @@ class WithoutTalkView(TemplateView):
         sort = self.request.GET.get("sort", "unit")
         order = {
             "last": ("last_talk", "unit__sort_order", "name"),
+            "-last": ("-last_talk", "unit__sort_order", "name"),
             "name": ("name", "pk"),
+            "-name": ("-name", "-pk"),
             "unit": ("unit__sort_order", "name", "pk"),
+            "-unit": ("-unit__sort_order", "name", "pk"),
         }
         qs = selectors.members_without_talk(actor=self.request.user, today=timezone.localdate(), q=q)
         ctx.update(page=paginate(self.request, qs.order_by(*order.get(sort, order["unit"]))), q=q, sort=sort)
@@ -425,6 +433,7 @@ class HonourListView(TemplateView):
             "-year": ("-year", "unit__sort_order"),
             "year": ("year", "unit__sort_order"),
             "unit": ("unit__name", "-year"),
+            "-unit": ("-unit__name", "-year"),
         }
         ctx.update(
             form=form,

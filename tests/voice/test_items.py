@@ -196,3 +196,14 @@ def test_a_service_error_without_a_field_goes_on_top_of_the_form():
     form.is_valid()
     form_errors_from(form, ValidationError("这次谈心已记录过。"))
     assert "这次谈心已记录过。" in form.non_field_errors()
+
+
+def test_inbox_headers_sort_both_ways(sender, officer_a, client_for):
+    VoiceItemFactory(sender=sender, subject="甲")
+    VoiceItemFactory(sender=sender, subject="乙")
+    c = client_for(officer_a)
+    up = c.get(reverse("voice:inbox"), {"sort": "subject"})
+    down = c.get(reverse("voice:inbox"), {"sort": "-subject"})
+    assert [i.subject for i in up.context["page"]] == sorted(["甲", "乙"])
+    assert [i.subject for i in down.context["page"]] == sorted(["甲", "乙"], reverse=True)
+    assert "?sort=-subject" in up.content.decode() and "?sort=subject" in down.content.decode()

@@ -80,7 +80,7 @@ def test_the_rules_in_the_models(item, talk, tree, officer_a, officer_b, zone_le
     assert _ids(UnitHonour.objects.for_actor(None)) == set()
 
 
-def test_an_officer_of_another_unit_gets_404_on_everything_of_unit_a(item, talk, tree, officer_a, officer_b, client_for):
+def test_an_officer_of_another_unit_gets_404_on_unit_a(item, talk, tree, officer_a, officer_b, client_for):
     fu = talk.follow_ups.get()
     gets = [
         reverse("voice:detail", args=[item.pk]),
