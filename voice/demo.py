@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from members.models import HonourLevel, Member, Organization, OrganizationKind
-from members.scoping import unscoped
 
 from .models import Category, FollowUp, ItemKind, ItemStatus, Talk, UnitHonour, UnitHonourTitle, VoiceItem
 
@@ -39,7 +38,6 @@ ITEMS = [
 ]
 
 
-@unscoped("the demo seeder (a management command): writes and counts every unit's demo rows")
 def seed_demo(*, stdout, rng) -> None:
     units = {o.name: o for o in Organization.objects.filter(kind=OrganizationKind.UNIT)}
     for unit_name, title, level, year, name in HONOURS:
