@@ -208,30 +208,26 @@ class MemberForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         facts = self.id_facts
-        if facts is None and self.instance.pk:
-            facts = idnumbers.IdFacts("", self.instance.birth_date, self.instance.gender)
-        if facts is None:
-            return data
-        if data.get("gender") and data["gender"] != facts.gender:
-            self.add_error("gender", _("The gender does not match the ID number."))
-        elif not data.get("gender"):
-            data["gender"] = facts.gender
-        if data.get("birth_date") and data["birth_date"] != facts.birth_date:
-            self.add_error(
-                "birth_date",
-                _("The birth date does not match the ID number (%(date)s).") % {"date": facts.birth_date.isoformat()},
-            )
-        elif not data.get("birth_date"):
-            data["birth_date"] = facts.birth_date
-        join = data.get("join_date")
-        if join and join > timezone.localdate():
-            self.add_error("join_date", _("The join date cannot be in the future."))
+        if facts is None and self.instance.pk and self.instance.id_number_encrypted:
+            facts = idnumbers.parse(self.instance.reveal_id_number())  # the stored number decides
+        # The record's rules live on the model (Member.rule_errors): the import applies the same ones.
+        probe = Member(
+            gender=data.get("gender") or "", birth_date=data.get("birth_date"), join_date=data.get("join_date")
+        )
+        if facts is not None:
+            probe.fill_from_id(facts)
+            data["gender"], data["birth_date"] = probe.gender, probe.birth_date
+        for field, message in probe.rule_errors(facts).items():
+            if field in self.fields and not self.has_error(field):
+                self.add_error(field, message)
         return data
 
     def _post_clean(self):
         # The hashed/encrypted fields are set before model validation so that full_clean passes.
         if self.id_facts is not None:
             self.instance.set_id_number(self.id_facts.number)
+        else:
+            self.instance._id_facts = getattr(self, "rule_facts", None)
         super()._post_clean()
         if self.has_error("id_number"):
             # Without a valid number there is nothing to derive from: one message, on the number.

@@ -223,6 +223,7 @@ class MemberResource(resources.ModelResource):
             err("card_number", _("This card number is already in use."))
         # ID number: checksum, then birth date and gender agree.
         raw_id = str(row.get(col["id_number"]) or "").strip()
+        id_facts = None
         if raw_id and "id_number" not in errors:
             try:
                 facts = idnumbers.parse(raw_id)
@@ -244,17 +245,8 @@ class MemberResource(resources.ModelResource):
                     )
                 else:
                     self.seen_hashes[digest] = row_number
-                if instance.gender and "gender" not in errors and instance.gender != facts.gender:
-                    err("gender", _("The gender does not match the ID number."))
-                elif not instance.gender:
-                    instance.gender = facts.gender
-                if instance.birth_date and "birth_date" not in errors and instance.birth_date != facts.birth_date:
-                    err(
-                        "birth_date",
-                        _("The birth date does not match the ID number (%(date)s).") % {"date": facts.birth_date},
-                    )
-                elif not instance.birth_date:
-                    instance.birth_date = facts.birth_date
+                instance.fill_from_id(facts)
+                id_facts = facts
         card = instance.card_number
         if card and "card_number" not in errors:
             if card in self.seen_cards:
@@ -266,8 +258,10 @@ class MemberResource(resources.ModelResource):
                 self.seen_cards[card] = row_number
             if instance.pk and self.mode == MODE_REPORT:
                 err("card_number", _("A member with this card number is already registered."))
-        if instance.join_date and instance.join_date > self.today:
-            err("join_date", _("The join date cannot be in the future."))
+        # The record's own rules (Member.rule_errors), as the member form applies them.
+        for field, message in instance.rule_errors(id_facts, self.today).items():
+            if field not in errors:
+                err(field, message)
         if instance.pk and instance.status not in CURRENT_STATUSES and not errors:
             err("card_number", _("This member's membership has ended; it is not changed by an import."))
         # The model's own field checks (lengths, mobile, name), without per-row unique queries.
@@ -307,6 +301,7 @@ class MemberResource(resources.ModelResource):
                 batch_size=batch_size or 1000,
                 default_change_reason="import",
                 default_user=self.actor,
+                manager=Member.objects.for_actor(self.actor, manage=True),
             )
         self.update_instances.clear()
 

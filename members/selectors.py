@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 
 from .choices import CURRENT_STATUSES, MemberStatus
-from .models import AccessRecord, Member, MembershipChange, Organization, OrganizationKind
-from .scoping import get_for_actor, require_city_admin, require_perm
+from .models import AccessRecord, Member, MembershipChange, Organization
+from .scoping import get_for_actor, require_city_admin, require_perm, scope_for
 
 _CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{3,20}$")
 _HAS_LETTER_OR_HAN = re.compile(r"[A-Za-z\u3400-\u9fff]")
@@ -121,7 +121,9 @@ def unit_figures(*, actor, today: date) -> dict:
         }
         aggregates |= {key: Count("pk", filter=current & condition) for key, condition in chart_aggregates(today)}
         figures = Member.objects.for_actor(actor).aggregate(**aggregates)
-        figures["units"] = Organization.objects.for_actor(actor).filter(kind=OrganizationKind.UNIT).count()
+        scope = scope_for(actor)
+        # The scope already holds the units an officer or zone lead reads: no query to count them.
+        figures["units"] = Organization.objects.units().count() if scope.is_city_admin else len(scope.readable_unit_ids)
         return figures
 
     return _per_request(actor, ("figures", today), compute)
