@@ -147,8 +147,7 @@ def recipient_remove(*, actor, recipient: Recipient, reason: str) -> Recipient:
         raise ValidationError({"reason": _("Give the reason for removing this person.")})
     recipient.included = False
     recipient.reason = reason.strip()
-    # The (batch, member) uniqueness is the database's constraint; the fields changed here are not in it.
-    recipient.full_clean(validate_constraints=False)
+    recipient.full_clean()
     recipient.save(update_fields=["included", "reason"])
     return recipient
 
@@ -168,8 +167,7 @@ def recipient_add(*, actor, distribution: Distribution, member_id: int, reason: 
     recipient.included = True
     recipient.added_manually = True
     recipient.reason = reason.strip()
-    # Unique by construction: get_or_create on (batch, member) above, and the database's constraint.
-    recipient.full_clean(validate_constraints=False)
+    recipient.full_clean()
     recipient.save()
     return recipient
 
@@ -331,8 +329,7 @@ def recipient_sign(*, actor, recipient: Recipient, received_on: date, received_b
     recipient.received_on = received_on
     recipient.received_by = received_by.strip()
     recipient.signed_recorded_by = actor
-    # The (batch, member) uniqueness is the database's constraint; the fields changed here are not in it.
-    recipient.full_clean(validate_constraints=False)
+    recipient.full_clean()
     recipient.save(update_fields=["received_on", "received_by", "signed_recorded_by"])
     return recipient
 
