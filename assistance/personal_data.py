@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import Grant, HardshipCase
+from members.scoping import unscoped
+
+from .models import Grant
+
+#: The own-data download has no actor to scope by: it is about one member, whom members.privacy resolved.
+OWN_DATA = "the own-data download: only the rows of the one member it is for (members.privacy resolved them)"
 
 
 def file_rows(member) -> tuple[list, list[list]]:
@@ -24,7 +29,7 @@ def file_rows(member) -> tuple[list, list[list]]:
         _("Closed on"),
         _("Closing reason"),
     ]
-    cases = HardshipCase.objects.filter(member=member).order_by("created_at", "pk")
+    cases = member.hardship_cases.order_by("created_at", "pk")
     rows = [
         [
             c.number,
@@ -51,7 +56,10 @@ def grant_rows(member) -> tuple[list, list[list]]:
         _("Received on"),
         _("File number"),
     ]
-    grants = Grant.objects.filter(case__member=member).select_related("campaign", "case").order_by("granted_on", "pk")
+    with unscoped(OWN_DATA):
+        grants = list(
+            Grant.objects.filter(case__member=member).select_related("campaign", "case").order_by("granted_on", "pk")
+        )
     rows = [
         [
             g.granted_on,
