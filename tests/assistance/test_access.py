@@ -112,25 +112,10 @@ def test_dashboard_shows_officers_their_due_files_and_members_nothing(client, of
 
 
 def test_a_member_sees_the_own_grants_on_the_own_page(client, member_a, officer_a, city_admin, campaign):
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from assistance import services
-
-    from .conftest import file_case
+    from .factories import GrantFactory, HardshipCaseFactory
 
     me = member_a.member
-    case = file_case(officer_a, city_admin, me)
-    services.grant_create(
-        actor=city_admin,
-        case=case,
-        campaign=campaign,
-        purpose="university",
-        amount=Decimal("3000"),
-        source="union",
-        granted_on=timezone.localdate(),
-    )
+    GrantFactory(case=HardshipCaseFactory(filed=True, member=me), campaign=campaign)  # 3,000 for a university student
     client.force_login(member_a)
     page = client.get(f"/members/{me.pk}/").content.decode()
     assert "2026年金秋助学" in page and "3000" in page
@@ -151,20 +136,10 @@ def test_zone_lead_lists_the_zones_files_only(client, zone_lead, officer_a, tree
     assert client.get(f"/assistance/{outside.pk}/").status_code == 404
 
 
-def test_the_notice_is_shown_to_the_own_unit_only(client, officer_a, city_admin, draft_a, tree):
-    from datetime import timedelta
+def test_the_notice_is_shown_to_the_own_unit_only(client, tree):
+    from .factories import HardshipCaseFactory
 
-    from django.utils import timezone
-
-    from assistance import services
-
-    today = timezone.localdate()
-    services.case_submit(actor=officer_a, case=draft_a)
-    services.case_record_visit(
-        actor=officer_a, case=draft_a, visited_on=today, visitors="x", findings="y", consent=True
-    )
-    services.case_review(actor=city_admin, case=draft_a)
-    services.case_start_notice(actor=city_admin, case=draft_a, start=today, end=today + timedelta(days=5))
+    draft_a = HardshipCaseFactory(notice=True, member=MemberFactory(unit=tree["a"]))  # in notice now
     colleague = MemberFactory(unit=tree["a"], user=UserFactory(username="colleague"))
     stranger = MemberFactory(unit=tree["c"], user=UserFactory(username="stranger"))
     client.force_login(colleague.user)
