@@ -33,7 +33,7 @@ def test_zone_lead_reads_within_the_zone_but_cannot_act(client, zone_lead, filed
     assert client.post(f"/assistance/{filed_a.pk}/step/reverify/", {"outcome": "keep"}).status_code == 403
 
 
-def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, campaign, city_admin):
+def test_another_units_officer_gets_404_everywhere(client, officer_a, officer_b, filed_a, campaign, city_admin):
     from decimal import Decimal
 
     from django.utils import timezone
@@ -49,6 +49,11 @@ def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, c
         source="union",
         granted_on=timezone.localdate(),
     )
+    # The positive control: the file's own unit reads all of it.
+    client.force_login(officer_a)
+    assert client.get(f"/assistance/{filed_a.pk}/").status_code == 200
+    assert filed_a.number in client.get("/assistance/").content.decode()
+    assert client.get("/assistance/reports/").context["totals"]["grand"]["n"] == 1
     client.force_login(officer_b)
     assert client.get(f"/assistance/{filed_a.pk}/").status_code == 404
     assert client.get(f"/assistance/{filed_a.pk}/edit/").status_code == 404
@@ -59,7 +64,7 @@ def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, c
     report = client.get("/assistance/reports/")
     assert report.context["totals"]["grand"]["n"] == 0
     assert filed_a.member.name not in client.get(f"/assistance/campaigns/{campaign.pk}/").content.decode()
-    assert not AccessRecord.objects.filter(target_id=filed_a.pk).exists()
+    assert not AccessRecord.objects.filter(actor=officer_b, target_id=filed_a.pk).exists()
 
 
 def test_members_never_see_files(client, member_a, filed_a):
