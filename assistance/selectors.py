@@ -183,6 +183,11 @@ def roster_for(*, actor, campaign: Campaign) -> QuerySet[RosterEntry]:
     )
 
 
+def granted_lines(*, actor, campaign: Campaign) -> QuerySet:
+    """(file, purpose) of the campaign's grants in the actor's scope: which roster lines were granted."""
+    return Grant.objects.for_actor(actor).filter(campaign=campaign).values_list("case_id", "purpose")
+
+
 def roster_entry_get(*, actor, pk: int) -> RosterEntry:
     require_file_access(actor)
     return get_for_actor(RosterEntry.objects.select_related("case"), actor, pk=pk)

@@ -370,7 +370,7 @@ class CampaignDetailView(TemplateView):
         actor = self.request.user
         campaign = selectors.campaign_get(actor=actor, pk=self.kwargs["pk"])
         roster = selectors.roster_for(actor=actor, campaign=campaign).order_by("case__unit__sort_order", "pk")
-        granted = set(campaign.grants.values_list("case_id", "purpose"))
+        granted = set(selectors.granted_lines(actor=actor, campaign=campaign))
         totals = selectors.grant_totals(actor=actor, filters=selectors.GrantFilters(campaign_id=campaign.pk))
         spent = {r["source"]: r["total"] for r in totals["by_campaign_source"]}
         budgets = [
