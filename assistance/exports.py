@@ -9,28 +9,28 @@ from django.http import FileResponse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from members.sheets import DATE, INTEGER, MONEY, Col, chinese, new_workbook, write_sheet, xlsx_response
+from members.sheets import Col, chinese, new_workbook, write_sheet, xlsx_response
 
 ROSTER_COLUMNS = (
-    Col(_("No."), 6, INTEGER),
+    Col(_("No."), 6, "count"),
     Col(_("Name"), 12),
     Col(_("Unit"), 22),
     Col(_("File number"), 14),
     Col(_("Campaign"), 22),
     Col(_("Purpose"), 14),
     Col(_("Source"), 12),
-    Col(_("Amount (yuan)"), 14, MONEY),
+    Col(_("Amount (yuan)"), 14, "money"),
     Col(_("Bank account"), 24),
-    Col(_("Grant date"), 12, DATE),
+    Col(_("Grant date"), 12, "date"),
     Col(_("Recipient's signature"), 20),
 )
 TOTALS_COLUMNS = (
     Col(_("Campaign"), 20),
     Col(_("Source"), 20),
-    Col(_("Grants"), 20, INTEGER),
-    Col(_("Total (yuan)"), 20, MONEY),
-    Col(_("Budget (yuan)"), 20, MONEY),
-    Col(_("Remaining"), 20, MONEY),
+    Col(_("Grants"), 20, "count"),
+    Col(_("Total (yuan)"), 20, "money"),
+    Col(_("Budget (yuan)"), 20, "money"),
+    Col(_("Remaining"), 20, "money"),
 )
 
 
