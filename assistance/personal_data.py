@@ -8,14 +8,10 @@ relatives, whose data is theirs, not the member's); the member asks the unit uni
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from members.scoping import unscoped
-
 from .models import Grant
-
-#: The own-data download has no actor to scope by: it is about one member, whom members.privacy resolved.
-OWN_DATA = "the own-data download: only the rows of the one member it is for (members.privacy resolved them)"
 
 
 def file_rows(member) -> tuple[list, list[list]]:
@@ -56,10 +52,12 @@ def grant_rows(member) -> tuple[list, list[list]]:
         _("Received on"),
         _("File number"),
     ]
-    with unscoped(OWN_DATA):
-        grants = list(
-            Grant.objects.filter(case__member=member).select_related("campaign", "case").order_by("granted_on", "pk")
-        )
+    # The member's own files, reached from the member record (which the download read through its
+    # scope), and the grants of each file.
+    cases = member.hardship_cases.prefetch_related(
+        Prefetch("grants", queryset=Grant.objects.via_parent().select_related("campaign"))
+    )
+    grants = sorted((g for c in cases for g in c.grants.all()), key=lambda g: (g.granted_on, g.pk))
     rows = [
         [
             g.granted_on,
