@@ -36,9 +36,10 @@ node_modules/.installed: package.json package-lock.json
 migrate: venv
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
-lint: venv-dev                         ## ruff lint and format check
+lint: venv-dev                         ## ruff lint and format check; the arrows between apps (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: venv-dev
 	$(VENV)/bin/ruff check --fix .

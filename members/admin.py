@@ -9,11 +9,11 @@ from .resources import MemberResource
 
 
 class ScopedAdminMixin:
-    """Admin querysets go through the same scope rule as the pages."""
+    """Admin querysets go through the same scope rule as the pages (every app's admin uses this)."""
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
+        return qs.for_actor(request.user) if hasattr(qs, "for_actor") else qs
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -78,14 +78,14 @@ class MemberAdmin(ScopedAdminMixin, ImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "role", "organization", "created_at")
     list_filter = ("role",)
     search_fields = ("user__username", "organization__name")
     list_select_related = ("user", "organization")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Records nobody edits: what was viewed, exported or changed, and by whom."""
 
     def has_add_permission(self, request):

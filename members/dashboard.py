@@ -44,7 +44,7 @@ def member_charts(*, actor, today: date | None = None) -> list[Chart]:
     figures = unit_figures(actor=actor, today=today)
     scope = scope_for(actor)
     charts = []
-    if scope.sees_all or len(scope.readable_unit_ids) > 1:
+    if scope.reads_several_units:
         counts = current_members_by_unit(actor=actor)
         names = dict(Organization.objects.filter(pk__in=counts).values_list("pk", "name"))
         by_unit = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], "")))[:30]

@@ -27,9 +27,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from .sheets import DANGEROUS_PREFIXES, Col, Sheet, chinese, new_workbook
 
 #: (field, header, width): the export's columns; the import uses the same headers.
 EXPORT_COLUMNS = [
@@ -59,12 +57,6 @@ CHOICES = {
     "employment_type": EmploymentType,
     "status": MemberStatus,
 }
-
-
-def chinese(label) -> str:
-    """Spreadsheet headers are always in Chinese: the template is the contract with the officers."""
-    with translation.override("zh-hans"):
-        return str(label)
 
 
 def formula_safe(value):
@@ -98,24 +90,11 @@ def header_cells(ws, labels) -> list[WriteOnlyCell]:
 
 def write_members_xlsx(rows: Iterable[tuple], out) -> int:
     """Write the member rows (tuples in EXPORT_COLUMNS order, codes already labelled) to ``out``."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(chinese(gettext_lazy("Members")))
-    ws.freeze_panes = "A2"
-    for i, (_field, _label, width) in enumerate(EXPORT_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.append(header_cells(ws, [chinese(label) for _field, label, _width in EXPORT_COLUMNS]))
-    count = 0
-    dangerous = DANGEROUS_PREFIXES
-    for row in rows:
-        ws.append(
-            [
-                safe_text(v, ws) if v.__class__ is str and v and v.startswith(dangerous) else v
-                for v in row  # dates stay dates (openpyxl gives them a date format)
-            ]
-        )
-        count += 1
+    wb = new_workbook()
+    sheet = Sheet(wb, gettext_lazy("Members"), [Col(label, width) for _field, label, width in EXPORT_COLUMNS])
+    sheet.rows(rows)  # dates stay dates (openpyxl gives them a date format)
     wb.save(out)
-    return count
+    return sheet.rows_written
 
 
 def labelled_rows(values: Iterable[tuple]) -> Iterable[tuple]:

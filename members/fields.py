@@ -51,27 +51,36 @@ class EncryptedTextField(models.TextField):
 
 
 def encrypt_existing(app_label: str, fields: dict[str, list[str]]):
-    """The RunPython pair of a migration that turns plain columns into ``EncryptedTextField``s.
+    """The RunPython pair for a migration that turns plain columns into ``EncryptedTextField``s (a new
+    migration copies it in, frozen, as assistance/0004 and voice/0002 do).
 
     Forwards, every stored text is read (a plain one comes back as it is) and written again encrypted;
     backwards, the plain text is written back as a plain value."""
 
-    def rows(apps, model_name, names):
-        model = apps.get_model(app_label, model_name)
-        return model, model._base_manager.only("pk", *names).order_by("pk").iterator(chunk_size=1000)
+    def chunks(model, names, size=1000):
+        # Keyset pages of 1,000 rows: memory stays flat whatever the table's size.
+        last = 0
+        while True:
+            batch = list(model._base_manager.filter(pk__gt=last).only("pk", *names).order_by("pk")[:size])
+            if not batch:
+                return
+            last = batch[-1].pk
+            yield batch
 
     def forwards(apps, schema_editor):
         for model_name, names in fields.items():
-            model, batch = rows(apps, model_name, names)
-            changed = [row for row in batch if any(getattr(row, n) for n in names)]
-            model._base_manager.bulk_update(changed, names, batch_size=1000)
+            model = apps.get_model(app_label, model_name)
+            for batch in chunks(model, names):
+                changed = [row for row in batch if any(getattr(row, n) for n in names)]
+                model._base_manager.bulk_update(changed, names, batch_size=1000)
 
     def backwards(apps, schema_editor):
         for model_name, names in fields.items():
-            model, batch = rows(apps, model_name, names)
-            for row in batch:
-                plain = {n: Value(getattr(row, n)) for n in names if getattr(row, n)}
-                if plain:
-                    model._base_manager.filter(pk=row.pk).update(**plain)
+            model = apps.get_model(app_label, model_name)
+            for batch in chunks(model, names):
+                for row in batch:
+                    plain = {n: Value(getattr(row, n)) for n in names if getattr(row, n)}
+                    if plain:
+                        model._base_manager.filter(pk=row.pk).update(**plain)
 
     return forwards, backwards

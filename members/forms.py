@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
 from .models import ChangeKind, Member, Organization
+from .scoping import unscoped
 
 AGE_BANDS = {
     "u30": (None, 29),
@@ -198,38 +199,35 @@ class MemberForm(forms.ModelForm):
             return ""
         self.id_facts = idnumbers.parse(value)
         digest = idnumbers.keyed_hash(self.id_facts.number)
-        clash = Member.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk)
-        if clash.exists():
+        with unscoped("an ID number is unique across the city: the check reads every unit"):
+            clash = Member.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk).exists()
+        if clash:
             raise ValidationError(_("A member with this ID number is already registered."), code="id_duplicate")
         return self.id_facts.number
 
     def clean(self):
         data = super().clean()
         facts = self.id_facts
-        if facts is None and self.instance.pk:
-            facts = idnumbers.IdFacts("", self.instance.birth_date, self.instance.gender)
-        if facts is None:
-            return data
-        if data.get("gender") and data["gender"] != facts.gender:
-            self.add_error("gender", _("The gender does not match the ID number."))
-        elif not data.get("gender"):
-            data["gender"] = facts.gender
-        if data.get("birth_date") and data["birth_date"] != facts.birth_date:
-            self.add_error(
-                "birth_date",
-                _("The birth date does not match the ID number (%(date)s).") % {"date": facts.birth_date.isoformat()},
-            )
-        elif not data.get("birth_date"):
-            data["birth_date"] = facts.birth_date
-        join = data.get("join_date")
-        if join and join > timezone.localdate():
-            self.add_error("join_date", _("The join date cannot be in the future."))
+        if facts is None and self.instance.pk and self.instance.id_number_encrypted:
+            facts = idnumbers.parse(self.instance.reveal_id_number())  # the stored number decides
+        # The record's rules live on the model (Member.rule_errors): the import applies the same ones.
+        probe = Member(
+            gender=data.get("gender") or "", birth_date=data.get("birth_date"), join_date=data.get("join_date")
+        )
+        if facts is not None:
+            probe.fill_from_id(facts)
+            data["gender"], data["birth_date"] = probe.gender, probe.birth_date
+        for field, message in probe.rule_errors(facts).items():
+            if field in self.fields and not self.has_error(field):
+                self.add_error(field, message)
         return data
 
     def _post_clean(self):
         # The hashed/encrypted fields are set before model validation so that full_clean passes.
         if self.id_facts is not None:
             self.instance.set_id_number(self.id_facts.number)
+        else:
+            self.instance._id_facts = getattr(self, "rule_facts", None)
         super()._post_clean()
         if self.has_error("id_number"):
             # Without a valid number there is nothing to derive from: one message, on the number.
@@ -327,9 +325,7 @@ class CommitteePostForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = Post.choices
         if unit is not None:
-            self.fields["member"].queryset = Member.objects.filter(unit=unit, status__in=CURRENT_STATUSES).order_by(
-                "name", "pk"
-            )
+            self.fields["member"].queryset = unit.members.filter(status__in=CURRENT_STATUSES).order_by("name", "pk")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -234,11 +234,45 @@ class Member(models.Model):
         return self.name
 
     def set_id_number(self, value: str) -> None:
-        """Store a validated ID number: encrypted, hashed and masked."""
+        """Store a validated ID number: encrypted, hashed and masked; the record's rules check the
+        gender and birth date against it (``clean``)."""
         facts = idnumbers.parse(value)
         self.id_number_encrypted = idnumbers.encrypt(facts.number)
         self.id_number_hash = idnumbers.keyed_hash(facts.number)
         self.id_number_masked = idnumbers.mask(facts.number)
+        self._id_facts = facts
+
+    def fill_from_id(self, facts: idnumbers.IdFacts) -> None:
+        """An empty gender or birth date is taken from the ID number."""
+        if not self.gender:
+            self.gender = facts.gender
+        if not self.birth_date:
+            self.birth_date = facts.birth_date
+
+    def rule_errors(self, facts: idnumbers.IdFacts | None = None, today: date | None = None) -> dict[str, str]:
+        """The record's own rules, for every path that writes a member (the form, the import, a
+        service): gender and birth date agree with the ID number; the join date is not in the future."""
+        from django.utils.translation import gettext as _
+
+        facts = facts or getattr(self, "_id_facts", None)
+        errors: dict[str, str] = {}
+        if facts is not None:
+            if self.gender and self.gender != facts.gender:
+                errors["gender"] = _("The gender does not match the ID number.")
+            if self.birth_date and self.birth_date != facts.birth_date:
+                errors["birth_date"] = _("The birth date does not match the ID number (%(date)s).") % {
+                    "date": facts.birth_date.isoformat()
+                }
+        if self.join_date and self.join_date > (today or timezone.localdate()):
+            errors["join_date"] = _("The join date cannot be in the future.")
+        return errors
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = self.rule_errors()
+        if errors:
+            raise ValidationError(errors)
 
     def reveal_id_number(self) -> str:
         """The full number. Call only through the service that records the view."""

@@ -1,6 +1,6 @@
 """Workbooks about personal data: the access record's export and a member's own-data download.
 
-Cells go through ``members.excel.formula_safe``; aware datetimes are written in Asia/Shanghai.
+Written through the one xlsx writer (members.sheets); aware datetimes are written in Asia/Shanghai.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
-from . import registry
-from .excel import formula_safe, header_cells
-from .models import Member, MembershipChange
+from . import registry, sheets
+from .audit import AccessAction, record_access
+from .models import Member
+from .scoping import scope_for
 from .services import EXPORT_FIELDS
 
 #: Sheet names: at most 31 characters, none of []:*?/\
@@ -33,18 +33,13 @@ def cell_value(value):
         return _("Yes") if value else _("No")
     if isinstance(value, int | float | Decimal) or hasattr(value, "isoformat"):
         return value
-    return formula_safe(str(value))
+    return str(value)
 
 
-def _write_sheet(wb: Workbook, title, headers: list, rows: Iterable[Iterable]) -> int:
-    ws = wb.create_sheet(str(title).translate(_BAD_SHEET_CHARS)[:31])
-    ws.freeze_panes = "A2"
-    ws.append(header_cells(ws, [formula_safe(str(label)) for label in headers]))
-    count = 0
-    for row in rows:
-        ws.append([cell_value(v) for v in row])
-        count += 1
-    return count
+def _write_sheet(wb, title, headers: list, rows: Iterable[Iterable]) -> int:
+    columns = [sheets.Col(label, width=16) for label in headers]
+    title = str(title).translate(_BAD_SHEET_CHARS)
+    return sheets.write_sheet(wb, title, columns, ([cell_value(v) for v in row] for row in rows))
 
 
 # --- The access record's export ------------------------------------------------------------------
@@ -68,9 +63,21 @@ def actor_name(user) -> str:
     return (member.name if member else "") or user.get_full_name() or user.username
 
 
+def access_records_export(*, actor, filters, request=None):
+    """The filtered access record as an xlsx temporary file; the export is itself recorded."""
+    from .selectors import access_record_list
+
+    with translation.override("zh-hans"):
+        tmp, count = access_records_xlsx(access_record_list(actor=actor, filters=filters))
+    record_access(
+        actor=actor, action=AccessAction.EXPORT, what=gettext_lazy("Access record"), rows=count, request=request
+    )
+    return tmp
+
+
 def access_records_xlsx(queryset) -> tuple[object, int]:
     """The (filtered) access record as an xlsx temporary file, and the number of rows written."""
-    wb = Workbook(write_only=True)
+    wb = sheets.new_workbook()
     rows = (
         [
             r.at,
@@ -87,7 +94,7 @@ def access_records_xlsx(queryset) -> tuple[object, int]:
         ]
         for r in queryset.iterator(chunk_size=2000)
     )
-    count = _write_sheet(wb, _("Access record"), ACCESS_RECORD_HEADERS, rows)
+    count = _write_sheet(wb, gettext_lazy("Access record"), ACCESS_RECORD_HEADERS, rows)
     tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
     wb.save(tmp)
     tmp.seek(0)
@@ -120,7 +127,7 @@ def record_rows(member: Member) -> tuple[list, list[list]]:
 
 def history_rows(member: Member) -> tuple[list, list[list]]:
     headers = [_("Date"), _("Type"), _("From unit"), _("To unit"), _("Status before"), _("Status after"), _("Reason")]
-    changes = MembershipChange.objects.filter(member=member).select_related("from_unit", "to_unit").order_by("on", "pk")
+    changes = member.changes.select_related("from_unit", "to_unit").order_by("on", "pk")
     rows = [
         [
             c.on,
@@ -146,14 +153,36 @@ def honour_rows(member: Member) -> tuple[list, list[list]]:
 
 
 def own_data_xlsx(member: Member) -> tuple[bytes, int]:
-    """Every sheet the apps registered, for this member only; and the number of data rows written."""
+    """Every sheet the apps registered, for this member only, in Chinese; and the number of data rows."""
     import io
 
-    wb = Workbook(write_only=True)
+    wb = sheets.new_workbook()
     total = 0
-    for section in registry.personal_data_sections():
-        headers, rows = section.rows(member)
-        total += _write_sheet(wb, section.title, headers, rows)
+    with translation.override("zh-hans"):
+        for section in registry.personal_data_sections():
+            headers, rows = section.rows(member)
+            total += _write_sheet(wb, section.title, headers, rows)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), total
+
+
+def own_data_download(*, actor, request=None) -> bytes:
+    """The actor's own data as one workbook (404 without a member record); the download is recorded."""
+    from django.http import Http404
+
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        raise Http404
+    member = Member.objects.for_actor(actor).select_related("unit", "user").get(pk=member_id)
+    content, rows = own_data_xlsx(member)
+    record_access(
+        actor=actor,
+        action=AccessAction.OWN_DATA,
+        what=gettext_lazy("Own data"),
+        obj=member,
+        ref=f"{member.name} · {member.card_number}",
+        rows=rows,
+        request=request,
+    )
+    return content

@@ -38,7 +38,8 @@ def roster_sheet(writer: SheetWriter, *, actor, year: int, organization) -> None
     current = Q(status__in=CURRENT_STATUSES)
     counts = {
         row["unit_id"]: row
-        for row in Member.objects.filter(unit_id__in=ids)
+        for row in Member.objects.for_actor(actor)
+        .filter(unit_id__in=ids)
         .values("unit_id")
         .annotate(
             current=Count("pk", filter=current),
@@ -53,7 +54,8 @@ def roster_sheet(writer: SheetWriter, *, actor, year: int, organization) -> None
         .order_by()
     }
     left = dict(
-        MembershipChange.objects.filter(on__year=year, kind__in=LEAVING, member__unit_id__in=ids)
+        MembershipChange.objects.for_actor(actor)
+        .filter(on__year=year, kind__in=LEAVING, member__unit_id__in=ids)
         .values_list("member__unit_id")
         .annotate(n=Count("member_id", distinct=True))
         .order_by()
@@ -85,25 +87,27 @@ def committees_sheet(writer: SheetWriter, *, actor, year: int, organization) -> 
     today = timezone.localdate()
     units = _units(actor=actor, organization=organization)
     ids = [u.pk for u in units]
-    committees = {c.unit_id: c for c in Committee.objects.filter(unit_id__in=ids)}
+    committees = {c.unit_id: c for c in Committee.objects.for_actor(actor).filter(unit_id__in=ids)}
     members = dict(
-        Member.objects.filter(unit_id__in=ids, status__in=CURRENT_STATUSES)
+        Member.objects.for_actor(actor)
+        .filter(unit_id__in=ids, status__in=CURRENT_STATUSES)
         .values_list("unit_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     posts: dict[int, dict[str, int]] = {}
     for unit_id, post, n in (
-        CommitteePost.objects.filter(ended_on__isnull=True, committee__unit_id__in=ids)
+        CommitteePost.objects.for_actor(actor)
+        .filter(ended_on__isnull=True, committee__unit_id__in=ids)
         .values_list("committee__unit_id", "post")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         posts.setdefault(unit_id, {})[post] = n
     chairs = dict(
-        CommitteePost.objects.filter(ended_on__isnull=True, post=Post.CHAIR, committee__unit_id__in=ids).values_list(
-            "committee__unit_id", "member__name"
-        )
+        CommitteePost.objects.for_actor(actor)
+        .filter(ended_on__isnull=True, post=Post.CHAIR, committee__unit_id__in=ids)
+        .values_list("committee__unit_id", "member__name")
     )
     writer.columns(
         [

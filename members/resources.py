@@ -23,7 +23,7 @@ from . import idnumbers
 from .choices import CURRENT_STATUSES, Education, EmploymentType, Ethnicity, Gender, PoliticalStatus
 from .excel import IMPORT_COLUMNS, chinese
 from .models import ChangeKind, Member, MembershipChange, Organization
-from .scoping import scope_for
+from .scoping import unscoped
 
 MODE_UPDATE = "update"
 MODE_REPORT = "report"
@@ -158,10 +158,7 @@ class MemberResource(resources.ModelResource):
         missing = [c for f, c in self.columns.items() if f in REQUIRED and c not in dataset.headers]
         if missing:
             raise ValidationError(_("Columns missing: %(cols)s. Use the template.") % {"cols": "、".join(missing)})
-        scope = scope_for(self.actor)
-        units = Organization.objects.units().filter(is_active=True)
-        if not scope.sees_all:
-            units = units.filter(pk__in=scope.manageable_unit_ids)
+        units = Organization.objects.for_actor(self.actor, manage=True).units().filter(is_active=True)
         self.units = {u.name: u for u in units}
         self.units.update({u.short_name: u for u in self.units.values() if u.short_name})
         cards = [str(c).strip() for c in dataset[self.columns["card_number"]] if c not in (None, "")]
@@ -173,6 +170,13 @@ class MemberResource(resources.ModelResource):
                 pass
         self.existing = {}
         self.hash_owner = {}
+        with unscoped("card and ID numbers are unique across the city: the import must find every holder"):
+            self._load_holders(cards, hashes)
+        self.seen_cards: dict[str, int] = {}
+        self.seen_hashes: dict[str, int] = {}
+        self.today = timezone.localdate()
+
+    def _load_holders(self, cards: list[str], hashes: list[str]) -> None:
         for chunk_start in range(0, max(len(cards), len(hashes)), 2000):
             chunk_cards = cards[chunk_start : chunk_start + 2000]
             for m in Member.objects.filter(card_number__in=chunk_cards).select_related("unit"):
@@ -182,9 +186,6 @@ class MemberResource(resources.ModelResource):
                 "id_number_hash", "card_number"
             ):
                 self.hash_owner[digest] = card
-        self.seen_cards: dict[str, int] = {}
-        self.seen_hashes: dict[str, int] = {}
-        self.today = timezone.localdate()
 
     def get_instance(self, instance_loader, row):
         return self.existing.get(str(row.get(self.columns["card_number"]) or "").strip())
@@ -222,6 +223,7 @@ class MemberResource(resources.ModelResource):
             err("card_number", _("This card number is already in use."))
         # ID number: checksum, then birth date and gender agree.
         raw_id = str(row.get(col["id_number"]) or "").strip()
+        id_facts = None
         if raw_id and "id_number" not in errors:
             try:
                 facts = idnumbers.parse(raw_id)
@@ -243,17 +245,8 @@ class MemberResource(resources.ModelResource):
                     )
                 else:
                     self.seen_hashes[digest] = row_number
-                if instance.gender and "gender" not in errors and instance.gender != facts.gender:
-                    err("gender", _("The gender does not match the ID number."))
-                elif not instance.gender:
-                    instance.gender = facts.gender
-                if instance.birth_date and "birth_date" not in errors and instance.birth_date != facts.birth_date:
-                    err(
-                        "birth_date",
-                        _("The birth date does not match the ID number (%(date)s).") % {"date": facts.birth_date},
-                    )
-                elif not instance.birth_date:
-                    instance.birth_date = facts.birth_date
+                instance.fill_from_id(facts)
+                id_facts = facts
         card = instance.card_number
         if card and "card_number" not in errors:
             if card in self.seen_cards:
@@ -265,8 +258,10 @@ class MemberResource(resources.ModelResource):
                 self.seen_cards[card] = row_number
             if instance.pk and self.mode == MODE_REPORT:
                 err("card_number", _("A member with this card number is already registered."))
-        if instance.join_date and instance.join_date > self.today:
-            err("join_date", _("The join date cannot be in the future."))
+        # The record's own rules (Member.rule_errors), as the member form applies them.
+        for field, message in instance.rule_errors(id_facts, self.today).items():
+            if field not in errors:
+                err(field, message)
         if instance.pk and instance.status not in CURRENT_STATUSES and not errors:
             err("card_number", _("This member's membership has ended; it is not changed by an import."))
         # The model's own field checks (lengths, mobile, name), without per-row unique queries.
@@ -306,6 +301,7 @@ class MemberResource(resources.ModelResource):
                 batch_size=batch_size or 1000,
                 default_change_reason="import",
                 default_user=self.actor,
+                manager=Member.objects.for_actor(self.actor, manage=True),
             )
         self.update_instances.clear()
 
@@ -318,9 +314,9 @@ class MemberResource(resources.ModelResource):
         created = [m for m in self.created if m.pk]
         if len(created) != len(self.created):  # backends that do not return primary keys
             by_card = dict(
-                Member.objects.filter(card_number__in=[m.card_number for m in self.created]).values_list(
-                    "card_number", "pk"
-                )
+                Member.objects.for_actor(self.actor, manage=True)
+                .filter(card_number__in=[m.card_number for m in self.created])
+                .values_list("card_number", "pk")
             )
             for m in self.created:
                 m.pk = by_card.get(m.card_number)

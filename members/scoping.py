@@ -63,6 +63,11 @@ class Scope:
         return self.sees_all or bool(self.readable_unit_ids)
 
     @property
+    def reads_several_units(self) -> bool:
+        """Whether a page should compare units (a chart per unit) rather than describe one."""
+        return self.sees_all or len(self.readable_unit_ids) > 1
+
+    @property
     def readable_org_ids(self) -> frozenset[int]:
         return self.readable_unit_ids | self.zone_ids | self.city_ids
 
@@ -336,6 +341,25 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
             qs._scope_by = _BY_PARENT
         return qs
 
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        if not cls._meta.abstract and "_scope_checks_wrapped" not in cls.__dict__:
+            _wrap_table_wide_checks(cls)
+
+
+def _wrap_table_wide_checks(cls) -> None:
+    """Django checks unique fields and constraints through the default manager; such a check must
+    read the whole table (a card number is unique in the city, not in the actor's unit)."""
+    for method in ("validate_unique", "validate_constraints"):
+        original = getattr(cls, method)
+
+        def wrapped(self, *args, _original=original, **kwargs):
+            with unscoped("uniqueness and constraints hold across every unit: the check reads the whole table"):
+                return _original(self, *args, **kwargs)
+
+        setattr(cls, method, wrapped)
+    cls._scope_checks_wrapped = True
+
 
 def login_owned_rows(field: str):
     """``scope_q`` for rows that belong to one login and to nobody else (a notice, a preference, a
@@ -377,6 +401,11 @@ def _unit_id_of(obj) -> int | None:
 
 
 def _row_in(model, actor, obj, *, manage: bool) -> bool:
+    from .models import Organization
+
+    if model is Organization:  # a unit itself: read through its zone or itself, managed by its officers
+        scope = scope_for(actor)
+        return scope.can_manage_unit(obj.pk) if manage else (scope.sees_all or obj.pk in scope.readable_org_ids)
     if getattr(model, "scope_q", None) is None:
         scope = scope_for(actor)
         if scope.sees_all:
@@ -401,6 +430,16 @@ def _walk_id(obj, path: str) -> int | None:
         if target is None:
             return None
     return getattr(target, f"{parts[-1]}_id", None)
+
+
+def can_read(actor, obj) -> bool:
+    """Whether the actor may read this row (or this unit): for a page that shows or hides a link."""
+    return _row_in(type(obj), actor, obj, manage=False)
+
+
+def can_manage(actor, obj) -> bool:
+    """Whether the actor may manage this row (or this unit): for a page that shows or hides a button."""
+    return _row_in(type(obj), actor, obj, manage=True)
 
 
 def require_read(actor, obj) -> None:

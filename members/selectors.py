@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from .choices import CURRENT_STATUSES, MemberStatus
-from .models import AccessRecord, Member, MembershipChange, Organization, OrganizationKind
-from .scoping import scope_for
+from .models import AccessRecord, Member, MembershipChange, Organization
+from .scoping import get_for_actor, require_city_admin, require_perm, scope_for
 
 _CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{3,20}$")
 _HAS_LETTER_OR_HAN = re.compile(r"[A-Za-z\u3400-\u9fff]")
@@ -67,29 +66,34 @@ class MemberFilters:
 
 def member_list(*, actor, filters: MemberFilters | None = None) -> QuerySet[Member]:
     filters = filters or MemberFilters()
-    return Member.objects.visible_to(actor).filter(filters.as_q()).select_related("unit")
+    return Member.objects.for_actor(actor).filter(filters.as_q()).select_related("unit")
 
 
 def member_get(*, actor, pk: int) -> Member:
-    return get_object_or_404(Member.objects.visible_to(actor).select_related("unit", "unit__parent"), pk=pk)
+    return get_for_actor(Member.objects.select_related("unit", "unit__parent"), actor, pk=pk)
 
 
 def unit_list(*, actor) -> QuerySet[Organization]:
     return (
-        Organization.objects.visible_to(actor)
+        Organization.objects.for_actor(actor)
         .units()
         .select_related("parent")
         .annotate(current_members=Count("members", filter=Q(members__status__in=CURRENT_STATUSES)))
     )
 
 
-def unit_choices(*, actor) -> QuerySet[Organization]:
-    """The units an actor may pick in a filter (no per-unit counting)."""
-    return Organization.objects.visible_to(actor).units().order_by("sort_order", "name")
+def unit_choices(*, actor, manage: bool = False) -> QuerySet[Organization]:
+    """The units an actor may pick in a filter, or with ``manage`` in a form (no per-unit counting)."""
+    return Organization.objects.for_actor(actor, manage=manage).units().order_by("sort_order", "name")
 
 
 def organization_get(*, actor, pk: int) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(actor).select_related("parent"), pk=pk)
+    from django.http import Http404
+
+    organization = Organization.objects.for_actor(actor).select_related("parent").filter(pk=pk).first()
+    if organization is None:
+        raise Http404
+    return organization
 
 
 def _per_request(actor, key, compute):
@@ -116,13 +120,10 @@ def unit_figures(*, actor, today: date) -> dict:
             "birthdays_this_month": Count("pk", filter=current & Q(birth_date__month=today.month)),
         }
         aggregates |= {key: Count("pk", filter=current & condition) for key, condition in chart_aggregates(today)}
-        figures = Member.objects.visible_to(actor).aggregate(**aggregates)
+        figures = Member.objects.for_actor(actor).aggregate(**aggregates)
         scope = scope_for(actor)
-        figures["units"] = (
-            Organization.objects.filter(kind=OrganizationKind.UNIT).count()
-            if scope.sees_all
-            else len(scope.readable_unit_ids)
-        )
+        # The scope already holds the units an officer or zone lead reads: no query to count them.
+        figures["units"] = Organization.objects.units().count() if scope.is_city_admin else len(scope.readable_unit_ids)
         return figures
 
     return _per_request(actor, ("figures", today), compute)
@@ -132,7 +133,7 @@ def current_members_by_unit(*, actor) -> dict[int, int]:
     """Current members per unit in the actor's scope ({unit id: n}), one grouped query per request."""
 
     def compute() -> dict[int, int]:
-        rows = Member.objects.visible_to(actor).current().values_list("unit_id").annotate(n=Count("pk"))
+        rows = Member.objects.for_actor(actor).current().values_list("unit_id").annotate(n=Count("pk"))
         return dict(rows.order_by())
 
     return _per_request(actor, "by_unit", compute)
@@ -201,16 +202,12 @@ def _day_start(day: date):
 
 def access_record_list(*, actor, filters: AccessRecordFilters | None = None) -> QuerySet[AccessRecord]:
     """The portal's access record, newest first: the city administrators read it all (others 403)."""
-    from .scoping import require_perm
-
-    if not scope_for(actor).sees_all:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    require_city_admin(actor)
     require_perm(actor=actor, perm="members.view_accessrecord")
     filters = filters or AccessRecordFilters()
     return (
-        AccessRecord.objects.filter(filters.as_q())
+        AccessRecord.objects.for_actor(actor)
+        .filter(filters.as_q())
         .select_related("actor", "actor__member", "unit")
         .order_by("-at", "-pk")
     )
@@ -244,7 +241,7 @@ def committee_get(*, actor, unit: Organization):
     from .models import Committee
 
     organization_get(actor=actor, pk=unit.pk)
-    return Committee.objects.filter(unit=unit).first()
+    return Committee.objects.for_actor(actor).filter(unit=unit).first()
 
 
 POST_RANK = {"chair": 0, "vice_chair": 1, "member": 2, "audit": 3, "women": 4}
@@ -257,12 +254,14 @@ def committee_posts(*, committee) -> list:
 
 
 def committee_check(*, unit: Organization, committee, posts: list, today: date) -> CommitteeCheck:
-    """The committee against the rules (DOMAIN.md): size by membership, women's committee, audit, term."""
+    """The committee against the rules for grassroots unions: size by membership (3 or more from 25
+    members, a chair from 10, a group leader below), the women workers' committee (25 women or more),
+    the funds audit committee, and the term."""
     from django.utils.translation import gettext as _
 
     from .models import Post
 
-    counts = Member.objects.filter(unit=unit, status__in=CURRENT_STATUSES).aggregate(
+    counts = unit.members.filter(status__in=CURRENT_STATUSES).aggregate(
         n=Count("pk"), women=Count("pk", filter=Q(gender="F"))
     )
     n, women = counts["n"], counts["women"]
@@ -308,10 +307,7 @@ def committees_due(*, actor, today: date, within_days: int | None = 90):
     """Committees of the units in scope, soonest election first; those due within ``within_days``."""
     from .models import Committee
 
-    scope = scope_for(actor)
-    qs = Committee.objects.select_related("unit", "unit__parent")
-    if not scope.sees_all:
-        qs = qs.filter(unit_id__in=scope.readable_unit_ids)
+    qs = Committee.objects.for_actor(actor).select_related("unit", "unit__parent")
     committees = sorted(qs, key=lambda c: (c.term_end, c.unit.name))
     if within_days is not None:
         from datetime import timedelta
@@ -322,17 +318,14 @@ def committees_due(*, actor, today: date, within_days: int | None = 90):
 
 
 def units_without_committee(*, actor):
-    scope = scope_for(actor)
-    qs = Organization.objects.units().filter(committee__isnull=True, is_active=True)
-    if not scope.sees_all:
-        qs = qs.filter(pk__in=scope.readable_unit_ids)
+    qs = Organization.objects.for_actor(actor).units().filter(committee__isnull=True, is_active=True)
     return qs.order_by("sort_order", "name")
 
 
 def honour_list(*, actor, title: str = "", level: str = "", year: int | None = None, q: str = ""):
     from .models import Honour
 
-    qs = Honour.objects.filter(member__in=Member.objects.visible_to(actor)).select_related("member", "member__unit")
+    qs = Honour.objects.for_actor(actor).select_related("member", "member__unit")
     if title:
         qs = qs.filter(title=title)
     if level:

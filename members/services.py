@@ -27,13 +27,13 @@ from .models import (
     User,
 )
 from .roles import ROLE_GROUPS
-from .scoping import forget_scope, require_perm, unit_require_manage
+from .scoping import forget_scope, require_manage, require_perm, require_read
 
 
 @transaction.atomic
 def role_assign(*, user: User, organization: Organization, role: str) -> RoleAssignment:
     """Give a person a role at an organisation, with the role's default permissions (its group)."""
-    assignment = RoleAssignment.objects.filter(user=user, organization=organization, role=role).first()
+    assignment = user.role_assignments.filter(organization=organization, role=role).first()
     if assignment is None:
         assignment = RoleAssignment(user=user, organization=organization, role=role)
         assignment.full_clean()
@@ -52,7 +52,7 @@ def member_create(
 ) -> Member:
     """Register a member (入会). With an actor, the actor must manage the unit; the join is recorded."""
     if actor is not None:
-        unit_require_manage(actor=actor, unit_id=unit.pk)
+        require_manage(actor, unit)
         require_perm(actor=actor, perm="members.add_member")
     member = Member(unit=unit, **data)
     member.set_id_number(id_number)
@@ -74,7 +74,7 @@ def member_create(
 @transaction.atomic
 def member_update(*, actor: User, member: Member, data: dict, id_number: str = "") -> Member:
     """Change a member's record (not the unit or the status: those go through the lifecycle)."""
-    unit_require_manage(actor=actor, unit_id=member.unit_id)
+    require_manage(actor, member)
     require_perm(actor=actor, perm="members.change_member")
     forbidden = {"unit", "unit_id", "status", "user", "id_number_encrypted", "id_number_hash"} & set(data)
     if forbidden:
@@ -91,10 +91,7 @@ def member_update(*, actor: User, member: Member, data: dict, id_number: str = "
 @transaction.atomic
 def member_reveal_id_number(*, actor: User, member: Member, request=None) -> str:
     """The full ID number, for someone with the right; every view is recorded."""
-    if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
-        from django.http import Http404
-
-        raise Http404
+    require_read(actor, member)
     require_perm(actor=actor, perm="members.reveal_id_number")
     record_access(
         actor=actor,
@@ -136,8 +133,15 @@ def _record(
     return change
 
 
-def _lock(member: Member) -> Member:
-    return Member.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=member.pk)
+def _lock(actor: User, member: Member) -> Member:
+    """The member's row, locked, as the actor may manage it (404/403 otherwise)."""
+    require_manage(actor, member)
+    return (
+        Member.objects.for_actor(actor, manage=True)
+        .select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .get(pk=member.pk)
+    )
 
 
 def _check_date(on: date) -> None:
@@ -152,8 +156,8 @@ def member_transfer(*, actor: User, member: Member, to_unit: Organization, on: d
     The officer of the unit the member leaves does it (or a city administrator); the member's login
     follows the member (nothing to change: the scope is derived from the member's unit).
     """
-    member = _lock(member)
-    unit_require_manage(actor=actor, unit_id=member.unit_id)
+    member = _lock(actor, member)
+    require_manage(actor, member)
     require_perm(actor=actor, perm="members.change_member")
     _check_date(on)
     if member.status not in CURRENT_STATUSES:
@@ -203,8 +207,8 @@ def member_change_status(*, actor: User, member: Member, kind: str, on: date, re
 
     Nothing is deleted. When the membership ends, the member's login is disabled.
     """
-    member = _lock(member)
-    unit_require_manage(actor=actor, unit_id=member.unit_id)
+    member = _lock(actor, member)
+    require_manage(actor, member)
     require_perm(actor=actor, perm="members.change_member")
     if kind not in STATUS_CHANGES:
         raise ValidationError({"kind": _("Unknown kind of change.")})
@@ -277,8 +281,8 @@ def account_create(*, actor: User, member: Member) -> IssuedAccount:
     The password is returned once (to show or print) and never stored in clear; the first login
     asks for a new one.
     """
-    member = _lock(member)
-    unit_require_manage(actor=actor, unit_id=member.unit_id)
+    member = _lock(actor, member)
+    require_manage(actor, member)
     require_perm(actor=actor, perm="members.change_member")
     if member.user_id:
         raise ValidationError(_("%(name)s already has an account.") % {"name": member.name})
@@ -297,8 +301,8 @@ def account_create(*, actor: User, member: Member) -> IssuedAccount:
 @transaction.atomic
 def account_reset_password(*, actor: User, member: Member) -> IssuedAccount:
     """A new one-time password for a member who forgot theirs."""
-    member = _lock(member)
-    unit_require_manage(actor=actor, unit_id=member.unit_id)
+    member = _lock(actor, member)
+    require_manage(actor, member)
     require_perm(actor=actor, perm="members.change_member")
     if not member.user_id:
         raise ValidationError(_("%(name)s has no account yet.") % {"name": member.name})
@@ -457,7 +461,7 @@ def member_import_commit(*, actor: User, mode: str, data: bytes | None = None, d
 
 # --- Committees and honours --------------------------------------------------------------------
 def _require_unit_manager(actor: User, unit: Organization) -> None:
-    unit_require_manage(actor=actor, unit_id=unit.pk)
+    require_manage(actor, unit)
     require_perm(actor=actor, perm="members.change_member")
 
 
@@ -467,7 +471,8 @@ def committee_set_term(*, actor: User, unit: Organization, term_start: date, ter
     from .models import Committee
 
     _require_unit_manager(actor, unit)
-    committee = Committee.objects.select_for_update().filter(unit=unit).first() or Committee(unit=unit)
+    committee = Committee.objects.for_actor(actor, manage=True).select_for_update().filter(unit=unit).first()
+    committee = committee or Committee(unit=unit)
     committee.term_start, committee.term_years, committee.notes = term_start, term_years, notes
     committee.full_clean()
     committee.save()
@@ -482,7 +487,7 @@ def committee_post_add(
     from .models import Committee, CommitteePost, Post
 
     _require_unit_manager(actor, unit)
-    committee = Committee.objects.select_for_update().filter(unit=unit).first()
+    committee = Committee.objects.for_actor(actor, manage=True).select_for_update().filter(unit=unit).first()
     if committee is None:
         raise ValidationError(_("Record the committee's term first."))
     if member.unit_id != unit.pk or member.status not in CURRENT_STATUSES:

@@ -10,16 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from . import excel, privacy, registry, selectors, services
-from .audit import AccessAction, record_access
-from .excel import XLSX_CONTENT_TYPE
+from .audit import AccessAction
 from .forms import (
     AGE_BANDS,
     AccessRecordFilterForm,
@@ -32,9 +30,19 @@ from .forms import (
     StatusChangeForm,
     TransferForm,
 )
-from .models import CommitteePost, HonourLevel, HonourTitle, Member
+from .models import CommitteePost, HonourLevel, HonourTitle
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
-from .scoping import require_officer, require_perm, scope_for, unit_require_manage
+from .scoping import (
+    can_manage,
+    can_read,
+    get_for_actor,
+    require_manage,
+    require_officer,
+    require_perm,
+    scope_for,
+)
+from .sheets import XLSX_CONTENT_TYPE
+from .web import form_errors_from
 
 MEMBER_SORTS = {
     "name": ("name", "pk"),
@@ -46,6 +54,14 @@ MEMBER_SORTS = {
     "unit": ("unit__sort_order", "unit__name", "name", "pk"),
     "-unit": ("-unit__sort_order", "-unit__name", "name", "pk"),
 }
+
+
+def _int_or_404(value) -> int:
+    """A primary key from a form or query parameter: anything but a sane positive integer is 404."""
+    text = str(value or "")
+    if not text.isdigit() or len(text) > 18:
+        raise Http404
+    return int(text)
 
 
 class HomeView(TemplateView):
@@ -125,13 +141,13 @@ class MemberDetailView(TemplateView):
         actor = self.request.user
         member = selectors.member_get(actor=actor, pk=self.kwargs["pk"])
         scope = scope_for(actor)
-        can_manage = scope.can_manage_unit(member.unit_id) and actor.has_perm("members.change_member")
+        may_manage = can_manage(actor, member) and actor.has_perm("members.change_member")
         ctx.update(
             member=member,
             sections=registry.member_sections(self.request, member),
             changes=selectors.member_changes(actor=actor, member=member),
             record_history=selectors.member_record_history(actor=actor, member=member) if scope.is_officer else [],
-            can_manage=can_manage,
+            can_manage=may_manage,
             can_reveal=actor.has_perm("members.reveal_id_number"),
             honours=member.honours.all(),
         )
@@ -159,8 +175,8 @@ class UnitDetailView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
         unit = selectors.organization_get(actor=actor, pk=self.kwargs["pk"])
-        can_manage = scope_for(actor).can_manage_unit(unit.pk) and actor.has_perm("members.change_member")
-        ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit), can_manage=can_manage)
+        may_manage = can_manage(actor, unit) and actor.has_perm("members.change_member")
+        ctx.update(unit=unit, sections=registry.unit_sections(self.request, unit), can_manage=may_manage)
         if unit.kind == "unit":
             committee = selectors.committee_get(actor=actor, unit=unit)
             posts = selectors.committee_posts(committee=committee) if committee else []
@@ -175,24 +191,14 @@ class UnitDetailView(TemplateView):
 
 
 # --- Writes: record, lifecycle, accounts ------------------------------------------------------
-def _form_errors_to(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form (by field where it names one)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class MemberCreateView(TemplateView):
     template_name = "members/member_form.html"
 
     def _units(self):
-        scope = require_officer(actor=self.request.user)
-        qs = selectors.unit_choices(actor=self.request.user)
-        if not scope.sees_all:
-            qs = qs.filter(pk__in=scope.manageable_unit_ids)
-        return qs
+        require_officer(actor=self.request.user)
+        return selectors.unit_choices(actor=self.request.user, manage=True)
 
     def _check(self):
         require_perm(actor=self.request.user, perm="members.add_member")
@@ -215,7 +221,7 @@ class MemberCreateView(TemplateView):
                     unit=form.cleaned_data["unit"],
                 )
             except ValidationError as exc:
-                _form_errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("%(name)s has joined the union.") % {"name": member.name})
                 return redirect("members:detail", pk=member.pk)
@@ -227,7 +233,7 @@ class MemberUpdateView(TemplateView):
 
     def _member(self):
         member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
-        unit_require_manage(actor=self.request.user, unit_id=member.unit_id)
+        require_manage(self.request.user, member)
         require_perm(actor=self.request.user, perm="members.change_member")
         return member
 
@@ -247,7 +253,7 @@ class MemberUpdateView(TemplateView):
                     id_number=form.cleaned_data["id_number"],
                 )
             except ValidationError as exc:
-                _form_errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("The record of %(name)s is saved.") % {"name": member.name})
                 return redirect("members:detail", pk=member.pk)
@@ -274,7 +280,7 @@ class MemberTransferView(TemplateView):
 
     def _member(self):
         member = selectors.member_get(actor=self.request.user, pk=self.kwargs["pk"])
-        unit_require_manage(actor=self.request.user, unit_id=member.unit_id)
+        require_manage(self.request.user, member)
         require_perm(actor=self.request.user, perm="members.change_member")
         return member
 
@@ -292,13 +298,13 @@ class MemberTransferView(TemplateView):
                     actor=request.user, member=member, to_unit=d["to_unit"], on=d["on"], reason=d["reason"]
                 )
             except ValidationError as exc:
-                _form_errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(
                     request,
                     _("%(name)s has been transferred to %(unit)s.") % {"name": member.name, "unit": d["to_unit"].name},
                 )
-                if scope_for(request.user).can_read_unit(d["to_unit"].pk):
+                if can_read(request.user, d["to_unit"]):
                     return redirect("members:detail", pk=member.pk)
                 return redirect("members:list")
         return self.render_to_response({"member": member, "form": form})
@@ -321,7 +327,7 @@ class MemberStatusView(MemberTransferView):
                     actor=request.user, member=member, kind=d["kind"], on=d["on"], reason=d["reason"]
                 )
             except ValidationError as exc:
-                _form_errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(
                     request,
@@ -359,12 +365,12 @@ class AccountBulkView(TemplateView):
 
     def _unit(self):
         unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["unit_pk"])
-        unit_require_manage(actor=self.request.user, unit_id=unit.pk)
+        require_manage(self.request.user, unit)
         require_perm(actor=self.request.user, perm="members.change_member")
         return unit
 
     def _pending(self, unit):
-        return Member.objects.current().filter(unit=unit, user__isnull=True).order_by("name", "pk")
+        return unit.members.current().filter(user__isnull=True).order_by("name", "pk")
 
     def get(self, request, *args, **kwargs):
         unit = self._unit()
@@ -427,10 +433,7 @@ class AccessRecordExportView(View):
     def get(self, request, *args, **kwargs):
         actor = request.user
         _form, filters = access_record_filters(request, actor)
-        tmp, count = privacy.access_records_xlsx(selectors.access_record_list(actor=actor, filters=filters))
-        record_access(
-            actor=actor, action=AccessAction.EXPORT, what=gettext_lazy("Access record"), rows=count, request=request
-        )
+        tmp = privacy.access_records_export(actor=actor, filters=filters, request=request)
         name = f"access-records-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(tmp, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
 
@@ -439,20 +442,7 @@ class MyDataView(View):
     """A member downloads the own data (record, history, registrations, aid, gifts) as one xlsx."""
 
     def get(self, request, *args, **kwargs):
-        member_id = scope_for(request.user).member_id
-        if member_id is None:
-            raise Http404
-        member = Member.objects.select_related("unit", "user").get(pk=member_id)
-        content, rows = privacy.own_data_xlsx(member)
-        record_access(
-            actor=request.user,
-            action=AccessAction.OWN_DATA,
-            what=gettext_lazy("Own data"),
-            obj=member,
-            ref=f"{member.name} · {member.card_number}",
-            rows=rows,
-            request=request,
-        )
+        content = privacy.own_data_download(actor=request.user, request=request)
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y%m%d}.xlsx"'
         response["Cache-Control"] = "no-store, private"
@@ -499,10 +489,8 @@ class ImportTemplateView(View):
     def get(self, request, *args, **kwargs):
         require_officer(actor=request.user)
         require_perm(actor=request.user, perm="members.import_member")
-        scope = scope_for(request.user)
-        unit_name = ""
-        if not scope.sees_all and len(scope.manageable_unit_ids) == 1:
-            unit_name = selectors.organization_get(actor=request.user, pk=next(iter(scope.manageable_unit_ids))).name
+        units = list(selectors.unit_choices(actor=request.user, manage=True)[:2])
+        unit_name = units[0].name if len(units) == 1 else ""
         response = HttpResponse(excel.template_workbook(unit_name), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
         return response
@@ -516,7 +504,7 @@ class MemberImportView(TemplateView):
     def _check(self):
         require_officer(actor=self.request.user)
         require_perm(actor=self.request.user, perm="members.import_member")
-        if not scope_for(self.request.user).sees_all and not scope_for(self.request.user).manageable_unit_ids:
+        if not selectors.unit_choices(actor=self.request.user, manage=True).exists():
             raise PermissionDenied
 
     def get(self, request, *args, **kwargs):
@@ -575,7 +563,7 @@ class CommitteeEditView(TemplateView):
 
     def _unit(self):
         unit = selectors.organization_get(actor=self.request.user, pk=self.kwargs["unit_pk"])
-        unit_require_manage(actor=self.request.user, unit_id=unit.pk)
+        require_manage(self.request.user, unit)
         require_perm(actor=self.request.user, perm="members.change_member")
         if unit.kind != "unit":
             raise Http404
@@ -601,7 +589,13 @@ class CommitteeEditView(TemplateView):
         unit = self._unit()
         action = request.POST.get("action")
         if action == "end":
-            holder = get_object_or_404(CommitteePost, pk=request.POST.get("post_id"), committee__unit=unit)
+            holder = get_for_actor(
+                CommitteePost,
+                request.user,
+                manage=True,
+                pk=_int_or_404(request.POST.get("post_id")),
+                committee__unit=unit,
+            )
             services.committee_post_end(actor=request.user, holder=holder, on=timezone.localdate())
             messages.success(request, _("The post of %(name)s has ended.") % {"name": holder.member.name})
             return redirect("members:committee", unit_pk=unit.pk)
@@ -611,7 +605,7 @@ class CommitteeEditView(TemplateView):
                 try:
                     holder = services.committee_post_add(actor=request.user, unit=unit, **form.cleaned_data)
                 except ValidationError as exc:
-                    _form_errors_to(form, exc)
+                    form_errors_from(form, exc)
                 else:
                     messages.success(
                         request,
@@ -625,7 +619,7 @@ class CommitteeEditView(TemplateView):
             try:
                 services.committee_set_term(actor=request.user, unit=unit, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("The committee's term is saved."))
                 return redirect("members:committee", unit_pk=unit.pk)
@@ -694,7 +688,7 @@ class HonourCreateView(MemberTransferView):
             try:
                 services.honour_add(actor=request.user, member=member, data=data)
             except ValidationError as exc:
-                _form_errors_to(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("The honour is recorded."))
                 return redirect("members:detail", pk=member.pk)

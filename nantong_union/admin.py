@@ -1,5 +1,7 @@
 """The Django admin, for the city union's administrators only."""
 
+import functools
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,23 @@ class UnionAdminSite(admin.AdminSite):
 
         user = request.user
         return bool(user.is_active and user.is_staff and scope_for(user).is_city_admin)
+
+    def admin_view(self, view, cacheable=False):
+        """The admin's own machinery (foreign-key widgets, list filters, inlines, history) reads the
+        default managers; it serves city administrators only, who read every unit anyway. The
+        change lists still go through ``for_actor`` (members.admin.ScopedAdminMixin)."""
+        from members.scoping import unscoped
+
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def for_city_admins(request, *args, **kwargs):
+            if not self.has_permission(request):
+                return inner(request, *args, **kwargs)
+            with unscoped("the Django admin serves city administrators only, who read every unit"):
+                return inner(request, *args, **kwargs)
+
+        return for_city_admins
 
 
 class UnionAdminConfig(AdminConfig):

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from members.scoping import get_for_actor, unscoped
+
 from .models import Notification, NotificationPreference
+
+#: Delivery is the system's, not a person's: it writes and e-mails every recipient's notices by key.
+DELIVERY = "notification delivery: the system writes and e-mails each recipient's own notices"
 
 if TYPE_CHECKING:
     from .reminders import Reminder
@@ -29,15 +34,20 @@ def _enqueue_emails(notification_ids: Sequence[int]) -> None:
         return
     from .tasks import notification_email_task
 
-    wanted = list(
+    with unscoped(DELIVERY):
+        wanted = _wanting_email(notification_ids)
+    if wanted:
+        transaction.on_commit(lambda: _publish_emails(notification_email_task, wanted))
+
+
+def _wanting_email(notification_ids: Sequence[int]) -> list[int]:
+    return list(
         Notification.objects.filter(
             pk__in=notification_ids,
             emailed_at__isnull=True,
             recipient__notification_preference__by_email=True,
         ).values_list("pk", flat=True)
     )
-    if wanted:
-        transaction.on_commit(lambda: _publish_emails(notification_email_task, wanted))
 
 
 #: After a failed publish the broker is not tried again for this many seconds (the e-mails stay pending):
@@ -84,6 +94,7 @@ def notification_send(
     return notification
 
 
+@unscoped(DELIVERY)
 def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: bool = True) -> list[int]:
     """Insert many reminders at once (a fixed number of queries); returns the ids newly created.
 
@@ -115,7 +126,7 @@ def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: boo
 
 
 def preference_update(*, user, by_email: bool, email: str = "") -> NotificationPreference:
-    preference, _ = NotificationPreference.objects.get_or_create(user=user)
+    preference, _ = NotificationPreference.objects.for_actor(user).get_or_create(user=user)
     preference.by_email = by_email
     preference.email = email
     preference.full_clean()
@@ -142,6 +153,7 @@ class EmailDeliveryError(Exception):
     """The mail server refused or could not be reached; the portal notification stays."""
 
 
+@unscoped(DELIVERY)
 def notification_email(*, notification_id: int) -> bool:
     """E-mail one notification, once. Returns True if this call sent it.
 
@@ -187,6 +199,7 @@ class SweepResult:
     failed: int
 
 
+@unscoped(DELIVERY)
 def notifications_email_pending(
     *, older_than: timedelta = timedelta(minutes=5), within: timedelta = timedelta(days=7)
 ) -> SweepResult:
@@ -221,3 +234,24 @@ def notifications_email_pending(
     if sent or failed:
         logger.info("pending e-mails: %d sent, %d failed", sent, failed)
     return SweepResult(sent=sent, failed=failed)
+
+
+@transaction.atomic
+def notification_open(*, actor, pk: int) -> Notification:
+    """The actor opens one of the own notices (404 for anyone else's): it is read from now on."""
+    from django.utils import timezone
+
+    notification = get_for_actor(Notification, actor, pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    """Every unread notice of the actor is read; returns how many."""
+    from django.utils import timezone
+
+    from .selectors import notification_list
+
+    return notification_list(actor=actor, unread_only=True).update(read_at=timezone.now())

@@ -11,14 +11,18 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.models import Member, Role, RoleAssignment
+from members.scoping import unscoped
 
 from .reminders import Reminder
 
 UPCOMING_DAYS = 7
+#: Reading the roles to address a notice is the system's business, whoever's action sends it.
+ADDRESSING = "addressing a notice: who holds an officer's role in which unit"
 
 
 def birthday_on(birth: date, year: int) -> date:
@@ -37,6 +41,7 @@ def _days_q(days: list[date]) -> Q:
     return q
 
 
+@unscoped(ADDRESSING)
 def unit_officers() -> dict[int, list[int]]:
     """unit id -> user ids of its officers (one query)."""
     officers: dict[int, list[int]] = defaultdict(list)
@@ -47,6 +52,7 @@ def unit_officers() -> dict[int, list[int]]:
     return officers
 
 
+@unscoped(ADDRESSING)
 def city_admins() -> list[int]:
     return list(
         RoleAssignment.objects.filter(role=Role.CITY_ADMIN, user__is_active=True)
@@ -71,6 +77,7 @@ def upcoming_birthdays(today: date) -> Iterator[Reminder]:
             kept = birthday_on(born, today.year + 1)
         by_unit[unit_id].append((pk, name, kept))
     officers = unit_officers()
+    members_url = reverse("members:list")
     for unit_id, people in by_unit.items():
         people.sort(key=lambda p: (p[2], p[1]))
         lines = "\n".join(f"{kept:%m-%d} {name}" for _, name, kept in people)
@@ -81,7 +88,7 @@ def upcoming_birthdays(today: date) -> Iterator[Reminder]:
         ) % {"count": len(people)}
         for user_id in officers.get(unit_id, []):
             yield Reminder(
-                "birthdays_upcoming", user_id, f"unit:{unit_id}", today, title, lines, f"/members/?unit={unit_id}"
+                "birthdays_upcoming", user_id, f"unit:{unit_id}", today, title, lines, f"{members_url}?unit={unit_id}"
             )
 
 
@@ -113,12 +120,14 @@ def birthday_month(today: date) -> Iterator[Reminder]:
         .values_list("unit_id", "n")
     )
     officers = unit_officers()
+    welfare_url = reverse("welfare:home")  # by name: notifications imports no domain app
     for unit_id, n in counts.items():
         title = _("Prepare this month's birthday gifts: %(count)d members") % {"count": n}
         for user_id in officers.get(unit_id, []):
-            yield Reminder("birthday_month", user_id, f"unit:{unit_id}", today, title, "", "/welfare/")
+            yield Reminder("birthday_month", user_id, f"unit:{unit_id}", today, title, "", welfare_url)
 
 
+@unscoped(ADDRESSING)
 def officers_with_permission(perm: str) -> dict[int, list[int]]:
     """unit id -> user ids of its officers who hold ``perm`` ("app_label.codename"), by group or directly."""
     app_label, codename = perm.split(".", 1)

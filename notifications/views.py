@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -9,9 +8,8 @@ from django.views.generic import TemplateView
 from members.pagination import paginate
 
 from .forms import PreferenceForm
-from .models import Notification, NotificationPreference
-from .selectors import notification_list
-from .services import preference_update
+from .selectors import notification_list, preference_for
+from .services import notification_open, notifications_mark_all_read, preference_update
 
 
 class NotificationListView(TemplateView):
@@ -30,15 +28,11 @@ class NotificationReadView(View):
     """POST: mark one notification (or all, pk 0) as read, then go to what it is about."""
 
     def post(self, request, pk: int):
-        now = timezone.now()
         if pk == 0:
-            n = notification_list(actor=request.user, unread_only=True).update(read_at=now)
+            n = notifications_mark_all_read(actor=request.user)
             messages.success(request, _("%(count)d notifications marked as read.") % {"count": n})
             return redirect("notifications:list")
-        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-        if notification.read_at is None:
-            notification.read_at = now
-            notification.save(update_fields=["read_at"])
+        notification = notification_open(actor=request.user, pk=pk)
         target = notification.url
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             return redirect(target)
@@ -51,9 +45,7 @@ class PreferenceView(TemplateView):
     template_name = "notifications/preferences.html"
 
     def get_form(self):
-        instance = NotificationPreference.objects.filter(user=self.request.user).first()
-        instance = instance or NotificationPreference(user=self.request.user)
-        return PreferenceForm(self.request.POST or None, instance=instance)
+        return PreferenceForm(self.request.POST or None, instance=preference_for(actor=self.request.user))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

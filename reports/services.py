@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.audit import AccessAction, record_access
 from members.models import Organization
-from members.scoping import scope_for
+from members.scoping import get_for_actor, require_city_admin, scope_enforced, scope_for, unscoped
 
 from .models import ReportRequest, ReportStatus
 from .workbook import build_workbook, download_name
@@ -25,10 +26,8 @@ log = logging.getLogger(__name__)
 REUSE_PENDING = timedelta(minutes=15)
 
 
-def require_city_admin(actor) -> None:
-    """The yearly report covers every unit: city administrators only (others get 403)."""
-    if not scope_for(actor).is_city_admin:
-        raise PermissionDenied
+#: The build task and the purge job keep the requests' own bookkeeping (status, progress, file).
+BOOKKEEPING = "the report task records status and progress on the request it was handed"
 
 
 def _enqueue(request_id: int) -> None:
@@ -38,11 +37,16 @@ def _enqueue(request_id: int) -> None:
         build_yearly_report.delay(request_id)
     except Exception:  # noqa: BLE001 - broker unreachable: the person must see it, not wait forever
         log.exception("could not queue the yearly report %s", request_id)
-        ReportRequest.objects.filter(pk=request_id, status=ReportStatus.QUEUED).update(
-            status=ReportStatus.FAILED,
-            error=_("The task queue could not be reached; try again in a few minutes."),
-            finished_at=timezone.now(),
-        )
+        with unscoped(BOOKKEEPING):
+            _mark_unqueued(request_id)
+
+
+def _mark_unqueued(request_id: int) -> None:
+    ReportRequest.objects.filter(pk=request_id, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.FAILED,
+        error=_("The task queue could not be reached; try again in a few minutes."),
+        finished_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -51,8 +55,8 @@ def report_request_create(*, actor, year: int, organization: Organization | None
     the same person's request for the same year and scope still being built is reused."""
     require_city_admin(actor)
     pending = (
-        ReportRequest.objects.filter(
-            requested_by=actor,
+        ReportRequest.objects.for_actor(actor)
+        .filter(
             year=year,
             organization=organization,
             status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
@@ -70,6 +74,7 @@ def report_request_create(*, actor, year: int, organization: Organization | None
     return request, True
 
 
+@unscoped(BOOKKEEPING)
 def report_build(*, request_id: int) -> str:
     """Build the workbook of a request sheet by sheet, recording the progress; returns the final status.
 
@@ -87,9 +92,10 @@ def report_build(*, request_id: int) -> str:
 
         def on_sheet(done: int, total: int) -> None:
             # Each sheet is a step; the last few per cent are the saving of the file.
-            ReportRequest.objects.filter(pk=request.pk).update(progress=max(1, 95 * done // total))
+            with unscoped(BOOKKEEPING):
+                ReportRequest.objects.filter(pk=request.pk).update(progress=max(1, 95 * done // total))
 
-        with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
+        with tempfile.TemporaryFile(suffix=".xlsx") as tmp, scope_enforced():
             rows = build_workbook(
                 actor=actor, year=request.year, organization=request.organization, out=tmp, on_sheet=on_sheet
             )
@@ -129,6 +135,7 @@ def report_expire(*, request: ReportRequest) -> None:
     request.save(update_fields=["status", "file"])
 
 
+@unscoped("the hourly purge deletes every person's expired report files")
 def reports_purge_expired(*, now=None) -> int:
     """Expire every finished request past its time, and requests stuck in the queue for a day; the
     number of files deleted."""
@@ -141,3 +148,20 @@ def reports_purge_expired(*, now=None) -> int:
         status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], created_at__lte=now - timedelta(days=1)
     ).update(status=ReportStatus.FAILED, error=_("The report was not built within a day; ask for it again."))
     return deleted
+
+
+def report_file_open(*, actor, report: ReportRequest, request=None):
+    """The workbook's file, opened for the person who asked; the download is in the access record."""
+    require_city_admin(actor)
+    report = get_for_actor(ReportRequest, actor, pk=report.pk)
+    handle = report.file.open("rb")
+    record_access(
+        actor=actor,
+        action=AccessAction.EXPORT,
+        what=_("Yearly report workbook %(year)s") % {"year": report.year},
+        rows=report.rows,
+        obj=report,
+        unit=report.organization_id,
+        request=request,
+    )
+    return handle

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from members.audit import AccessAction, record_access
+from members.scoping import require_city_admin
 
 from . import selectors, services
 from .forms import YearlyReportForm
@@ -33,11 +33,11 @@ def _page(request, form, status=200):
 
 class ReportHomeView(View):
     def get(self, request):
-        services.require_city_admin(request.user)
+        require_city_admin(request.user)
         return _page(request, YearlyReportForm(actor=request.user))
 
     def post(self, request):
-        services.require_city_admin(request.user)
+        require_city_admin(request.user)
         form = YearlyReportForm(request.POST, actor=request.user)
         if not form.is_valid():
             messages.error(request, _("Please correct the errors below."))
@@ -67,12 +67,15 @@ def _status(report) -> dict:
 
 
 class ReportStatusView(View):
-    """Polled by static/js/reports.js while a workbook is being built."""
+    """Polled by htmx while a workbook is being built (the state fragment), or as JSON by a script."""
 
     def get(self, request, pk):
-        services.require_city_admin(request.user)
+        require_city_admin(request.user)
         report = selectors.report_request_get(actor=request.user, pk=pk)
-        response = JsonResponse(_status(report))
+        if request.htmx:
+            response = render(request, "reports/_state.html", {"r": report})
+        else:
+            response = JsonResponse(_status(report))
         response["Cache-Control"] = "no-store"
         return response
 
@@ -81,7 +84,7 @@ class ReportDownloadView(View):
     """The file, only for the person who asked (anyone else: 404) and only until it expires."""
 
     def get(self, request, pk):
-        services.require_city_admin(request.user)
+        require_city_admin(request.user)
         report = selectors.report_request_get(actor=request.user, pk=pk)
         if report.is_expired:
             if report.status != ReportStatus.EXPIRED:
@@ -90,16 +93,8 @@ class ReportDownloadView(View):
         if not report.is_downloadable:
             messages.info(request, _("This workbook is not ready yet."))
             return redirect("reports:index")
-        response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
-        record_access(
-            actor=request.user,
-            action=AccessAction.EXPORT,
-            what=_("Yearly report workbook %(year)s") % {"year": report.year},
-            rows=report.rows,
-            obj=report,
-            unit=report.organization_id,
-            request=request,
-        )
+        handle = services.report_file_open(actor=request.user, report=report, request=request)
+        response = FileResponse(handle, as_attachment=True, filename=report.filename)
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -110,6 +110,8 @@ def test_a_campaign_and_a_source_open_exactly_the_grants_they_count(client, offi
     assert grand_total(page) == 4000
 
 
-def test_members_and_officers_without_the_right_get_no_aid_charts(client, member_a, aid):
+def test_members_and_officers_without_the_right_get_no_aid_charts(client, member_a, city_admin, aid):
+    client.force_login(city_admin)  # the control: someone with the right sees the chart
+    assert "aid-by-campaign" in client.get("/").content.decode()
     client.force_login(member_a)
     assert "aid-by-campaign" not in client.get("/").content.decode()

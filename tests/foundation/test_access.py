@@ -66,6 +66,8 @@ def test_member_sees_own_record_but_not_the_list_or_others(client, member_a, mem
 def test_filters_cannot_widen_the_scope(client, officer_a, tree, members_abc):
     """Asking for another unit by URL gives an empty, not a wider, list."""
     client.force_login(officer_a)
+    own = client.get(f"/members/?unit={tree['a'].pk}").content.decode()
+    assert all(m.card_number in own for m in members_abc["a"])  # the control: the filter works in scope
     page = client.get(f"/members/?unit={tree['c'].pk}").content.decode()
     for m in members_abc["c"]:
         assert m.card_number not in page

@@ -1,4 +1,5 @@
-"""The Simplified Chinese catalogue is complete and its committed .mo matches the .po."""
+"""The Simplified Chinese catalogues (the project's and any app's own) are complete and each committed .mo
+matches its .po."""
 
 from pathlib import Path
 
@@ -6,10 +7,20 @@ import polib
 import pytest
 from django.conf import settings
 
-PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+BASE = Path(settings.BASE_DIR)
+PO = BASE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+#: The project's catalogue and those of apps that keep their own (<app>/locale/zh_Hans/...).
+CATALOGUES = [PO] + sorted(
+    p for p in BASE.glob("*/locale/zh_Hans/LC_MESSAGES/django.po") if not p.is_relative_to(BASE / "locale")
+)
 
 
-def test_every_string_has_a_chinese_translation():
+def test_the_catalogues_are_found():
+    assert PO in CATALOGUES and all(p.exists() for p in CATALOGUES)
+
+
+@pytest.mark.parametrize("PO", CATALOGUES, ids=lambda p: str(p.relative_to(BASE)))
+def test_every_string_has_a_chinese_translation(PO):  # noqa: N803
     po = polib.pofile(str(PO))
     untranslated = [e.msgid for e in po.untranslated_entries()]
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
@@ -17,7 +28,8 @@ def test_every_string_has_a_chinese_translation():
     assert not fuzzy, f"fuzzy: {fuzzy[:20]}"
 
 
-def test_committed_mo_is_compiled_from_the_po():
+@pytest.mark.parametrize("PO", CATALOGUES, ids=lambda p: str(p.relative_to(BASE)))
+def test_committed_mo_is_compiled_from_the_po(PO):  # noqa: N803
     po = polib.pofile(str(PO))
     mo = polib.mofile(str(PO.with_suffix(".mo")))
     compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0, "") for e in mo}

@@ -202,14 +202,16 @@ def test_reimporting_updates_or_reports_and_never_duplicates(client, officer_a, 
 def test_commit_is_atomic_when_saving_fails_half_way(officer_a, tree, monkeypatch):
     """The members are written, then recording their joins fails: nothing of the file stays."""
     from members import services
-    from members.models import MembershipChange
 
     rows = [roster_row(i, "市财政局") for i in range(1, 4)]
+
+    from members.resources import MemberResource
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(MembershipChange.objects, "bulk_create", broken)
+    # The import's last step (recording the joins) fails after the members were written.
+    monkeypatch.setattr(MemberResource, "after_import", broken)
     outcome = services.member_import_commit(actor=officer_a, data=xlsx_bytes(rows), mode="update")
     assert not outcome.ok
     assert not Member.objects.filter(card_number__startswith="IM").exists()

@@ -104,6 +104,8 @@ def test_an_ended_membership_cannot_end_again_and_expulsion_needs_a_reason(clien
 def test_a_disabled_member_cannot_log_in(client, officer_a, tree):
     user = UserFactory(username="leaver")
     m = MemberFactory(unit=tree["a"], user=user)
+    assert client.login(username="leaver", password="Test@pass-2026")  # the control: the login works before
+    client.logout()
     services.member_change_status(actor=officer_a, member=m, kind="withdraw", on=date(2026, 1, 5), reason="")
     assert not client.login(username="leaver", password="Test@pass-2026")
 

@@ -80,23 +80,26 @@ def test_progress_is_recorded_sheet_by_sheet(city_admin, year_data, media, monke
     """The page polls the request row: each sheet moves the progress on (5 sheets: 19, 38 ... 95), then 100."""
     from reports import services as s
 
-    steps: list[dict] = []
-    original = ReportRequest.objects.filter
-    monkeypatch.setattr(s.ReportRequest.objects, "filter", lambda *a, **k: _Recorder(original(*a, **k), steps))
+    seen: list[int] = []
+    build = s.build_workbook
+
+    def watching(**kwargs):
+        # What the page would read from the request row after each sheet.
+        report_sheet = kwargs.pop("on_sheet")
+
+        def on_sheet(done, total):
+            report_sheet(done, total)
+            seen.append(ReportRequest.objects.get(pk=report.pk).progress)
+
+        seen.append(ReportRequest.objects.get(pk=report.pk).progress)
+        return build(on_sheet=on_sheet, **kwargs)
+
+    monkeypatch.setattr(s, "build_workbook", watching)
     report = ReportRequest.objects.create(requested_by=city_admin, year=YEAR)
     assert build_yearly_report.apply(args=[report.pk]).get() == ReportStatus.DONE
-    assert [k["progress"] for k in steps if "progress" in k] == [1, 19, 38, 57, 76, 95]
+    assert seen == [1, 19, 38, 57, 76, 95]
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE and report.progress == 100
-
-
-class _Recorder:
-    def __init__(self, qs, steps):
-        self.qs, self.steps = qs, steps
-
-    def update(self, **kwargs):
-        self.steps.append(kwargs)
-        return self.qs.update(**kwargs)
 
     def __getattr__(self, name):
         return getattr(self.qs, name)

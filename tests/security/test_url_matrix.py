@@ -2,12 +2,13 @@
 
 The URLs are read from the resolver (``get_resolver().url_patterns``, recursively: the apps, the accounts
 pages, ``set_language``, ``healthz`` and the Django admin under /admin/). **Every named URL pattern must have a
-row in TABLE below** (or, for the admin's standard model pages, be covered by the admin rule): a URL added
+row in TABLE below** (or, for the admin's standard model pages, be covered by the admin rule; an app added later
+keeps its rows in ``rows_<app>.py`` and its objects in ``world_<app>.py``): a URL added
 later without a row makes ``test_every_url_has_a_row`` fail, naming the URL. Add its row: what the anonymous
 visitor, a plain member of unit A, the officer of unit A, the officer of unit B and a city administrator get.
 
 The world (tests/security/conftest.py) owns one object of every kind in unit A, so officer A is inside and
-officer B outside. The rules the table encodes (ARCHITECTURE.md, "Who may see what"):
+officer B outside. The rules the table encodes (the house rules, "Who may see what"):
 
 - anonymous → the login page (LoginRequiredMiddleware), except the login page, healthz and the calendar feed;
 - outside the actor's scope → 404 (never 403: existence is not leaked);
@@ -30,6 +31,7 @@ from django.contrib import admin
 from django.http import HttpResponseForbidden
 from django.test import RequestFactory
 
+from .conftest import extension_modules
 from .matrix import (
     ACTORS,
     ADMIN_LOGIN,
@@ -201,6 +203,10 @@ TABLE: dict[str, Row] = {
     "notifications:read#all": Row({"pk": "=0"}, get=NO_GET, post=(L, R, R, R, R)),
     "notifications:preferences": Row(get=EVERYONE, post=POST_ALL),
 }
+
+# Apps added later keep their rows in tests/security/rows_<app>.py (``ROWS: dict[str, Row]``).
+for _module in extension_modules("rows_"):
+    TABLE.update(_module.ROWS)
 
 
 #: the admin to anyone but a city administrator: its login page (the portal's, for the anonymous visitor, on

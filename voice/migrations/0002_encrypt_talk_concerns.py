@@ -4,8 +4,43 @@ import members.fields
 
 from django.db import migrations
 
+# A frozen copy of the encryption step as it stood when this migration was written (migrations must
+# not call live code that may change later). Rows are read and written back in chunks of 1,000 by
+# primary key, so memory stays flat whatever the table's size; the field class encrypts on write.
+def _chunks(model, names, size=1000):
+    last = 0
+    while True:
+        batch = list(model._base_manager.filter(pk__gt=last).only("pk", *names).order_by("pk")[:size])
+        if not batch:
+            return
+        last = batch[-1].pk
+        yield batch
+
+
+def _encrypt_existing(app_label, fields):
+    def forwards(apps, schema_editor):
+        for model_name, names in fields.items():
+            model = apps.get_model(app_label, model_name)
+            for batch in _chunks(model, names):
+                changed = [row for row in batch if any(getattr(row, n) for n in names)]
+                model._base_manager.bulk_update(changed, names, batch_size=1000)
+
+    def backwards(apps, schema_editor):
+        from django.db.models import Value
+
+        for model_name, names in fields.items():
+            model = apps.get_model(app_label, model_name)
+            for batch in _chunks(model, names):
+                for row in batch:
+                    plain = {n: Value(getattr(row, n)) for n in names if getattr(row, n)}
+                    if plain:
+                        model._base_manager.filter(pk=row.pk).update(**plain)
+
+    return forwards, backwards
+
+
 # Existing texts are encrypted in place (and written back plain when the migration is reversed).
-ENCRYPT = members.fields.encrypt_existing("voice", {"talk": ["concerns"]})
+ENCRYPT = _encrypt_existing("voice", {"talk": ["concerns"]})
 
 
 class Migration(migrations.Migration):

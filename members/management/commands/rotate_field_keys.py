@@ -17,6 +17,7 @@ from django.db import transaction
 
 from members import idnumbers
 from members.fields import EncryptedTextField
+from members.scoping import unscoped
 
 
 def encrypted_fields() -> list[tuple[type, str]]:
@@ -44,6 +45,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000)
 
+    @unscoped("key rotation re-encrypts every row of every unit")
     def handle(self, *args, batch_size: int = 1000, **options):
         for model, name in encrypted_fields():
             done = 0

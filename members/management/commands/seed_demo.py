@@ -14,6 +14,7 @@ from members import demo, idnumbers
 from members.models import Member, Organization, OrganizationKind, Role
 from members.registry import demo_seeders
 from members.roles import sync_role_groups
+from members.scoping import unscoped
 from members.services import role_assign
 
 DEFAULT_PASSWORD = "Union@2026"
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password of the demo accounts.")
         parser.add_argument("--skip-apps", action="store_true", help="Only organisations, members, accounts.")
 
+    @unscoped("seeding the demo: the command writes and reads every unit's data")
     def handle(self, *args, members: int, password: str, skip_apps: bool, **options):
         if members < 0:
             self.stderr.write("--members must be 0 or more")
