@@ -10,6 +10,7 @@ from io import BytesIO
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from openpyxl import load_workbook
 
 from activities import services
@@ -103,6 +104,14 @@ def _xlsx_rows(response):
     return ws.title, [[c.value for c in row] for row in ws.iter_rows()]
 
 
+@pytest.fixture
+def _language_restored():
+    """A request under the English cookie leaves English active in this thread: put back what was."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+@pytest.mark.usefixtures("_language_restored")
 def test_exports_have_chinese_headers_under_the_english_interface(client, tree, officer_a, unit_a_activity):
     activity, _registration = unit_a_activity
     services.registration_create(actor=member_with_login(tree["a"], "a2"), activity_id=activity.pk)  # waitlisted
