@@ -96,10 +96,10 @@ def participants_workbook(*, actor, activity: Activity, sign_in: bool = False, r
 
 PARTICIPATION_COLUMNS = [
     Col(_("Unit"), 28),
-    Col(_("Activities joined"), 12),
-    Col(_("People registered"), 12),
-    Col(_("Confirmed places"), 12),
-    Col(_("Attended"), 12),
+    Col(_("Activities joined"), 12, "count"),
+    Col(_("People registered"), 12, "count"),
+    Col(_("Confirmed places"), 12, "count"),
+    Col(_("Attended"), 12, "count"),
 ]
 
 
