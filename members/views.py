@@ -31,6 +31,7 @@ from .forms import (
     TransferForm,
 )
 from .models import CommitteePost, HonourLevel, HonourTitle
+from .pinyin import NameOrder
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
 from .scoping import (
     can_manage,
@@ -45,14 +46,14 @@ from .sheets import XLSX_CONTENT_TYPE
 from .web import form_errors_from
 
 MEMBER_SORTS = {
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
+    "name": (NameOrder(), "pk"),
+    "-name": (NameOrder().desc(), "-pk"),
     "card": ("card_number",),
     "-card": ("-card_number",),
     "join": ("join_date", "pk"),
     "-join": ("-join_date", "-pk"),
-    "unit": ("unit__sort_order", "unit__name", "name", "pk"),
-    "-unit": ("-unit__sort_order", "-unit__name", "name", "pk"),
+    "unit": ("unit__sort_order", "unit__name", NameOrder(), "pk"),
+    "-unit": ("-unit__sort_order", "-unit__name", NameOrder(), "pk"),
 }
 
 
@@ -370,7 +371,7 @@ class AccountBulkView(TemplateView):
         return unit
 
     def _pending(self, unit):
-        return unit.members.current().filter(user__isnull=True).order_by("name", "pk")
+        return unit.members.current().filter(user__isnull=True).order_by(NameOrder(), "pk")
 
     def get(self, request, *args, **kwargs):
         unit = self._unit()
