@@ -178,7 +178,7 @@ class Member(models.Model):
     # Derived from the name (members.pinyin.name_keys, by fill_name_keys): search by pinyin or initials, and
     # the pinyin order on databases without an ICU collation.
     name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False)
-    name_initials = models.CharField(_("initials"), max_length=50, blank=True, editable=False)
+    name_search = models.CharField(_("name search keys"), max_length=250, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
     birth_date = models.DateField(_("birth date"))
@@ -215,7 +215,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash", "name_pinyin", "name_initials"])
+    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash", "name_pinyin", "name_search"])
     objects = ScopedManager.from_queryset(MemberQuerySet)()
 
     class Meta:
@@ -242,7 +242,7 @@ class Member(models.Model):
     def fill_name_keys(self) -> None:
         """Derive the pinyin and the initials from the name (every path that writes a member: the
         services and the import through ``clean``, the bulk loads directly)."""
-        self.name_pinyin, self.name_initials = name_keys(self.name)
+        self.name_pinyin, self.name_search = name_keys(self.name)
 
     def set_id_number(self, value: str) -> None:
         """Store a validated ID number: encrypted, hashed and masked; the record's rules check the

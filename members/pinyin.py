@@ -1,7 +1,8 @@
 """Names in pinyin: the keys that find 张晓明 by "zxm" or "zhangxiaoming", and the roster's order.
 
 ``name_keys`` gives the two columns Member stores (``name_pinyin`` "zhang xiao ming", the sort key on
-SQLite, and ``name_initials`` "zxm"), computed with pypinyin. A surname read differently from the
+SQLite, and ``name_search`` "zxm zhangxiaoming", the initials and the whole pinyin, which one LIKE on one
+short column searches), computed with pypinyin. A surname read differently from the
 character's everyday reading (单 Shàn, 曾 Zēng, 解 Xiè …) takes its surname reading.
 
 ``NameOrder`` is the one expression that sorts names in pinyin order: on PostgreSQL the name under the
@@ -53,7 +54,8 @@ _NOT_A_LETTER = re.compile(r"[^a-z ]+")
 
 
 def name_keys(name: str) -> tuple[str, str]:
-    """(pinyin with a space between syllables, initials), lower-case ASCII: 张晓明 → ("zhang xiao ming", "zxm")."""
+    """(pinyin with a space between syllables, search keys), lower-case ASCII:
+    张晓明 → ("zhang xiao ming", "zxm zhangxiaoming")."""
     name = (name or "").strip()
     if not name:
         return "", ""
@@ -64,7 +66,7 @@ def name_keys(name: str) -> tuple[str, str]:
     words = [w for w in words if w.strip()]
     pinyin = " ".join(w.strip() for w in words)
     initials = "".join(w.strip()[0] for w in words if w.strip())
-    return pinyin[:200], initials[:50]
+    return pinyin[:200], f"{initials} {pinyin.replace(' ', '')}"[:250]
 
 
 def search_key(term: str) -> str:

@@ -6,9 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Replace
-from django.db.models.lookups import Contains
+from django.db.models import Count, Q, QuerySet
 
 from . import idnumbers
 from .choices import CURRENT_STATUSES, MemberStatus
@@ -63,7 +61,8 @@ class MemberFilters:
 
         - a full ID number (18 characters): its keyed hash (the number is never stored in clear);
         - Chinese characters: the name;
-        - Latin letters: the name in pinyin ("zhangxiaoming", "xiaoming") or its initials ("zxm");
+        - Latin letters: the name in pinyin ("zhangxiaoming", "xiaoming") or its initials ("zxm"), from
+          the stored search keys ("zxm zhangxiaoming");
         - digits: part of a mobile number (3 digits or more) or a whole card number;
         - letters and digits: a whole card number (NT0000123), in either case.
         """
@@ -74,9 +73,7 @@ class MemberFilters:
             return Q(name__contains=term)
         if _LETTERS_ONLY.match(term):
             key = search_key(term)
-            return Q(name_initials__startswith=key) | Q(
-                Contains(Replace(F("name_pinyin"), Value(" "), Value("")), key)
-            )
+            return Q(name_search__contains=key) if key else Q(pk__in=[])
         if term.isdigit():
             q = Q(card_number=term)
             if len(term) >= 3:

@@ -8,6 +8,9 @@ from members import views as member_views
 
 from .views import healthz, liveness
 
+handler400 = "nantong_union.views.bad_request"
+handler403 = "nantong_union.views.permission_denied"
+handler404 = "nantong_union.views.page_not_found"
 handler500 = "nantong_union.views.server_error"
 
 urlpatterns = [

@@ -74,7 +74,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
         return name_keys(self.name)[0]
 
     @factory.lazy_attribute
-    def name_initials(self):
+    def name_search(self):
         return name_keys(self.name)[1]
 
 

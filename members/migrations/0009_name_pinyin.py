@@ -17,13 +17,13 @@ def fill_name_keys(apps, schema_editor):
     Member = apps.get_model("members", "Member")
     batch = []
     for member in Member._base_manager.only("pk", "name").order_by("pk").iterator(chunk_size=2000):
-        member.name_pinyin, member.name_initials = members.pinyin.name_keys(member.name)
+        member.name_pinyin, member.name_search = members.pinyin.name_keys(member.name)
         batch.append(member)
         if len(batch) >= 2000:
-            Member._base_manager.bulk_update(batch, ["name_pinyin", "name_initials"])
+            Member._base_manager.bulk_update(batch, ["name_pinyin", "name_search"])
             batch.clear()
     if batch:
-        Member._base_manager.bulk_update(batch, ["name_pinyin", "name_initials"])
+        Member._base_manager.bulk_update(batch, ["name_pinyin", "name_search"])
 
 
 class Migration(migrations.Migration):
@@ -43,8 +43,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='member',
-            name='name_initials',
-            field=models.CharField(blank=True, editable=False, max_length=50, verbose_name='initials'),
+            name='name_search',
+            field=models.CharField(blank=True, editable=False, max_length=250, verbose_name='name search keys'),
         ),
         migrations.AddField(
             model_name='member',

@@ -29,10 +29,10 @@ def names(response) -> list[str]:
 
 
 def test_name_keys():
-    assert name_keys("张晓明") == ("zhang xiao ming", "zxm")
-    assert name_keys("单田芳") == ("shan tian fang", "stf")  # the surname's reading, not 单 dān
-    assert name_keys("阿依古丽·买买提")[1] == "ayglmmt"
-    assert name_keys("John Smith") == ("john smith", "js")
+    assert name_keys("张晓明") == ("zhang xiao ming", "zxm zhangxiaoming")
+    assert name_keys("单田芳") == ("shan tian fang", "stf shantianfang")  # the surname's reading, not 单 dān
+    assert name_keys("阿依古丽·买买提")[1] == "ayglmmt ayigulimaimaiti"
+    assert name_keys("John Smith") == ("john smith", "js johnsmith")
 
 
 def test_the_member_list_sorts_names_in_pinyin_order(client, tree, officer_a):
@@ -132,10 +132,10 @@ def test_the_services_keep_the_pinyin_up_to_date(tree, officer_a):
         unit=tree["a"],
         actor=officer_a,
     )
-    assert (member.name_pinyin, member.name_initials) == ("zhang xiao ming", "zxm")
+    assert (member.name_pinyin, member.name_search) == ("zhang xiao ming", "zxm zhangxiaoming")
     services.member_update(actor=officer_a, member=member, data={"name": "李安"})
     member.refresh_from_db()
-    assert (member.name_pinyin, member.name_initials) == ("li an", "la")
+    assert (member.name_pinyin, member.name_search) == ("li an", "la lian")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,0 +1,130 @@
+"""Chinese everywhere: every page each role reaches, in Chromium at desktop and phone width, shows no English
+words but a short allow-list (Excel, QR, iCal …).
+
+The pages are those of the URL matrix (tests/security/test_url_matrix.py) that answer the role 200 with an
+HTML page, filled with the matrix's world (one object of every kind in unit A); the city administrator's
+include the Django admin (its index, every model's list and add page, and the change page of the world's
+objects). What is checked is ``document.body.innerText``: what a person sees (hidden elements are not text),
+less web addresses, e-mail addresses, file names and codes with digits (NT0000123).
+
+``ENGLISH_CRAWL_ONLY=members pytest tests/security/test_english_crawl.py`` limits the crawl to the URL names
+that contain a word, to check one page quickly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from tests.e2e.conftest import CHROMIUM_ARGS
+
+from .matrix import ACTORS, build_url
+from .test_url_matrix import full_table
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+#: Words that stay as they are in a Chinese interface.
+ALLOWED = {
+    "excel", "qr", "ical", "pdf", "xlsx", "csv", "ics", "id", "wps", "word", "outlook", "english", "ok", "app",
+    "url", "http", "https", "ip", "sm", "sms", "email", "e-mail", "jpeg", "jpg", "png", "docx", "xls",
+}  # fmt: skip
+_URL = re.compile(r"(https?://|webcal://|www\.)\S+|\S+@\S+|\S+\.(pdf|xlsx|xls|png|jpe?g|ics|csv|docx?|zip)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\b[A-Za-z]\b")
+_CODE = re.compile(r"\S*\d\S*")
+
+#: the roles of the crawl and the actor of the matrix whose column they follow
+ROLES = {"member": "member", "officer": "officer_a", "zone_lead": "officer_b", "city_admin": "city_admin"}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def english_words(text: str) -> list[str]:
+    text = _URL.sub(" ", text)
+    text = _CODE.sub(" ", text)
+    return sorted({w for w in _WORD.findall(text) if w.lower().strip("'’-") not in ALLOWED})
+
+
+def test_english_words_finds_words_but_not_codes_addresses_or_the_allow_list():
+    assert english_words("导出 Excel · 扫描 QR 码 · NT0000123 · https://x.example/a.ics · menu.pdf") == []
+    assert english_words("工会 Not Found 页面") == ["Found", "Not"]
+
+
+def _pages(actor: str, user, world, city_admin) -> list[str]:
+    """The URLs that answer this actor 200 with an HTML page."""
+    column = ACTORS.index(actor)
+    only = os.environ.get("ENGLISH_CRAWL_ONLY", "")
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    urls = []
+    for name, row in full_table(city_admin).items():
+        if only and only not in name:
+            continue
+        if not row.get or row.get[column] != 200:
+            continue
+        if name.startswith("admin:") and not re.search(r"(index|_changelist|_add|_change)$", name):
+            continue
+        try:
+            url = build_url(name, row, world)
+        except KeyError:
+            continue
+        response = client.get(url)
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            urls.append(url)
+    return sorted(set(urls))
+
+
+@pytest.fixture
+def zone_lead_of_b(tree, officer_b):
+    """The matrix's officer B, made also the lead of unit A's zone: reads unit A's objects, manages none."""
+    from members.models import Role
+    from members.services import role_assign
+
+    role_assign(user=officer_b, organization=tree["zone1"], role=Role.ZONE_LEAD)
+    return officer_b
+
+
+@pytest.fixture
+def _seeded(transactional_db):
+    """What the migrations seed and a transactional test flushes: the year's welfare policy."""
+    from django.utils import timezone
+
+    from welfare.defaults import ensure_jiangsu_policy
+
+    ensure_jiangsu_policy(timezone.localdate().year)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_a_role_reaches_is_in_chinese(
+    role, _seeded, live_server, world, member_a, officer_a, zone_lead_of_b, city_admin, require_chromium
+):
+    from playwright.sync_api import sync_playwright
+
+    users = {"member": member_a, "officer_a": officer_a, "officer_b": zone_lead_of_b, "city_admin": city_admin}
+    for i, user in enumerate(users.values()):  # the navbar shows a person's name, not a login name
+        get_user_model().objects.filter(pk=user.pk).update(first_name="用户" + "甲乙丙丁"[i])
+    actor = ROLES[role]
+    user = users[actor]
+    urls = _pages(actor, user, world, city_admin)
+    assert len(urls) > 5, urls
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"].value
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=require_chromium, headless=True, args=CHROMIUM_ARGS)
+        for width, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=viewport, locale="zh-CN", is_mobile=width == "phone")
+            context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            for url in urls:
+                page.goto(live_server.url + url, wait_until="load")
+                words = english_words(page.evaluate("document.title + '\\n' + document.body.innerText"))
+                if words:
+                    found[f"{width} {url}"] = words
+            context.close()
+        browser.close()
+    assert not found, "English words on pages:\n" + "\n".join(f"{k}: {' '.join(v)}" for k, v in found.items())
