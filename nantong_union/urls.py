@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from members import views as member_views
 
-from .views import healthz, liveness
+from .views import favicon, healthz, liveness
 
 handler400 = "nantong_union.views.bad_request"
 handler403 = "nantong_union.views.permission_denied"
@@ -15,6 +15,7 @@ handler500 = "nantong_union.views.server_error"
 
 urlpatterns = [
     path("", member_views.HomeView.as_view(), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("healthz/live", liveness, name="liveness"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

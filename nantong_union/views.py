@@ -6,7 +6,8 @@ import sys
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
@@ -45,6 +46,13 @@ def healthz(request):
     body = {name: "ok" if ok else "unavailable" for name, ok in state.items()}
     body["status"] = "ok" if all(state.values()) else "degraded"
     return JsonResponse(body, status=200 if all(state.values()) else 503)
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for on their own: the portal's icon (the pages link it too)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @login_not_required
