@@ -174,7 +174,22 @@ class ActivityCreateView(ActivityFormMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return self.render(request, self.form(request))
+        copy = request.GET.get("copy", "")
+        copy_from = int(copy) if copy.isdigit() and len(copy) < 12 else None
+        initial = selectors.activity_new_initial(actor=request.user, now=timezone.now(), copy_from=copy_from)
+        return self.render(request, self.form(request, initial=initial), copy_from=copy_from)
+
+    def render(self, request, form, activity=None, copy_from=None):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "activity": activity,
+                "copy_choices": selectors.activity_copy_choices(actor=request.user),
+                "copy_from": copy_from,
+            },
+        )
 
     def post(self, request):
         form = self.form(request, request.POST, request.FILES)
@@ -255,9 +270,30 @@ class RegisterMembersView(View):
         members = selectors.registrable_members(actor=request.user, activity=activity)
         return activity, members
 
+    def _candidates(self, request, activity) -> dict:
+        from members.selectors import unit_choices
+
+        units = unit_choices(actor=request.user, manage=True)
+        q = request.GET.get("q", "").strip()[:50]
+        unit = request.GET.get("unit", "")
+        unit_id = int(unit) if unit.isdigit() and len(unit) < 12 else None
+        found = selectors.register_candidates(actor=request.user, activity=activity, q=q, unit_id=unit_id)
+        return {
+            "candidates": list(found[: selectors.CANDIDATES_SHOWN]),
+            "found": found.count(),
+            "found_open": found.filter(registered=False).count(),
+            "shown_limit": selectors.CANDIDATES_SHOWN,
+            "units": units if len(units) > 1 else [],
+            "q": q,
+            "unit_id": unit_id,
+        }
+
     def get(self, request, pk):
-        activity, members = self._context(request, pk)
-        return render(request, self.template_name, {"activity": activity, "form": MembersChoiceForm(members=members)})
+        activity, _members = self._context(request, pk)
+        context = {"activity": activity, **self._candidates(request, activity)}
+        if request.htmx:  # search as you type: only the list
+            return render(request, "activities/_register_candidates.html", context)
+        return render(request, self.template_name, context)
 
     def post(self, request, pk):
         activity, members = self._context(request, pk)
@@ -274,7 +310,9 @@ class RegisterMembersView(View):
             for error in errors:
                 messages.error(request, error)
             return redirect("activities:detail", pk)
-        return render(request, self.template_name, {"activity": activity, "form": form})
+        for error in form.errors.get("members", []):
+            messages.error(request, error)
+        return redirect("activities:register_members", pk)
 
 
 class TeamCreateView(View):
