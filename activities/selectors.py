@@ -108,9 +108,9 @@ COPIED_FIELDS = (
 
 def activity_copy_choices(*, actor, limit: int = 50) -> QuerySet[Activity]:
     """The previous activities an officer may copy a new one from: those the actor manages, newest first."""
-    return Activity.objects.for_actor(actor, manage=True).select_related("organizer").order_by("-starts_at", "-pk")[
-        :limit
-    ]
+    return (
+        Activity.objects.for_actor(actor, manage=True).select_related("organizer").order_by("-starts_at", "-pk")[:limit]
+    )
 
 
 def activity_new_initial(*, actor, now, copy_from: int | None = None) -> dict:
@@ -258,6 +258,33 @@ def team_candidates(*, actor, activity: Activity) -> QuerySet[Member]:
         .select_related("unit")
         .order_by("unit__sort_order", "name", "pk")
     )
+
+
+def my_registrations(*, actor) -> QuerySet[Registration]:
+    """The actor's own registrations (我的报名), newest activity first; none for a login without a member record."""
+    member_id = scope_for(actor).member_id
+    if not member_id:
+        return Registration.objects.none()
+    return (
+        Registration.objects.for_actor(actor)
+        .filter(member_id=member_id)
+        .exclude(status=EntryStatus.CANCELLED)
+        .select_related("activity", "activity__organizer", "team")
+        .order_by("-activity__starts_at", "-pk")
+    )
+
+
+def next_activity_month(*, actor, after, filters: ActivityFilters) -> date | None:
+    """The first day of the month of the next activity the actor sees (for a calendar whose month is empty)."""
+    f = ActivityFilters(q=filters.q, kind=filters.kind, organizer_id=filters.organizer_id, when="all")
+    starts = (
+        Activity.objects.for_actor(actor)
+        .filter(f.as_q(timezone.now()), starts_at__gte=after)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(starts).replace(day=1) if starts else None
 
 
 def member_registrations(*, actor, member: Member) -> QuerySet[Registration]:

@@ -87,15 +87,26 @@ class CalendarView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        chosen = True
         try:
             year, month = (int(x) for x in self.request.GET.get("month", "").split("-"))
             first = date(year, month, 1)
         except ValueError:
-            first = today.replace(day=1)
+            first, chosen = today.replace(day=1), False
         form, filters = _filters(self.request)
         activities = list(
             selectors.month_activities(actor=self.request.user, year=first.year, month=first.month, filters=filters)
         )
+        jumped = False
+        if not chosen and not activities:  # this month has none: open on the month of the next activity
+            upcoming = selectors.next_activity_month(actor=self.request.user, after=timezone.now(), filters=filters)
+            if upcoming and upcoming != first:
+                first, jumped = upcoming, True
+                activities = list(
+                    selectors.month_activities(
+                        actor=self.request.user, year=first.year, month=first.month, filters=filters
+                    )
+                )
         weeks = []
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
             days = []
@@ -108,7 +119,30 @@ class CalendarView(TemplateView):
         prev_month = (first - timedelta(days=1)).replace(day=1)
         next_month = (first + timedelta(days=32)).replace(day=1)
         ctx.update(
-            form=form, weeks=weeks, first=first, prev_month=prev_month, next_month=next_month, activities=activities
+            form=form,
+            weeks=weeks,
+            first=first,
+            prev_month=prev_month,
+            next_month=next_month,
+            activities=activities,
+            jumped=jumped,
+        )
+        return ctx
+
+
+class MyRegistrationsView(TemplateView):
+    """我的报名: the person's own registrations, with the way to cancel while it is allowed."""
+
+    template_name = "activities/my_registrations.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        regs = list(selectors.my_registrations(actor=self.request.user)[:200])
+        now = timezone.now()
+        ctx.update(
+            upcoming=[r for r in regs if r.activity.ends_at >= now],
+            past=[r for r in regs if r.activity.ends_at < now],
+            now=now,
         )
         return ctx
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -132,6 +132,7 @@ class AccessRecordAdmin(ReadOnlyAdmin):
             return apps.get_app_config(obj.app).verbose_name
         except LookupError:
             return obj.app
+
     search_fields = ("actor__username", "what", "target_ref")
     list_select_related = ("actor", "unit")
     date_hierarchy = "at"

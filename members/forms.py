@@ -326,7 +326,9 @@ class CommitteePostForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = Post.choices
         if unit is not None:
-            self.fields["member"].queryset = unit.members.filter(status__in=CURRENT_STATUSES).order_by(NameOrder(), "pk")
+            self.fields["member"].queryset = unit.members.filter(status__in=CURRENT_STATUSES).order_by(
+                NameOrder(), "pk"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -14,8 +14,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from . import idnumbers
-from .pinyin import NameOrder, name_keys
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
+from .pinyin import NameOrder, name_keys
 from .scoping import ScopedManager, ScopedQuerySet
 
 mobile_validator = RegexValidator(
@@ -140,7 +140,7 @@ class RoleAssignment(models.Model):
         Organization, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager()
 

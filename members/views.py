@@ -31,8 +31,8 @@ from .forms import (
     TransferForm,
 )
 from .models import CommitteePost, HonourLevel, HonourTitle
-from .pinyin import NameOrder
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
+from .pinyin import NameOrder
 from .scoping import (
     can_manage,
     can_read,

@@ -35,7 +35,29 @@ def permission_label(permission) -> str:
     else:
         name = permission.name
     app = opts.app_config.verbose_name
-    return f"{app} | {opts.verbose_name} | {name}"
+    return f"{app} | {model_label(opts)} | {name}"
+
+
+def model_label(opts) -> str:
+    """A model's name; django-simple-history's "historical X" as "X历史记录"."""
+    history_of = getattr(opts, "history_of_model", None) or getattr(getattr(opts, "model", None), "instance_type", None)
+    if history_of is not None:
+        return str(_("history of %(model)s") % {"model": history_of._meta.verbose_name})
+    return str(opts.verbose_name)
+
+
+def crontab_human_readable(self) -> str:
+    """The schedule in words, in Chinese (cron-descriptor's zh_CN), without the time zone's code."""
+    from cron_descriptor import ExpressionDescriptor, Options
+
+    expression = " ".join([self.minute, self.hour, self.day_of_month, self.month_of_year, self.day_of_week])
+    options = Options()
+    options.locale_code = "zh_CN"
+    options.use_24hour_time_format = True
+    try:
+        return ExpressionDescriptor(expression, options).get_description()
+    except Exception:  # noqa: BLE001 - an expression cron-descriptor does not read: shown as it is
+        return expression
 
 
 def install() -> None:
@@ -44,12 +66,17 @@ def install() -> None:
     from django.contrib.auth.models import Permission
 
     Permission.__str__ = permission_label
+    _group_labels()
     apps.get_app_config("axes").verbose_name = _("Login throttling")
     try:
         from django_celery_beat.models import PeriodicTask
     except ImportError:  # pragma: no cover
         return
     PeriodicTask._meta.get_field("task").verbose_name = _("task")
+    from django_celery_beat.models import CrontabSchedule
+
+    CrontabSchedule.human_readable = property(crontab_human_readable)
+    CrontabSchedule.__str__ = crontab_human_readable
     model_admin = admin.site._registry.get(PeriodicTask)
     if model_admin is not None:
 
@@ -58,6 +85,18 @@ def install() -> None:
             return gettext(str(obj.scheduler)) if obj.scheduler is not None else ""
 
         model_admin.scheduler_label = scheduler_label
-        model_admin.list_display = tuple(
-            "scheduler_label" if f == "scheduler" else f for f in model_admin.list_display
-        )
+        model_admin.list_display = tuple("scheduler_label" if f == "scheduler" else f for f in model_admin.list_display)
+
+
+def _group_labels() -> None:
+    """The role groups ("city_admin" …) are stable identifiers; people see the role's name."""
+    from django.contrib.auth.models import Group
+
+    def label(group) -> str:
+        from members.models import Role
+        from members.roles import ROLE_GROUPS
+
+        names = {name: Role(role).label for role, name in ROLE_GROUPS.items()}
+        return str(names.get(group.name, group.name))
+
+    Group.__str__ = label

@@ -7,11 +7,11 @@ import sys
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.templatetags.static import static
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
@@ -98,7 +98,9 @@ ERRORS = {
     500: {
         "error_title": _("Something went wrong on the portal"),
         "error_text": _("The portal could not finish this request. Nothing of this action was saved."),
-        "error_hint": _("The error has been recorded. Try again in a moment; if it keeps failing, tell the city union."),
+        "error_hint": _(
+            "The error has been recorded. Try again in a moment; if it keeps failing, tell the city union."
+        ),
         "error_colour": "danger",
         "error_icon": "bi-exclamation-octagon",
     },

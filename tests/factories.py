@@ -10,9 +10,9 @@ import factory
 from django.contrib.auth import get_user_model
 
 from members import idnumbers
-from members.pinyin import name_keys
 from members.demo import id_number_for
 from members.models import Member, Organization, OrganizationKind
+from members.pinyin import name_keys
 
 
 def valid_id_number(n: int, *, gender: str = "M", born: date | None = None) -> str:

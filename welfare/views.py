@@ -79,7 +79,16 @@ class WelfareHomeView(TemplateView):
         today = timezone.localdate()
         year = _year(self.request, today.year)
         scope = scope_for(self.request.user)
-        ctx.update(year=year, festivals=festival_calendar(year, today), scope=scope)
+        festivals = festival_calendar(year, today)
+        show_past = self.request.GET.get("past") == "1"
+        past = [f for f in festivals if f["days_away"] < 0]
+        ctx.update(
+            year=year,
+            festivals=festivals if show_past else [f for f in festivals if f["days_away"] >= 0],
+            past_count=len(past),
+            show_past=show_past,
+            scope=scope,
+        )
         if scope.member_id:  # the viewer has an own record: its gifts and allowance
             ctx["gifts"] = list(selectors.own_gifts(actor=self.request.user, year=year))
             ctx["allowance"] = selectors.own_allowance(actor=self.request.user, year=year)

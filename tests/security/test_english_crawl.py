@@ -36,7 +36,11 @@ ALLOWED = {
 }  # fmt: skip
 _URL = re.compile(r"(https?://|webcal://|www\.)\S+|\S+@\S+|\S+\.(pdf|xlsx|xls|png|jpe?g|ics|csv|docx?|zip)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\b[A-Za-z]\b")
-_CODE = re.compile(r"\S*\d\S*")
+_CODE = re.compile(
+    r"\S*\d\S*"  # anything with a digit: card numbers, dates, cron fields
+    r"|\b[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+\b"  # a time zone's code (Asia/Shanghai)
+    r"|\b[a-z_]+(?:[.-][a-z_]+)+\b"  # identifiers of tasks and schedules (daily-reminders, app.tasks.send)
+)
 
 #: the roles of the crawl and the actor of the matrix whose column they follow
 ROLES = {"member": "member", "officer": "officer_a", "zone_lead": "officer_b", "city_admin": "city_admin"}
