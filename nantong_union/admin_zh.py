@@ -31,7 +31,7 @@ def permission_label(permission) -> str:
     if permission.codename in custom:
         name = str(custom[permission.codename])
     elif action in _ACTIONS and rest == opts.model_name:
-        name = str(_ACTIONS[action]) % {"model": opts.verbose_name}
+        name = str(_ACTIONS[action]) % {"model": model_label(opts)}
     else:
         name = permission.name
     app = opts.app_config.verbose_name
@@ -75,6 +75,7 @@ def install() -> None:
     PeriodicTask._meta.get_field("task").verbose_name = _("task")
     from django_celery_beat.models import CrontabSchedule
 
+    crontab_human_readable.short_description = _("schedule in words")
     CrontabSchedule.human_readable = property(crontab_human_readable)
     CrontabSchedule.__str__ = crontab_human_readable
     model_admin = admin.site._registry.get(PeriodicTask)

@@ -60,7 +60,7 @@ def test_register_on_behalf_searches_counts_and_marks_the_registered(client, off
     assert [m.name for m in partial.context["candidates"]] == ["张晓东", "张晓明"]
     assert partial.context["found"] == 2 and partial.context["found_open"] == 1
     assert "张晓强" not in page
-    assert 'value="%d" disabled' % done.pk in page
+    assert f'value="{done.pk}" disabled' in page
     full = client.get(url).content.decode()
     assert 'data-testid="select-open"' in full and "张晓强" not in full
     response = client.post(url, {"members": [zxm.pk]}, follow=True)
