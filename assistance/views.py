@@ -47,7 +47,7 @@ def _form_problems(form) -> ValidationError:
     lines = []
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        lines += [f"{label}: {e}" if label else e for e in errors]
+        lines += [_("%(label)s: %(problem)s") % {"label": label, "problem": e} if label else e for e in errors]
     return ValidationError(lines)
 
 

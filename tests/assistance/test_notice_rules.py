@@ -77,6 +77,6 @@ def test_a_refused_visit_keeps_what_was_typed_and_names_the_field_by_its_label(c
     page = response.content.decode()
     assert 'value="2026-03-02"' in page and "王主席、李委员" in page and "住房困难属实，收入低。" in page
     assert "income_check_consent" not in page
-    assert "申请人已签署家庭收入核查授权书: " in page  # the message names the field by its label
+    assert "申请人已签署家庭收入核查授权书：" in page  # the message names the field by its label
     draft_a.refresh_from_db()
     assert draft_a.status == Status.SUBMITTED and not draft_a.visits.exists()
