@@ -22,8 +22,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.audit import AccessAction, record_access
-from members.scoping import require_officer, scope_for
 from members.pagination import PAGE_SIZES, paginate
+from members.scoping import require_officer, scope_for
 
 from . import exports, ical, selectors, services
 from .forms import (

@@ -149,9 +149,7 @@ class Election(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ElectionKind.choices, default=ElectionKind.REELECTION)
     title = models.CharField(_("title"), max_length=100)
     assembly = models.CharField(_("held by"), max_length=20, choices=Assembly.choices, default=Assembly.MEMBERS)
-    voting_mode = models.CharField(
-        _("voting"), max_length=10, choices=VotingMode.choices, default=VotingMode.ONLINE
-    )
+    voting_mode = models.CharField(_("voting"), max_length=10, choices=VotingMode.choices, default=VotingMode.ONLINE)
     vote_date = models.DateField(_("date of the vote"))
     term_years = models.PositiveSmallIntegerField(_("term (years)"), default=5)
     plan_notes = models.TextField(_("plan"), blank=True, max_length=5000)

@@ -19,6 +19,11 @@ def rows(member) -> tuple[list, list[list]]:
         voted = set(VoteCast.objects.filter(voter__member=member).values_list("voter_id", flat=True))
         for v in Voter.objects.filter(member=member).select_related("round__election"):
             out.append(
-                [v.round.election.title, v.round.number, _("on the roll"), _("voted") if v.pk in voted else _("not voted")]
+                [
+                    v.round.election.title,
+                    v.round.number,
+                    _("on the roll"),
+                    _("voted") if v.pk in voted else _("not voted"),
+                ]
             )
     return headers, out

@@ -10,7 +10,8 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 
 from notifications.reminders import Reminder
-from notifications.sources import city_admins, committee_terms as term_reminders, unit_officers
+from notifications.sources import city_admins, unit_officers
+from notifications.sources import committee_terms as term_reminders
 
 from .models import Election, Status
 

@@ -28,7 +28,9 @@ from .services import figures_of
 SORTS = {"vote_date": "vote_date", "-vote_date": "-vote_date", "unit": "unit__sort_order", "-unit": "-unit__sort_order"}
 
 
-def election_list(*, actor: User, q: str = "", status: str = "", unit_id: int | None = None, sort: str = "") -> QuerySet:
+def election_list(
+    *, actor: User, q: str = "", status: str = "", unit_id: int | None = None, sort: str = ""
+) -> QuerySet:
     qs = Election.objects.for_actor(actor).select_related("unit")
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(unit__name__icontains=q) | Q(unit__short_name__icontains=q))
@@ -75,9 +77,7 @@ def races_of(election: Election, figures: rules.Figures | None = None) -> list[R
     figures = figures or figures_of(election)
     outcomes = {r.number: r.outcome for r in election.rounds.filter(status=RoundStatus.COUNTED)}
     out = []
-    races = election.races.prefetch_related(
-        _candidates_prefetch()
-    ).order_by("round", "post")
+    races = election.races.prefetch_related(_candidates_prefetch()).order_by("round", "post")
     for race in races:
         data = outcomes.get(race.round, {}).get("races", {}).get(str(race.pk))
         lines = []

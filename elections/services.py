@@ -233,9 +233,7 @@ def election_cancel(*, actor: User, election: Election, reason: str) -> Election
 
 # --- Nominations ---------------------------------------------------------------------------------------
 @transaction.atomic
-def candidate_add(
-    *, actor: User, race: Race, member: Member, nominated_by: str, nominations: int = 1
-) -> Candidate:
+def candidate_add(*, actor: User, race: Race, member: Member, nominated_by: str, nominations: int = 1) -> Candidate:
     election = _locked(actor, race.election)
     _require_status(election, Status.NOMINATING)
     if race.round != 1:
@@ -517,9 +515,7 @@ def box_enter(
         total = sum(v for cid, v in votes.items() if cid in ids)
         over = [c.member.name for c in race.candidates.all() if votes.get(c.pk, 0) > valid_ballots]
         if over:
-            raise ValidationError(
-                _("%(name)s: more votes than valid ballots in this box.") % {"name": ", ".join(over)}
-            )
+            raise ValidationError(_("%(name)s: more votes than valid ballots in this box.") % {"name": ", ".join(over)})
         if total > valid_ballots * race.seats:
             raise ValidationError(
                 _("%(post)s: more votes than valid ballots times the seats.") % {"post": race.get_post_display()}
@@ -537,9 +533,7 @@ def box_enter(
         )
     )
     known = {c.pk for race in races for c in race.candidates.all()}
-    Tally.objects.bulk_create(
-        [Tally(box=box, candidate_id=cid, votes=v) for cid, v in votes.items() if cid in known]
-    )
+    Tally.objects.bulk_create([Tally(box=box, candidate_id=cid, votes=v) for cid, v in votes.items() if cid in known])
     return box
 
 
@@ -586,7 +580,11 @@ def round_further(*, actor: User, election: Election) -> list[Race]:
             continue
         new = _save(
             Race(
-                election=election, round=last.number + 1, post=race.post, seats=result.vacant, planned_candidates=len(ids)
+                election=election,
+                round=last.number + 1,
+                post=race.post,
+                seats=result.vacant,
+                planned_candidates=len(ids),
             )
         )
         by_id = {c.pk: c for c in race.candidates.all()}
@@ -633,7 +631,9 @@ def _apply_result(actor: User, election: Election) -> None:
         member_services.committee_set_term(
             actor=actor, unit=unit, term_start=on, term_years=election.term_years, notes=election.title
         )
-        current = CommitteePost.objects.for_actor(actor, manage=True).filter(committee__unit=unit, ended_on__isnull=True)
+        current = CommitteePost.objects.for_actor(actor, manage=True).filter(
+            committee__unit=unit, ended_on__isnull=True
+        )
         for holder in current:
             member_services.committee_post_end(actor=actor, holder=holder, on=on)
     for post, ids in elected.items():

@@ -174,7 +174,11 @@ class CandidateAddView(ServiceActionView):
             raise ValidationError(_("Check the nomination: %(errors)s") % {"errors": form.errors.as_text()})
         data = form.cleaned_data
         return services.candidate_add(
-            actor=request.user, race=race, member=member, nominated_by=data["nominated_by"], nominations=data["nominations"]
+            actor=request.user,
+            race=race,
+            member=member,
+            nominated_by=data["nominated_by"],
+            nominations=data["nominations"],
         )
 
     def get_success_message(self, candidate):
@@ -302,7 +306,12 @@ class BoxEnterView(TemplateView):
         return voting_round
 
     def _ctx(self, voting_round, form):
-        return {"round": voting_round, "election": voting_round.election, "form": form, "boxes": voting_round.boxes.all()}
+        return {
+            "round": voting_round,
+            "election": voting_round.election,
+            "form": form,
+            "boxes": voting_round.boxes.all(),
+        }
 
     def get(self, request, *args, **kwargs):
         voting_round = self._round()

@@ -18,8 +18,8 @@ from django.views.generic import TemplateView
 from members.audit import AccessAction, record_access
 from members.excel import formula_safe
 from members.models import Member, Organization
-from members.scoping import require_officer, scope_for
 from members.pagination import PAGE_SIZES, paginate
+from members.scoping import require_officer, scope_for
 
 from . import selectors, services
 from .forms import (

@@ -61,7 +61,10 @@ def election_with_candidates(
 def open_online(officer, election, minutes: int = 60):
     now = timezone.now()
     return services.round_open(
-        actor=officer, election=election, opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(minutes=minutes)
+        actor=officer,
+        election=election,
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(minutes=minutes),
     )
 
 

@@ -13,7 +13,7 @@ from elections.models import ElectionKind, ElectionRules, Status, StepKind, Voti
 from members.models import CommitteePost, Post
 from tests.factories import MemberFactory
 
-from .factories import close_now, election_with_candidates, open_online
+from .factories import election_with_candidates
 
 pytestmark = pytest.mark.django_db
 
@@ -96,20 +96,48 @@ def test_paper_reelection_updates_the_committee_and_its_term(tree, officer_a, ci
     votes = {cands[0].pk: 80, cands[1].pk: 70, cands[2].pk: 60, cands[3].pk: 20}
     with pytest.raises(ValidationError):  # more returned than issued
         services.box_enter(
-            actor=officer_a, voting_round=r, name="1", issued=50, returned=51, invalid=0, counters="a", scrutineers="b",
+            actor=officer_a,
+            voting_round=r,
+            name="1",
+            issued=50,
+            returned=51,
+            invalid=0,
+            counters="a",
+            scrutineers="b",
             votes={},
         )
     with pytest.raises(ValidationError):  # a candidate with more votes than valid ballots
         services.box_enter(
-            actor=officer_a, voting_round=r, name="1", issued=90, returned=88, invalid=2, counters="a", scrutineers="b",
+            actor=officer_a,
+            voting_round=r,
+            name="1",
+            issued=90,
+            returned=88,
+            invalid=2,
+            counters="a",
+            scrutineers="b",
             votes={cands[0].pk: 87},
         )
     services.box_enter(
-        actor=officer_a, voting_round=r, name="1号票箱", issued=60, returned=60, invalid=0, counters="张", scrutineers="李",
+        actor=officer_a,
+        voting_round=r,
+        name="1号票箱",
+        issued=60,
+        returned=60,
+        invalid=0,
+        counters="张",
+        scrutineers="李",
         votes={k: v * 2 // 3 for k, v in votes.items()},
     )
     services.box_enter(
-        actor=officer_a, voting_round=r, name="2号票箱", issued=30, returned=30, invalid=0, counters="张", scrutineers="李",
+        actor=officer_a,
+        voting_round=r,
+        name="2号票箱",
+        issued=30,
+        returned=30,
+        invalid=0,
+        counters="张",
+        scrutineers="李",
         votes={k: v - v * 2 // 3 for k, v in votes.items()},
     )
     r = services.round_count(actor=officer_a, voting_round=r)
@@ -131,7 +159,14 @@ def test_a_by_election_adds_its_post_and_keeps_the_term(tree, officer_a, city_ad
     )
     r = services.round_open(actor=officer_a, election=e, entitled=30, present=25)
     services.box_enter(
-        actor=officer_a, voting_round=r, name="1", issued=25, returned=25, invalid=0, counters="a", scrutineers="b",
+        actor=officer_a,
+        voting_round=r,
+        name="1",
+        issued=25,
+        returned=25,
+        invalid=0,
+        counters="a",
+        scrutineers="b",
         votes={cands[0].pk: 18, cands[1].pk: 7},
     )
     services.round_count(actor=officer_a, voting_round=r)
@@ -148,7 +183,14 @@ def test_a_shortfall_leads_to_a_further_round_among_those_not_elected(tree, offi
     e, race, cands = election_with_candidates(officer_a, city_admin, tree["a"], seats=3, candidates=4, mode="paper")
     r = services.round_open(actor=officer_a, election=e, entitled=30, present=25)
     services.box_enter(
-        actor=officer_a, voting_round=r, name="1", issued=25, returned=25, invalid=0, counters="a", scrutineers="b",
+        actor=officer_a,
+        voting_round=r,
+        name="1",
+        issued=25,
+        returned=25,
+        invalid=0,
+        counters="a",
+        scrutineers="b",
         votes={cands[0].pk: 20, cands[1].pk: 14, cands[2].pk: 12, cands[3].pk: 10},  # 16 needed: one elected
     )
     services.round_count(actor=officer_a, voting_round=r)
@@ -158,7 +200,14 @@ def test_a_shortfall_leads_to_a_further_round_among_those_not_elected(tree, offi
     r2 = services.round_open(actor=officer_a, election=e, entitled=30, present=25)
     c2 = {c.member_id: c for c in further.candidates.all()}
     services.box_enter(
-        actor=officer_a, voting_round=r2, name="1", issued=25, returned=25, invalid=0, counters="a", scrutineers="b",
+        actor=officer_a,
+        voting_round=r2,
+        name="1",
+        issued=25,
+        returned=25,
+        invalid=0,
+        counters="a",
+        scrutineers="b",
         votes={c2[cands[1].member_id].pk: 18, c2[cands[2].member_id].pk: 17, c2[cands[3].member_id].pk: 5},
     )
     services.round_count(actor=officer_a, voting_round=r2)
@@ -166,7 +215,9 @@ def test_a_shortfall_leads_to_a_further_round_among_those_not_elected(tree, offi
         services.round_further(actor=officer_a, election=e)
     services.election_submit_result(actor=officer_a, election=e)
     services.election_decide(actor=city_admin, election=e, step="result", approve=True)
-    elected = set(CommitteePost.objects.filter(committee=committee_a, ended_on__isnull=True).values_list("member_id", flat=True))
+    elected = set(
+        CommitteePost.objects.filter(committee=committee_a, ended_on__isnull=True).values_list("member_id", flat=True)
+    )
     assert elected == {cands[0].member_id, cands[1].member_id, cands[2].member_id}
 
 
@@ -184,8 +235,15 @@ def test_pages_walk_the_steps(client, tree, officer_a, city_admin, committee_a):
     assert response.status_code == 200 and "市财政局" in response.content.decode()
     response = client.post(
         reverse("elections:create"),
-        {"unit": tree["a"].pk, "kind": "reelection", "title": "第五届换届", "assembly": "members",
-         "voting_mode": "online", "vote_date": date.today().isoformat(), "term_years": 5},
+        {
+            "unit": tree["a"].pk,
+            "kind": "reelection",
+            "title": "第五届换届",
+            "assembly": "members",
+            "voting_mode": "online",
+            "vote_date": date.today().isoformat(),
+            "term_years": 5,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     detail = response["Location"]

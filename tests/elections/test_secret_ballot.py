@@ -92,7 +92,9 @@ def _physical_order(model) -> list:
 
 def _order_attack(voted) -> int:
     """Line up the ballots on disk with the has-voted rows on disk; count the voters whose ballot it finds."""
-    cast_order = [VoteCast.objects.select_related("voter").get(pk=pk).voter.member_id for pk in _physical_order(VoteCast)]
+    cast_order = [
+        VoteCast.objects.select_related("voter").get(pk=pk).voter.member_id for pk in _physical_order(VoteCast)
+    ]
     marks = {}
     for ballot_id, cand in Mark.objects.values_list("ballot_id", "candidate_id"):
         marks.setdefault(ballot_id, set()).add(cand)
