@@ -24,6 +24,7 @@ from django.http import FileResponse
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -220,7 +221,7 @@ class Sheet:
                 out.append(self._text(value) if value.__class__ is str else value)
                 continue
             cell = self._text(value) if isinstance(value, str) else None
-            if not isinstance(cell, WriteOnlyCell):
+            if not isinstance(cell, Cell):  # WriteOnlyCell is a factory function, not a class
                 cell = WriteOnlyCell(self.ws, value=value)
             if col.fmt and not isinstance(value, str):
                 cell.number_format = col.fmt
