@@ -167,8 +167,11 @@ class CandidateAddView(ServiceActionView):
     def act(self, request, pk):
         self.pk = pk
         election = selectors.election_get(actor=request.user, pk=pk, manage=True)
-        race = get_for_actor(Race, request.user, manage=True, pk=_int(request.POST.get("race")) or 0, election=election)
-        member = get_for_actor(Member, request.user, manage=True, pk=_int(request.POST.get("member")) or 0)
+        race_id, member_id = _int(request.POST.get("race")), _int(request.POST.get("member"))
+        if race_id is None or member_id is None:
+            raise ValidationError(_("Choose the post and the member."))
+        race = get_for_actor(Race, request.user, manage=True, pk=race_id, election=election)
+        member = get_for_actor(Member, request.user, manage=True, pk=member_id)
         form = CandidateForm(request.POST, races=[race], members=[member])
         if not form.is_valid():
             raise ValidationError(_("Check the nomination: %(errors)s") % {"errors": form.errors.as_text()})
