@@ -114,7 +114,8 @@ class QuestionRemoveView(ServiceActionView):
 
     def act(self, request, pk, question_pk):
         self.pk = pk
-        question = get_for_actor(Question, request.user, manage=True, pk=question_pk, survey_id=pk)
+        survey = selectors.survey_get(actor=request.user, pk=pk, manage=True)
+        question = get_for_actor(Question, request.user, manage=True, pk=question_pk, survey=survey)
         services.question_remove(actor=request.user, question=question)
         messages.success(request, _("Removed."))
 
