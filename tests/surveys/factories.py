@@ -10,8 +10,13 @@ from surveys import services
 def open_survey(actor, owner, *, anonymous=True, starter="satisfaction", title="满意度调查"):
     now = timezone.now()
     survey = services.survey_create(
-        actor=actor, owner=owner, title=title, anonymous=anonymous, starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(days=3), starter=starter,
+        actor=actor,
+        owner=owner,
+        title=title,
+        anonymous=anonymous,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=3),
+        starter=starter,
     )
     services.survey_publish(actor=actor, survey=survey)
     survey.refresh_from_db()

@@ -72,7 +72,7 @@ def test_anonymous_responses_cannot_be_joined_to_their_people(tree, city_admin, 
         ans_cols = {c.name for c in connection.introspection.get_table_description(cursor, Answer._meta.db_table)}
         resp_cols = {c.name for c in connection.introspection.get_table_description(cursor, Response._meta.db_table)}
         assert resp_cols == {"id", "survey_id", "unit_id", "member_id"}  # member_id empty for anonymous
-        assert "member_id" not in ans_cols and not any("at" == c[-2:] for c in ans_cols | resp_cols)
+        assert "member_id" not in ans_cols and not any(c[-2:] == "at" for c in ans_cols | resp_cols)
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
             for row in cursor.fetchall():
@@ -83,7 +83,7 @@ def test_anonymous_responses_cannot_be_joined_to_their_people(tree, city_admin, 
                     assert not cells & respondent_ids
         position = "ctid" if connection.vendor == "postgresql" else "rowid"
         cursor.execute(
-            f'SELECT a.text FROM "{Answer._meta.db_table}" a WHERE a.text <> \'\' ORDER BY {position}'  # noqa: S608
+            f"SELECT a.text FROM \"{Answer._meta.db_table}\" a WHERE a.text <> '' ORDER BY {position}"  # noqa: S608
         )
         disk = [r[0] for r in cursor.fetchall()]
     assert sorted(disk) == sorted(texts)
