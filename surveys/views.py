@@ -206,7 +206,7 @@ class ExportView(View):
                 rows.append([i, qr.question.text, label, n, (n / qr.answered) if qr.answered else 0])
         write_sheet(
             wb,
-            _("Results"),
+            _("Survey results"),
             [
                 Col(_("No."), 6, "count"),
                 Col(_("question"), 40),

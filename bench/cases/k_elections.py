@@ -7,11 +7,14 @@ release of the burst to the last answer; then the time of the count (mixing incl
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
@@ -54,7 +57,17 @@ def _voters(unit) -> list[str]:
     return [m.user.username for m in voters], members[:3]
 
 
+def _same_key_as_the_server() -> None:
+    """The ballots are sealed by gunicorn and opened here by the count: both must use one field key. Without
+    FIELD_ENCRYPTION_KEYS the runner uses the development key derived from SECRET_KEY; hand that to gunicorn
+    (bench.loadtest passes settings.FIELD_ENCRYPTION_KEYS on)."""
+    if not settings.FIELD_ENCRYPTION_KEYS:
+        derived = base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{settings.SECRET_KEY}".encode()).digest())
+        settings.FIELD_ENCRYPTION_KEYS = [derived.decode()]
+
+
 def run(ctx: Context) -> list[Figure]:
+    _same_key_as_the_server()
     admin = get_user_model().objects.get(username="admin")
     unit = _unit()
     usernames, people = _voters(unit)
