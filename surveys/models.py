@@ -208,6 +208,9 @@ class Answer(models.Model):
     option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="+", null=True)
     value = models.PositiveSmallIntegerField(null=True)
     text = models.TextField(blank=True, max_length=2000)
+    #: The response's first row for this question (a multiple choice has several): counting these counts the
+    #: people who answered it, within the one grouped read of the results.
+    first = models.BooleanField(default=True)
 
     objects = ScopedManager()
 
@@ -215,7 +218,7 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         indexes = [
-            models.Index(fields=["survey", "question", "option", "value"], name="answer_results_idx"),
+            models.Index(fields=["survey", "question", "option", "value", "first"], name="answer_results_idx"),
             models.Index(fields=["survey", "unit", "question"], name="answer_unit_idx"),
         ]
 

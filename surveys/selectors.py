@@ -88,7 +88,8 @@ TEXTS_SHOWN = 100
 
 
 def results(*, actor: User, survey: Survey, unit_id: int | None = None) -> Results:
-    """Counts per option and rating, and the free-text answers; 4 + (text questions) queries."""
+    """Counts per option and rating, and the free-text answers: 4 + (text questions) queries, whatever the
+    number of responses."""
     require_results(actor, survey)
     answers = Answer.objects.for_actor(actor).filter(survey=survey)
     responses = Response.objects.for_actor(actor).filter(survey=survey)
@@ -103,14 +104,15 @@ def results(*, actor: User, survey: Survey, unit_id: int | None = None) -> Resul
     option_counts: dict[int, int] = {}
     values: dict[int, dict[int, int]] = defaultdict(dict)
     answered: dict[int, int] = defaultdict(int)
-    rows = answers.values_list("question_id", "option_id", "value").annotate(n=Count("pk")).order_by()
-    for qid, oid, value, n in rows:
+    # One grouped read: per option, rating and "first row of a response for the question" (= people answering).
+    rows = answers.values_list("question_id", "option_id", "value", "first").annotate(n=Count("pk")).order_by()
+    for qid, oid, value, first, n in rows:
         if oid is not None:
-            option_counts[oid] = n
+            option_counts[oid] = option_counts.get(oid, 0) + n
         elif value is not None:
-            values[qid][value] = n
-    for qid, n in answers.values_list("question_id").annotate(n=Count("response_id", distinct=True)).order_by():
-        answered[qid] = n
+            values[qid][value] = values[qid].get(value, 0) + n
+        if first:
+            answered[qid] += n
     for q in questions:
         qr = QuestionResult(question=q, answered=answered.get(q.pk, 0))
         if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):

@@ -184,20 +184,25 @@ def _clean_answers(survey: Survey, data: dict[int, object]) -> list[dict]:
     return rows
 
 
-def _write(survey_id: int, unit_id: int | None, member_id: int | None, rows: list[dict]) -> Response:
+def _write(survey_id: int, unit_id: int | None, member_id: int | None, rows: list[dict]) -> tuple[Response, list]:
     response = Response(survey_id=survey_id, unit_id=unit_id, member_id=member_id)
-    return response, [
-        Answer(
-            response=response,
-            survey_id=survey_id,
-            unit_id=unit_id,
-            question_id=r["q"],
-            option_id=r.get("o"),
-            value=r.get("v"),
-            text=r.get("t", ""),
+    seen: set[int] = set()
+    answers = []
+    for r in rows:
+        answers.append(
+            Answer(
+                response=response,
+                survey_id=survey_id,
+                unit_id=unit_id,
+                question_id=r["q"],
+                option_id=r.get("o"),
+                value=r.get("v"),
+                text=r.get("t", ""),
+                first=r["q"] not in seen,
+            )
         )
-        for r in rows
-    ]
+        seen.add(r["q"])
+    return response, answers
 
 
 @transaction.atomic

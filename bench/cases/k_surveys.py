@@ -58,7 +58,8 @@ def _seed(admin) -> Survey:
                 if q.kind == QuestionKind.SINGLE:
                     answers.append(Answer(option_id=rng.choice(options), **base))
                 elif q.kind == QuestionKind.MULTIPLE:
-                    answers.extend(Answer(option_id=o, **base) for o in rng.sample(options, rng.randint(1, 2)))
+                    picks = rng.sample(options, rng.randint(1, 2))
+                    answers.extend(Answer(option_id=o, first=i == 0, **base) for i, o in enumerate(picks))
                 elif q.kind == QuestionKind.RATING:
                     answers.append(Answer(value=rng.choice([2, 3, 4, 4, 5, 5]), **base))
                 elif rng.random() < 0.1:
