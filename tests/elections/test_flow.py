@@ -255,3 +255,23 @@ def test_pages_walk_the_steps(client, tree, officer_a, city_admin, committee_a):
     assert "差额" in response.content.decode()  # the refusal names the rule
     response = client.post(reverse("elections:action", args=[pk, "fly"]))
     assert response.status_code == 404
+
+
+def test_the_term_end_reminder_leads_to_start_the_election_and_deadlines_are_watched(tree, officer_a, city_admin):
+    from datetime import timedelta
+
+    from members.models import Committee
+    from notifications.models import Notification
+    from notifications.reminders import run_daily_reminders
+
+    committee = Committee.objects.create(unit=tree["a"], term_start=date(2022, 3, 1), term_years=5)
+    run_daily_reminders(committee.term_end - timedelta(days=30), only=["committee-terms"])
+    note = Notification.objects.get(recipient=officer_a, kind="committee_term")
+    assert note.url == reverse("elections:create") + f"?unit={tree['a'].pk}"
+    e = _plan(officer_a, tree["a"])
+    type(e).objects.filter(pk=e.pk).update(plan_due=date.today() + timedelta(days=5))
+    run_daily_reminders(date.today(), only=["election-deadlines"])
+    run_daily_reminders(date.today(), only=["election-deadlines"])  # once only
+    assert Notification.objects.filter(recipient=officer_a, kind="election_soon").count() == 1
+    run_daily_reminders(date.today() + timedelta(days=6), only=["election-deadlines"])
+    assert Notification.objects.filter(recipient=city_admin, kind="election_overdue").count() == 1
