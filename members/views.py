@@ -504,7 +504,7 @@ class MemberImportView(TemplateView):
                 form.add_error("file", exc.messages[0])
             else:
                 return redirect("members:import_detail", token=imp.token)
-        return self.render_to_response(self._ctx(form), status=400)
+        return self.render_to_response(self._ctx(form))  # the refusal, with its message
 
 
 def _import_for(request, token: str):
