@@ -27,8 +27,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
-from .sheets import DANGEROUS_PREFIXES, Col, Sheet, new_workbook
-from .sheets import chinese  # noqa: F401 - re-exported: the headers of the import and its tests
+from .sheets import (
+    DANGEROUS_PREFIXES,
+    Col,
+    Sheet,
+    chinese,  # noqa: F401 - re-exported: the headers of the import and its tests
+    new_workbook,
+)
 
 #: (field, header, width): the export's columns; the import uses the same headers.
 EXPORT_COLUMNS = [
@@ -337,7 +342,8 @@ COLUMN_HELP = {
         "Required for a new member. Chinese characters or letters; the middle dot · in names such as 阿依古丽·买买提."
     ),
     "id_number": gettext_lazy(
-        "Required for a new member: the 18 characters, last one a digit or X. The column is text: type the number as it is."
+        "Required for a new member: the 18 characters, last one a digit or "
+        "X. The column is text: type the number as it is."
     ),
     "gender": gettext_lazy("May stay blank: taken from the ID number. If filled, it must agree with it."),
     "birth_date": gettext_lazy("May stay blank: taken from the ID number. If filled, it must agree with it."),
@@ -354,7 +360,8 @@ COLUMN_HELP = {
         "Pick from the list; 编外, 合同制, 聘用, 派遣 are read too. Blank for a new member: 在编."
     ),
     "join_date": gettext_lazy(
-        "Required for a new member. A date such as 2020-05-04 (2020/5/4, 2020年5月4日 and 20200504 are read too); not in the future."
+        "Required for a new member. A date such as 2020-05-04 (2020/5/4, "
+        "2020年5月4日 and 20200504 are read too); not in the future."
     ),
     "card_number": gettext_lazy(
         "Required: it says which member the row is. A known card number updates that member, a new one adds a member."

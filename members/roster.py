@@ -716,7 +716,8 @@ def _resolve_row(row: Row, *, headers, by_card, by_hash, digest, by_name, only_u
         row.error(
             h("id_number"),
             _(
-                "The masked ID number does not match the member's: leave the cell as exported, or write the full number."
+                "The masked ID number does not match the member's: leave the "
+                "cell as exported, or write the full number."
             ),
         )
     if row.errors:

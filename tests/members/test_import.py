@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from members.excel import EXAMPLE_CARD, IMPORT_COLUMNS, chinese
 from members.models import ChoiceSynonym, ImportStatus, Member, MemberImport, MembershipChange
 from tests.factories import MemberFactory, valid_id_number
-from tests.members.test_excel import HEADERS, confirm, import_of, roster_row, upload, xlsx_bytes
+from tests.members.test_excel import HEADERS, confirm, roster_row, upload
 
 pytestmark = pytest.mark.django_db
 COL = {f: i for i, (f, _l, _r, _e) in enumerate(IMPORT_COLUMNS)}
@@ -267,8 +267,14 @@ def test_messy_typing_is_normalised_and_said(client, officer_a, tree):
     imp = MemberImport.objects.get()
     assert imp.problems == 0 and imp.new == 5, errors_of(page)
     notes = all_rows(client, imp, show="notes")
-    for said in ("全角字符已改为半角", "已去掉空格", "已去掉国家代码 +86", "“党员”读作“中共党员”", "“派遣”读作“劳务派遣”",
-                 "间隔号写作 ·", "已读作日期"):  # fmt: skip
+    said_all = (
+        "全角字符已改为半角",
+        "已去掉空格",
+        "已去掉国家代码 +86",
+        "“党员”读作“中共党员”",
+        "“派遣”读作“劳务派遣”",
+    )
+    for said in (*said_all, "间隔号写作 ·", "已读作日期"):
         assert said in notes, said
     confirm(client, imp)
     m = {x.card_number: x for x in Member.objects.filter(card_number__startswith="IM")}
