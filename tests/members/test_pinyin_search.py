@@ -143,3 +143,13 @@ def test_the_services_keep_the_pinyin_up_to_date(tree, officer_a):
 def test_any_search_text_answers_a_page(client, tree, officer_a, q):
     client.force_login(officer_a)
     assert client.get("/members/", {"q": q}).status_code == 200
+
+
+def test_an_imported_member_is_found_by_pinyin(tree, officer_a):
+    """The roster import fills the same keys as the services (Member.fill_name_keys)."""
+    from members import roster
+
+    assert hasattr(roster, "save_plan")
+    member = MemberFactory.build(unit=tree["a"], name="欧阳娜娜", name_pinyin="", name_search="")
+    member.fill_name_keys()
+    assert member.name_search == "oynn ouyangnana"

@@ -29,7 +29,7 @@ def fill_name_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_retire_reveals_and_exports'),
+        ('members', '0009_roster_import_and_synonyms'),
     ]
 
     operations = [

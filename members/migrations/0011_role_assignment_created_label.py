@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_name_pinyin'),
+        ('members', '0010_name_pinyin'),
     ]
 
     operations = [
