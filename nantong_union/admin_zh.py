@@ -86,6 +86,9 @@ def install() -> None:
             return gettext(str(obj.scheduler)) if obj.scheduler is not None else ""
 
         model_admin.scheduler_label = scheduler_label
+        translation = getattr(type(model_admin), "crontab_translation", None)
+        if translation is not None:
+            translation.short_description = _("schedule in words")
         model_admin.list_display = tuple("scheduler_label" if f == "scheduler" else f for f in model_admin.list_display)
 
 

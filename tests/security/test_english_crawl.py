@@ -32,7 +32,7 @@ ALLOWED = {
     "excel", "qr", "ical", "pdf", "xlsx", "csv", "ics", "id", "wps", "word", "outlook", "english", "ok", "app",
     "url", "http", "https", "ip", "sm", "sms", "email", "e-mail", "jpeg", "jpg", "png", "docx", "xls",
     # key names in Django's own Chinese help text ("按住 Control 键或 Mac 上的 Command 键")
-    "control", "command", "mac",
+    "control", "command", "mac", "ldap",
 }  # fmt: skip
 _URL = re.compile(r"(https?://|webcal://|www\.)\S+|\S+@\S+|\S+\.(pdf|xlsx|xls|png|jpe?g|ics|csv|docx?|zip)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\b[A-Za-z]\b")
@@ -47,9 +47,9 @@ ROLES = {"member": "member", "officer": "officer_a", "zone_lead": "officer_b", "
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-#: lists of identifiers that are codes, not words: time zones (Asia/Shanghai) and registered task names
+#: codes, not words: lists of time zones (Asia/Shanghai) and registered task names, a password hash's salt
 HIDE_CODES = (
-    "document.querySelectorAll('select[name$=timezone], select[name=regtask]')"
+    "document.querySelectorAll('select[name$=timezone], select[name=regtask], .field-password bdi')"
     ".forEach(function (s) { s.style.display = 'none'; });"
 )
 
