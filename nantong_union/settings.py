@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "notifications",
     "voice",
     "reports",  # after the domain apps: its workbook has a sheet from each of them
+    "contests",
+    "quiz",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "members.middleware.PasswordChangeRequiredMiddleware",
+    "contests.middleware.ExpertConfinementMiddleware",  # outside experts see the judging pages only
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

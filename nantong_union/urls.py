@@ -26,5 +26,7 @@ urlpatterns = [
     path("voice/", include("voice.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("contests/", include("contests.urls")),
+    path("quiz/", include("quiz.urls")),
     path("admin/", admin.site.urls),
 ]
