@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import HonourLevel, HonourTitle, Member, OrganizationKind, User
-from members.scoping import get_for_actor, require_manage, scope_for, unit_require_manage
+from members.scoping import can_manage, get_for_actor, require_manage, scope_for, unit_require_manage
 from members.services import honour_add, one_time_password
 from notifications.services import notification_enqueue
 
@@ -220,6 +220,8 @@ def sheet_save(*, actor: User, assignment: Assignment, values: dict[int, Decimal
         if not own:
             raise PermissionDenied
     elif correcting:
+        if own and not can_manage(actor, contest):
+            raise ValidationError(_("Judging is closed: the scores are locked."))
         require_manage(actor, contest)
         if not reason.strip():
             raise ValidationError({"reason": _("Judging is closed: a change needs a reason, which the history keeps.")})

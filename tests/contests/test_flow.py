@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from contests import services
@@ -91,9 +91,9 @@ def test_after_closing_a_judge_cannot_change_and_the_organiser_needs_a_reason(tr
     services.judging_close(actor=city_admin, contest=contest)
     sheet = judge.assignments.get()
     values = {c.pk: Decimal(1) for c in contest.criteria.all()}
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="锁定"):
         services.sheet_save(actor=judge.user, assignment=sheet, values=values)
-    with pytest.raises(ValidationError, match="reason|理由"):
+    with pytest.raises(ValidationError, match="理由"):
         services.sheet_save(actor=city_admin, assignment=sheet, values=values)
     services.sheet_save(actor=city_admin, assignment=sheet, values=values, reason="计分录入错误")
     sheet.refresh_from_db()
