@@ -433,6 +433,8 @@ class EntryDetailView(TemplateView):
 class EntryReplaceView(View):
     def post(self, request, pk):
         entry = selectors.entry_get(actor=request.user, pk=pk)
+        if entry.member_id != scope_for(request.user).member_id:
+            raise PermissionDenied  # the organiser reads an entry; only its entrant changes it
         form = EntryForm(request.POST, request.FILES, contest=entry.contest)
         if form.is_valid():
             try:

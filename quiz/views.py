@@ -146,6 +146,7 @@ class AnswerView(View):
     """One answer, saved at once (the page calls it on every change): 204, or 409 when time is up."""
 
     def post(self, request, pk):
+        selectors.attempt_get(actor=request.user, pk=pk)  # 404 for anyone's but the own
         try:
             position = int(request.POST.get("position", ""))
         except ValueError:
