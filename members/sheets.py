@@ -22,8 +22,10 @@ from typing import Any
 
 from django.http import FileResponse
 from django.utils import translation
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -215,12 +217,14 @@ class Sheet:
     def _cells(self, values: Iterable, *, bold: bool = False) -> list:
         out = []
         for col, value in zip(self.columns, values, strict=False):
+            if isinstance(value, Promise):  # a lazy label in a cell (a totals row's "合计"): Chinese too
+                value = chinese(value)
             plain = value.__class__ is str and not bold
             if plain or (value is None and not bold) or (not col.fmt and not bold):
                 out.append(self._text(value) if value.__class__ is str else value)
                 continue
             cell = self._text(value) if isinstance(value, str) else None
-            if not isinstance(cell, WriteOnlyCell):
+            if not isinstance(cell, Cell):  # WriteOnlyCell is a factory of Cells
                 cell = WriteOnlyCell(self.ws, value=value)
             if col.fmt and not isinstance(value, str):
                 cell.number_format = col.fmt

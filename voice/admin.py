@@ -16,6 +16,9 @@ class UnitHonourAdmin(admin.ModelAdmin):
     search_fields = ("unit__name", "name")
     list_select_related = ("unit",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_actor(request.user)
+
 
 @admin.register(VoiceItem)
 class VoiceItemAdmin(admin.ModelAdmin):
@@ -25,6 +28,9 @@ class VoiceItemAdmin(admin.ModelAdmin):
     list_select_related = ("addressee",)
     exclude = ("sender", "answered_by", "attachment_name")
     readonly_fields = ("sender_unit", "addressee", "attachment", "first_answered_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_actor(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # The sender, and the original file name (which could name an anonymous sender): superusers only.

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import HonourLevel, Organization
+from members.uploads import check_upload
 
-from .models import Category, ItemKind, ItemStatus, UnitHonourTitle
-from .uploads import check_attachment
+from .models import ATTACHMENT_KINDS, Category, ItemKind, ItemStatus, UnitHonourTitle
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,7 +53,7 @@ class ItemForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if upload:
             try:
-                check_attachment(upload)
+                check_upload(upload, field="attachment", allowed=ATTACHMENT_KINDS)
             except ValidationError as exc:
                 raise ValidationError(exc.message_dict["attachment"]) from exc
         return upload

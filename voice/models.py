@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.fields import EncryptedTextField
 from members.models import HonourLevel, Member, Organization
+from members.scoping import Scope, ScopedManager
 
 #: An item unanswered this long shows as overdue to the officers of the addressed organisation.
 OVERDUE_DAYS = 7
@@ -45,6 +46,20 @@ class ItemStatus(models.TextChoices):
 OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.IN_PROGRESS)
 
 
+def _managed_units_only(scope: Scope, unit_path: str) -> models.Q:
+    """Rows of the units the actor manages (all for the city administrator), whether reading or managing."""
+    if scope.sees_all:
+        return models.Q()
+    if not scope.manageable_unit_ids:
+        return models.Q(pk__in=[])
+    return models.Q(**{f"{unit_path}__in": scope.manageable_unit_ids})
+
+
+#: What an attachment may be, by the type its content shows (members.uploads.check_upload; the form
+#: checks it for the person, the service again before saving).
+ATTACHMENT_KINDS = ("pdf", "jpg", "png", "docx", "xlsx")
+
+
 def attachment_path(instance, filename: str) -> str:
     # A random name: the stored path reveals nothing (the original name is kept apart).
     return f"voice/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
@@ -54,8 +69,14 @@ class VoiceItem(models.Model):
     """A suggestion, request for help or complaint a member sends to the own unit union or the city union.
 
     An anonymous item still records its sender (for abuse handling); only the city administrator
-    may see who it is (see voice.selectors.sender_visible).
+    may see who it is (see voice.selectors.sender_visible). The scope says which rows an actor
+    reaches, not which fields: an officer reads an anonymous item, never its sender.
     """
+
+    #: Officers read (and the addressed unit's officers handle) what is addressed to their unit;
+    #: the sender reads the own items wherever they went.
+    scope_path = "addressee"
+    scope_owner = "sender"
 
     sender = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="voice_items", verbose_name=_("sender"), editable=False
@@ -91,6 +112,8 @@ class VoiceItem(models.Model):
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("suggestion or request")
@@ -141,6 +164,10 @@ class EventKind(models.TextChoices):
 class VoiceEvent(models.Model):
     """One step of an item's handling. Steps by the sender have no actor (so they name no one)."""
 
+    #: Through its item: whoever reads the item reads its steps.
+    scope_path = "item__addressee"
+    scope_owner = "item__sender"
+
     item = models.ForeignKey(VoiceItem, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -148,6 +175,8 @@ class VoiceEvent(models.Model):
     from_org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -161,6 +190,8 @@ class VoiceEvent(models.Model):
 class Talk(models.Model):
     """A heart-to-heart talk (谈心谈话) with a member. Confidential: see voice.selectors.talk_list."""
 
+    scope_path = "member__unit"  # the rule itself is scope_q: reading is managing
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="talks", verbose_name=_("member"))
     held_on = models.DateField(_("date"))
     talked_by = models.CharField(_("who talked"), max_length=100)
@@ -170,6 +201,8 @@ class Talk(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("heart-to-heart talk")
@@ -181,14 +214,26 @@ class Talk(models.Model):
     def __str__(self) -> str:
         return f"{self.held_on} {self.member_id}"
 
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> models.Q:
+        """Confidential notes (health, family): only those who manage the member's unit read them, so
+        reading is managing. A liaison-zone lead reads the unit's members but not their talks, and a
+        member never reads the talks about themselves. (Holding ``voice.manage_talks`` is checked on
+        top, in voice.selectors: a permission is the login's, not the scope's.)"""
+        return _managed_units_only(scope, "member__unit")
+
 
 class FollowUp(models.Model):
     """A follow-up action agreed in a talk, with its due date."""
+
+    scope_path = "talk__member__unit"  # as confidential as its talk: see scope_q
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="follow_ups")
     action = models.CharField(_("follow-up action"), max_length=300)
     due_on = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -197,6 +242,11 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> models.Q:
+        """The rule of its talk: only who manages the member's unit."""
+        return _managed_units_only(scope, "talk__member__unit")
 
 
 class UnitHonourTitle(models.TextChoices):
@@ -209,6 +259,8 @@ class UnitHonourTitle(models.TextChoices):
 
 class UnitHonour(models.Model):
     """An honour held by a unit union: 模范职工之家, 先进基层工会, 职工书屋示范点 ..."""
+
+    scope_path = "unit"  # the rule itself is scope_q: published to all, kept by the city
 
     unit = models.ForeignKey(
         Organization,
@@ -224,6 +276,8 @@ class UnitHonour(models.Model):
     awarded_by = models.CharField(_("awarded by"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("unit honour")
         verbose_name_plural = _("unit honours")
@@ -235,6 +289,12 @@ class UnitHonour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name or self.get_title_display()}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> models.Q:
+        """The honour roll is published: everyone logged in reads it; the city administrator keeps it."""
+        allowed = scope.sees_all if manage else scope.user_id is not None
+        return models.Q() if allowed else models.Q(pk__in=[])
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import VoiceItem
-
 
 def item_rows(member) -> tuple[list, list[list]]:
     headers = [
@@ -22,7 +20,8 @@ def item_rows(member) -> tuple[list, list[list]]:
         _("Answer"),
         _("Answered at"),
     ]
-    items = VoiceItem.objects.filter(sender=member).select_related("addressee").order_by("created_at", "pk")
+    # The member's own items, reached from the member record (which the download read through its scope).
+    items = member.voice_items.select_related("addressee").order_by("created_at", "pk")
     rows = [
         [
             i.created_at,

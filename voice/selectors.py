@@ -1,30 +1,37 @@
-"""Every read of the voice app, scoped to the actor through members.scoping.
+"""Every read of the voice app. Which rows an actor reaches is the models' rule (``for_actor`` in
+members.scoping; see the ``scope_*`` declarations in voice.models); what this module adds is which
+fields an actor may see and the access records.
 
 Suggestions and requests: the officers of the addressed organisation handle them (the city
 administrator handles everything, and what is addressed to the city union); a liaison-zone lead reads
 those of the zone's units; a member sees the own. The sender of an anonymous item is shown to the
-city administrator only (``sender_visible``).
+city administrator only (``sender_visible``): the rule about rows does not decide that, this module does.
 
 Talk records: only officers of the member's unit who hold ``voice.manage_talks``, and the city
-administrator. Outside the actor's scope: 404; inside it without the right: 403.
+administrator. Outside the actor's scope: 404; inside it without the right: 403. Every reading of a
+talk is recorded (``talk_get``), and so is every export of the inbox (``inbox_export``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
+from members.audit import AccessAction, Counted, record_access
 from members.choices import CURRENT_STATUSES
 from members.models import Member, Organization, OrganizationKind
-from members.scoping import Scope, require_officer, scope_for
+from members.scoping import Scope, get_for_actor, require_officer, scope_for, unscoped
+from members.sheets import Col, new_workbook, write_sheet
 
-from .models import ESCALATION_DAYS, OPEN_STATUSES, OVERDUE_DAYS, Talk, UnitHonour, VoiceItem
+from .models import ESCALATION_DAYS, OPEN_STATUSES, OVERDUE_DAYS, FollowUp, Talk, UnitHonour, VoiceItem
 
 TALK_PERM = "voice.manage_talks"
 
@@ -32,20 +39,33 @@ TALK_PERM = "voice.manage_talks"
 # --- Suggestions and requests ------------------------------------------------------------------
 def sender_visible(*, scope: Scope, item: VoiceItem) -> bool:
     """Whether this viewer may know who sent the item: always unless anonymous; then the city admin only."""
-    return not item.anonymous or scope.sees_all
+    return not item.anonymous or scope.is_city_admin
+
+
+def is_sender(*, scope: Scope, item: VoiceItem) -> bool:
+    """Whether the viewer sent the item (who the viewer is, not what the viewer may see)."""
+    return scope.member_id is not None and item.sender_id == scope.member_id
 
 
 def can_handle(*, scope: Scope, item: VoiceItem) -> bool:
-    """Answer, forward, close: the city administrator, or an officer of the addressed unit."""
-    return scope.sees_all or item.addressee_id in scope.manageable_unit_ids
+    """Answer, forward, close: the city administrator, or an officer of the addressed unit (the
+    model's manage rule, for an item already read; the services enforce it with require_manage)."""
+    return scope.can_manage_unit(item.addressee_id)
 
 
-def _inbox_base(actor) -> QuerySet[VoiceItem]:
-    scope = require_officer(actor=actor)
-    qs = VoiceItem.objects.all()
-    if not scope.sees_all:
-        qs = qs.filter(addressee_id__in=scope.readable_unit_ids)
-    return qs
+def own_member(*, actor) -> Member | None:
+    """The actor's own member record (None for a login without one, e.g. an administrator)."""
+    member_id = scope_for(actor).member_id
+    if member_id is None:
+        return None
+    return Member.objects.for_actor(actor).select_related("unit").get(pk=member_id)
+
+
+def _as_officer(actor) -> Scope:
+    """The officer's scope without the own record: the inbox and the statistics hold what is addressed
+    to the actor's units, not what the actor sent (an officer's own letter to the city union stays out
+    of the officer's inbox, as it always did). Plain members get 403."""
+    return replace(require_officer(actor=actor), member_id=None)
 
 
 @dataclass(frozen=True)
@@ -62,7 +82,7 @@ def inbox_list(*, actor, filters: InboxFilters | None = None, now: datetime) -> 
     """Items addressed to the organisations the officer reads. No sender is joined: the list never needs it."""
     f = filters or InboxFilters()
     cutoff = now - timedelta(days=OVERDUE_DAYS)
-    qs = _inbox_base(actor).select_related("addressee", "sender_unit")
+    qs = VoiceItem.objects.for_actor(_as_officer(actor)).select_related("addressee", "sender_unit")
     qs = qs.annotate(
         is_late=Case(
             When(status__in=OPEN_STATUSES, waiting_since__lte=cutoff, then=Value(True)),
@@ -85,20 +105,86 @@ def inbox_list(*, actor, filters: InboxFilters | None = None, now: datetime) -> 
     return qs.defer("text", "answer")
 
 
+def inbox_filter_choices(*, actor) -> QuerySet[Organization]:
+    """The organisations the inbox may be filtered by: those the actor reads, zones left out."""
+    return (
+        Organization.objects.for_actor(actor).exclude(kind=OrganizationKind.ZONE).order_by("kind", "sort_order", "name")
+    )
+
+
+#: The inbox export's columns. The sender is never one: officers must not learn who wrote.
+INBOX_COLUMNS = [
+    Col(gettext_lazy("No."), 8),
+    Col(gettext_lazy("Sent at"), 17),
+    Col(gettext_lazy("Kind"), 12),
+    Col(gettext_lazy("Topic"), 12),
+    Col(gettext_lazy("Subject"), 36),
+    Col(gettext_lazy("Unit of the sender"), 24),
+    Col(gettext_lazy("Addressed to"), 24),
+    Col(gettext_lazy("Status"), 10),
+    Col(gettext_lazy("Anonymous"), 8),
+    Col(gettext_lazy("First answered at"), 17),
+    Col(gettext_lazy("Satisfied"), 8),
+]
+
+
+def _local(moment: datetime | None) -> str:
+    """A moment as text in Asia/Shanghai, as the inbox shows it (2026-03-02 09:00)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _inbox_rows(items) -> Iterator[list]:
+    yes, no = gettext_lazy("Yes"), gettext_lazy("No")
+    for item in items:
+        yield [
+            item.pk,
+            _local(item.created_at),
+            item.get_kind_display(),
+            item.get_category_display(),
+            item.subject,
+            item.sender_unit.name,
+            item.addressee.name,
+            item.get_status_display(),
+            str(yes if item.anonymous else no),
+            _local(item.first_answered_at),
+            "" if item.satisfied is None else str(yes if item.satisfied else no),
+        ]
+
+
+def inbox_export(*, actor, items: QuerySet[VoiceItem], request=None):
+    """The (already scoped and filtered, see ``inbox_list``) inbox as a workbook, in Chinese whatever
+    the interface language; the export is recorded."""
+    wb = new_workbook()
+    counted = Counted(items)
+    with translation.override("zh-hans"):  # the file is the officers' record: its words, not only its headers
+        write_sheet(wb, gettext_lazy("Staff voice inbox"), INBOX_COLUMNS, _inbox_rows(counted))
+    record_access(
+        actor=actor,
+        action=AccessAction.EXPORT,
+        what=gettext_lazy("Staff voice inbox"),
+        app="voice",
+        rows=counted.count,
+        request=request,
+    )
+    return wb
+
+
 def my_items(*, actor) -> QuerySet[VoiceItem]:
+    """What the actor sent (nothing for a login without a member record)."""
     scope = scope_for(actor)
     if not scope.member_id:
         return VoiceItem.objects.none()
-    return VoiceItem.objects.filter(sender_id=scope.member_id).select_related("addressee")
+    return VoiceItem.objects.for_actor(actor).filter(sender_id=scope.member_id).select_related("addressee")
 
 
 def item_get(*, actor, pk: int) -> VoiceItem:
     """The sender's own item, or one addressed to an organisation the actor reads; else 404."""
-    scope = scope_for(actor)
-    item = get_object_or_404(VoiceItem.objects.select_related("addressee", "sender_unit"), pk=pk)
-    if item.sender_id == scope.member_id or scope.sees_all or item.addressee_id in scope.readable_unit_ids:
-        return item
-    raise Http404
+    return get_for_actor(VoiceItem.objects.select_related("addressee", "sender_unit"), actor, pk=pk)
+
+
+def item_readable(*, actor, item: VoiceItem) -> bool:
+    """Whether the actor still reads the item (after forwarding it elsewhere, an officer may not)."""
+    return VoiceItem.objects.for_actor(actor).filter(pk=item.pk).exists()
 
 
 def item_events(*, item: VoiceItem):
@@ -120,39 +206,40 @@ def forward_choices(*, item: VoiceItem) -> QuerySet[Organization]:
     )
 
 
-def overdue_items(*, now: datetime) -> dict[str, QuerySet[VoiceItem]]:
+def overdue_items(*, now: datetime) -> dict[str, list[VoiceItem]]:
     """What is overdue at ``now`` (for the reminders): ``officers`` (unanswered 7 days or more) and
-    ``city`` (14 days or more, which the city administrator sees). Not scoped: tasks call it."""
-    open_items = VoiceItem.objects.filter(status__in=OPEN_STATUSES).select_related("addressee")
-    return {
-        "officers": open_items.filter(waiting_since__lte=now - timedelta(days=OVERDUE_DAYS)),
-        "city": open_items.filter(waiting_since__lte=now - timedelta(days=ESCALATION_DAYS)),
-    }
+    ``city`` (14 days or more, which the city administrator sees)."""
+    escalation = now - timedelta(days=ESCALATION_DAYS)
+    with unscoped("the overdue reminders: every unit's open items, city-wide by design (a task, no actor)"):
+        late = list(
+            VoiceItem.objects.filter(
+                status__in=OPEN_STATUSES, waiting_since__lte=now - timedelta(days=OVERDUE_DAYS)
+            ).select_related("addressee")
+        )
+    return {"officers": late, "city": [item for item in late if item.waiting_since <= escalation]}
 
 
 def overdue_count(*, actor, now: datetime) -> dict[str, int]:
     """For the dashboard: overdue items in the actor's inbox, and (city administrator) escalated ones."""
-    scope = scope_for(actor)
-    qs = VoiceItem.objects.filter(status__in=OPEN_STATUSES)
-    if not scope.sees_all:
-        qs = qs.filter(addressee_id__in=scope.manageable_unit_ids)
-    return qs.aggregate(
-        overdue=Count("pk", filter=Q(waiting_since__lte=now - timedelta(days=OVERDUE_DAYS))),
-        escalated=Count("pk", filter=Q(waiting_since__lte=now - timedelta(days=ESCALATION_DAYS))),
+    return (
+        VoiceItem.objects.for_actor(actor, manage=True)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            overdue=Count("pk", filter=Q(waiting_since__lte=now - timedelta(days=OVERDUE_DAYS))),
+            escalated=Count("pk", filter=Q(waiting_since__lte=now - timedelta(days=ESCALATION_DAYS))),
+        )
     )
 
 
 def voice_stats(*, actor, start: date, end: date) -> list[dict]:
     """Per unit and category for items sent in [start, end]: received, answered within 7 days,
     rated, satisfied (one aggregate query)."""
-    scope = require_officer(actor=actor)
+    scope = _as_officer(actor)
     # A range on the stored instant (uses the index), the day bounds taken in Asia/Shanghai.
     tz = timezone.get_current_timezone()
     since = datetime.combine(start, time.min, tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
-    qs = VoiceItem.objects.filter(created_at__gte=since, created_at__lt=until)
-    if not scope.sees_all:
-        qs = qs.filter(addressee_id__in=scope.readable_unit_ids)
+    qs = VoiceItem.objects.for_actor(scope).filter(created_at__gte=since, created_at__lt=until)
     rows = list(
         qs.values("sender_unit_id", "category")
         .annotate(
@@ -172,8 +259,7 @@ def voice_stats(*, actor, start: date, end: date) -> list[dict]:
 
 # --- Heart-to-heart talks ----------------------------------------------------------------------
 def can_manage_talks(*, actor, unit_id: int | None) -> bool:
-    scope = scope_for(actor)
-    return scope.can_manage_unit(unit_id) and actor.has_perm(TALK_PERM)
+    return scope_for(actor).can_manage_unit(unit_id) and actor.has_perm(TALK_PERM)
 
 
 def _talk_scope(actor) -> Scope:
@@ -183,19 +269,26 @@ def _talk_scope(actor) -> Scope:
     return scope
 
 
+def _talk_refused(actor, **unit_lookup) -> NoReturn:
+    """A talk (or follow-up) the actor may not open: 403 when the actor reads the member's unit (a
+    liaison-zone lead, an officer without ``voice.manage_talks``), 404 otherwise (not even its
+    existence is told). The talk itself is never read: its unit is looked up among the actor's."""
+    if Organization.objects.for_actor(actor).filter(**unit_lookup).exists():
+        raise PermissionDenied
+    raise Http404
+
+
 def talk_member_require(*, actor, member_id: int) -> Member:
     """The member a talk is about: 404 outside the scope, 403 without the care permission or management."""
-    member = get_object_or_404(Member.objects.visible_to(actor).select_related("unit"), pk=member_id)
+    member = get_for_actor(Member.objects.select_related("unit"), actor, pk=member_id)
     if not can_manage_talks(actor=actor, unit_id=member.unit_id):
         raise PermissionDenied
     return member
 
 
 def talk_list(*, actor, q: str = "", unit_id: int | None = None) -> QuerySet[Talk]:
-    scope = _talk_scope(actor)
-    qs = Talk.objects.select_related("member", "member__unit")
-    if not scope.sees_all:
-        qs = qs.filter(member__unit_id__in=scope.manageable_unit_ids)
+    _talk_scope(actor)
+    qs = Talk.objects.for_actor(actor, manage=True).select_related("member", "member__unit")
     if q:
         qs = qs.filter(Q(member__name__icontains=q) | Q(topics__icontains=q) | Q(talked_by__icontains=q))
     if unit_id:
@@ -203,47 +296,64 @@ def talk_list(*, actor, q: str = "", unit_id: int | None = None) -> QuerySet[Tal
     return qs.annotate(open_follow_ups=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True)))
 
 
-def talk_get(*, actor, pk: int) -> Talk:
-    talk = get_object_or_404(Talk.objects.select_related("member", "member__unit"), pk=pk)
-    scope = scope_for(actor)
-    if not scope.can_read_unit(talk.member.unit_id):
-        raise Http404
-    if not can_manage_talks(actor=actor, unit_id=talk.member.unit_id):
-        raise PermissionDenied
+def talk_get(*, actor, pk: int, request=None) -> Talk:
+    """One talk record to read. Its topics and concerns are confidential (health, family): every
+    reading is recorded here, so no page can show a talk without the record."""
+    qs = Talk.objects.for_actor(actor, manage=True).select_related("member", "member__unit").filter(pk=pk)
+    talk = qs.first() if actor.has_perm(TALK_PERM) else None
+    if talk is None:
+        _talk_refused(actor, members__talks__pk=pk)
+    record_access(
+        actor=actor,
+        action=AccessAction.VIEW,
+        what=gettext_lazy("Heart-to-heart talk record"),
+        obj=talk,
+        unit=talk.member.unit_id,
+        ref=f"{talk.held_on:%Y-%m-%d} {talk.member.name}",
+        request=request,
+    )
     return talk
+
+
+def follow_up_get(*, actor, pk: int) -> FollowUp:
+    """A follow-up action to mark done: the rule of its talk (404 outside, 403 without the right)."""
+    qs = FollowUp.objects.for_actor(actor, manage=True).filter(pk=pk)
+    follow_up = qs.first() if actor.has_perm(TALK_PERM) else None
+    if follow_up is None:
+        _talk_refused(actor, members__talks__follow_ups__pk=pk)
+    return follow_up
 
 
 def members_without_talk(*, actor, today: date, q: str = "") -> QuerySet[Member]:
     """Current members of the managed units with no talk in the last 12 months."""
-    scope = _talk_scope(actor)
-    qs = Member.objects.filter(status__in=CURRENT_STATUSES).select_related("unit")
-    if not scope.sees_all:
-        qs = qs.filter(unit_id__in=scope.manageable_unit_ids)
+    _talk_scope(actor)
+    qs = Member.objects.for_actor(actor, manage=True).filter(status__in=CURRENT_STATUSES).select_related("unit")
     if q:
         qs = qs.filter(name__icontains=q)
     cutoff = (
         today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) else today - timedelta(365)
     )
-    # NOT EXISTS on the (member, held_on) index rather than grouping every member with its talks.
-    recent = Talk.objects.filter(member=OuterRef("pk"), held_on__gte=cutoff)
-    last = Talk.objects.filter(member=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    # NOT EXISTS on the (member, held_on) index rather than grouping every member with its talks. The
+    # subqueries are correlated to the outer rows (members of the managed units), so they need no
+    # scope of their own: they are reached from their parent, as a related manager is.
+    recent = Talk.objects.via_parent().filter(member=OuterRef("pk"), held_on__gte=cutoff)
+    last = Talk.objects.via_parent().filter(member=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
     return qs.filter(~Exists(recent)).annotate(last_talk=Subquery(last))
 
 
 def last_talk_on(*, member: Member) -> date | None:
-    return Talk.objects.filter(member=member).aggregate(last=Max("held_on"))["last"]
+    """The date of the member's last talk (the caller checked ``can_manage_talks``)."""
+    return member.talks.aggregate(last=Max("held_on"))["last"]
 
 
 def talk_unit_choices(*, actor) -> QuerySet[Organization]:
-    scope = scope_for(actor)
-    qs = Organization.objects.units()
-    return (qs if scope.sees_all else qs.filter(pk__in=scope.manageable_unit_ids)).order_by("sort_order", "name")
+    return Organization.objects.units().for_actor(actor, manage=True).order_by("sort_order", "name")
 
 
 # --- Unit honours ------------------------------------------------------------------------------
 def honour_list(*, actor, q: str = "", title: str = "", level: str = "", year: int | None = None):
     """The union's honour roll: public to everyone who is logged in (honours are published)."""
-    qs = UnitHonour.objects.select_related("unit")
+    qs = UnitHonour.objects.for_actor(actor).select_related("unit")
     if q:
         qs = qs.filter(Q(unit__name__icontains=q) | Q(name__icontains=q))
     if title:
@@ -255,5 +365,9 @@ def honour_list(*, actor, q: str = "", title: str = "", level: str = "", year: i
     return qs
 
 
+def honour_get(*, actor, pk: int, manage: bool = False) -> UnitHonour:
+    return get_for_actor(UnitHonour, actor, manage=manage, pk=pk)
+
+
 def unit_honours(*, unit: Organization) -> list[UnitHonour]:
-    return list(UnitHonour.objects.filter(unit=unit))
+    return list(unit.unit_honours.all())

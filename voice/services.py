@@ -12,22 +12,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Organization, OrganizationKind, Role, RoleAssignment
-from members.scoping import scope_for
+from members.scoping import get_for_actor, require_city_admin, require_manage, scope_for, unscoped
+from members.uploads import check_upload
 from notifications.services import notification_send
 
 from . import selectors
-from .models import OVERDUE_DAYS, EventKind, FollowUp, ItemStatus, Talk, UnitHonour, VoiceEvent, VoiceItem
-from .uploads import check_attachment
+from .models import (
+    ATTACHMENT_KINDS,
+    OVERDUE_DAYS,
+    EventKind,
+    FollowUp,
+    ItemStatus,
+    Talk,
+    UnitHonour,
+    VoiceEvent,
+    VoiceItem,
+)
 
 
 def _handlers_of(org: Organization) -> list[int]:
     """The users who handle what is addressed to ``org``: its unit officers, or the city administrators."""
     role = Role.CITY_ADMIN if org.kind == OrganizationKind.CITY else Role.UNIT_OFFICER
-    return list(RoleAssignment.objects.filter(organization=org, role=role).values_list("user_id", flat=True))
-
-
-def _city_admins() -> list[int]:
-    return list(RoleAssignment.objects.filter(role=Role.CITY_ADMIN).values_list("user_id", flat=True).distinct())
+    with unscoped("who to notify of an item addressed to an organisation: the sender may not read its roles"):
+        return list(RoleAssignment.objects.filter(organization=org, role=role).values_list("user_id", flat=True))
 
 
 def _notify(user_ids, *, kind: str, key: str, title: str, item: VoiceItem, body: str = "") -> int:
@@ -39,18 +46,23 @@ def _notify(user_ids, *, kind: str, key: str, title: str, item: VoiceItem, body:
     return sent
 
 
-def _locked(item: VoiceItem) -> VoiceItem:
-    return VoiceItem.objects.select_for_update().select_related("addressee").get(pk=item.pk)
+def _locked(actor, item: VoiceItem) -> VoiceItem:
+    """The item again, locked, as far as the actor reads it (404 otherwise)."""
+    return get_for_actor(VoiceItem.objects.select_for_update().select_related("addressee"), actor, pk=item.pk)
 
 
-def _require_handler(actor, item: VoiceItem) -> None:
-    if not selectors.can_handle(scope=scope_for(actor), item=item):
+def _locked_for_handler(actor, item: VoiceItem) -> VoiceItem:
+    """Answer, forward, close: the model's manage rule (the addressed unit's officers, the city)."""
+    item = _locked(actor, item)
+    require_manage(actor, item)
+    return item
+
+
+def _locked_for_sender(actor, item: VoiceItem) -> VoiceItem:
+    item = _locked(actor, item)
+    if not selectors.is_sender(scope=scope_for(actor), item=item):
         raise PermissionDenied
-
-
-def _require_sender(actor, item: VoiceItem) -> None:
-    if item.sender_id != scope_for(actor).member_id:
-        raise PermissionDenied
+    return item
 
 
 def _event(item: VoiceItem, kind: str, actor=None, **kwargs) -> VoiceEvent:
@@ -72,10 +84,9 @@ def item_send(
     attachment: UploadedFile | None = None,
 ) -> VoiceItem:
     """A member writes to the own unit union or to the city union."""
-    scope = scope_for(actor)
-    if not scope.member_id:
+    member = selectors.own_member(actor=actor)
+    if member is None:
         raise PermissionDenied
-    member = Member.objects.select_related("unit").get(pk=scope.member_id)
     if not selectors.addressee_choices(member=member).filter(pk=addressee.pk).exists():
         raise ValidationError({"addressee": _("Write to your own unit union or to the city union.")})
     now = timezone.now()
@@ -92,7 +103,7 @@ def item_send(
         waiting_since=now,
     )
     if attachment is not None:
-        item.attachment_type = check_attachment(attachment)
+        item.attachment_type = check_upload(attachment, field="attachment", allowed=ATTACHMENT_KINDS).mime
         item.attachment_name = attachment.name[-200:]
         item.attachment = attachment
     item.full_clean()
@@ -111,8 +122,7 @@ def item_send(
 @transaction.atomic
 def item_take(*, actor, item: VoiceItem) -> VoiceItem:
     """An officer takes a new item in hand (status: in progress)."""
-    item = _locked(item)
-    _require_handler(actor, item)
+    item = _locked_for_handler(actor, item)
     if item.status != ItemStatus.NEW:
         raise ValidationError(_("Only a new item can be taken in hand."))
     item.status = ItemStatus.IN_PROGRESS
@@ -123,8 +133,7 @@ def item_take(*, actor, item: VoiceItem) -> VoiceItem:
 
 @transaction.atomic
 def item_answer(*, actor, item: VoiceItem, answer: str) -> VoiceItem:
-    item = _locked(item)
-    _require_handler(actor, item)
+    item = _locked_for_handler(actor, item)
     if not item.is_open:
         raise ValidationError(_("This item is already answered or closed."))
     answer = answer.strip()
@@ -141,7 +150,8 @@ def item_answer(*, actor, item: VoiceItem, answer: str) -> VoiceItem:
     item.full_clean()
     item.save()
     event = _event(item, EventKind.ANSWERED, actor, text=answer)
-    sender_user = Member.objects.filter(pk=item.sender_id).values_list("user_id", flat=True).first()
+    with unscoped("the sender's login, to notify them of the answer: the handler may not read their record"):
+        sender_user = Member.objects.filter(pk=item.sender_id).values_list("user_id", flat=True).first()
     if sender_user:
         _notify(
             [sender_user],
@@ -156,8 +166,7 @@ def item_answer(*, actor, item: VoiceItem, answer: str) -> VoiceItem:
 
 @transaction.atomic
 def item_forward(*, actor, item: VoiceItem, to: Organization, note: str) -> VoiceItem:
-    item = _locked(item)
-    _require_handler(actor, item)
+    item = _locked_for_handler(actor, item)
     if not item.is_open:
         raise ValidationError(_("This item is already answered or closed."))
     if not selectors.forward_choices(item=item).filter(pk=to.pk).exists():
@@ -182,8 +191,7 @@ def item_forward(*, actor, item: VoiceItem, to: Organization, note: str) -> Voic
 
 @transaction.atomic
 def item_close(*, actor, item: VoiceItem) -> VoiceItem:
-    item = _locked(item)
-    _require_handler(actor, item)
+    item = _locked_for_handler(actor, item)
     if item.status == ItemStatus.CLOSED:
         raise ValidationError(_("This item is already closed."))
     item.status = ItemStatus.CLOSED
@@ -196,8 +204,7 @@ def item_close(*, actor, item: VoiceItem) -> VoiceItem:
 @transaction.atomic
 def item_rate(*, actor, item: VoiceItem, satisfied: bool) -> VoiceItem:
     """The sender says whether the answer satisfied them (may change the rating until reopening)."""
-    item = _locked(item)
-    _require_sender(actor, item)
+    item = _locked_for_sender(actor, item)
     if not item.answer or item.is_open:
         raise ValidationError(_("There is no answer to rate yet."))
     item.satisfied = satisfied
@@ -210,8 +217,7 @@ def item_rate(*, actor, item: VoiceItem, satisfied: bool) -> VoiceItem:
 @transaction.atomic
 def item_reopen(*, actor, item: VoiceItem, reason: str) -> VoiceItem:
     """The sender reopens an answered item, once; it waits for an answer again."""
-    item = _locked(item)
-    _require_sender(actor, item)
+    item = _locked_for_sender(actor, item)
     if not item.can_reopen:
         raise ValidationError(_("This item cannot be reopened (only once, after an answer)."))
     reason = reason.strip()
@@ -277,8 +283,9 @@ def talk_create(
 
 @transaction.atomic
 def follow_up_done(*, actor, follow_up_id: int) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().select_related("talk").get(pk=follow_up_id)
-    selectors.talk_get(actor=actor, pk=follow_up.talk_id)
+    """Mark a follow-up action done (once): 404 outside the talk rule, 403 without the right."""
+    selectors.follow_up_get(actor=actor, pk=follow_up_id)
+    follow_up = FollowUp.objects.for_actor(actor, manage=True).select_for_update(of=("self",)).get(pk=follow_up_id)
     if follow_up.done_on is None:
         follow_up.done_on = timezone.localdate()
         follow_up.save(update_fields=["done_on"])
@@ -286,16 +293,11 @@ def follow_up_done(*, actor, follow_up_id: int) -> FollowUp:
 
 
 # --- Unit honours ------------------------------------------------------------------------------
-def _require_city_admin(actor) -> None:
-    if not scope_for(actor).sees_all:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def honour_create(
     *, actor, unit: Organization, title: str, level: str, year: int, name: str = "", awarded_by: str = ""
 ) -> UnitHonour:
-    _require_city_admin(actor)
+    require_city_admin(actor)
     honour = UnitHonour(unit=unit, title=title, level=level, year=year, name=name.strip(), awarded_by=awarded_by)
     honour.full_clean()
     honour.save()
@@ -304,5 +306,5 @@ def honour_create(
 
 @transaction.atomic
 def honour_delete(*, actor, honour: UnitHonour) -> None:
-    _require_city_admin(actor)
+    require_manage(actor, honour)  # the city administrator keeps the honour roll
     honour.delete()

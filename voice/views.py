@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from members.audit import AccessAction, record_access
-from members.excel import formula_safe
-from members.models import Member, Organization
-from members.scoping import require_officer, scope_for
 from members.pagination import PAGE_SIZES, paginate
+from members.scoping import require_city_admin, require_officer, scope_for
+from members.sheets import xlsx_response
+from members.web import ServiceActionView, form_errors_from
 
 from . import selectors, services
 from .forms import (
@@ -34,34 +31,29 @@ from .forms import (
     ReopenForm,
     TalkForm,
 )
-from .models import Category, ItemStatus, UnitHonour
+from .models import Category, ItemStatus
 
 INBOX_SORTS = {
     "-sent": ("-created_at", "-pk"),
     "sent": ("created_at", "pk"),
     "waiting": ("waiting_since", "pk"),
+    "-waiting": ("-waiting_since", "-pk"),
     "status": ("status", "-created_at"),
+    "-status": ("-status", "-created_at"),
     "subject": ("subject", "pk"),
+    "-subject": ("-subject", "-pk"),
 }
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _form_errors(form) -> str:
     return " ".join(
         f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
     )
+
+
+def _invalid(form) -> ValidationError:
+    """A bound form's errors as the ValidationError a ServiceActionView turns into a message."""
+    return ValidationError(_form_errors(form))
 
 
 # --- Suggestions and requests ------------------------------------------------------------------
@@ -72,6 +64,7 @@ class MyItemsView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         scope = scope_for(request.user)
+        # Who the actor is (a login without a member record), not what the actor may see.
         if not scope.member_id and scope.is_officer:  # an administrator without a member record
             return redirect("voice:inbox")
         return super().get(request, *args, **kwargs)
@@ -90,10 +83,10 @@ class ItemCreateView(TemplateView):
     template_name = "voice/item_form.html"
 
     def _member(self):
-        scope = scope_for(self.request.user)
-        if not scope.member_id:
+        member = selectors.own_member(actor=self.request.user)
+        if member is None:
             raise PermissionDenied
-        return Member.objects.select_related("unit").get(pk=scope.member_id)
+        return member
 
     def get(self, request, *args, **kwargs):
         form = ItemForm(addressees=selectors.addressee_choices(member=self._member()))
@@ -105,7 +98,7 @@ class ItemCreateView(TemplateView):
             try:
                 item = services.item_send(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Sent. You will be notified when it is answered."))
                 return redirect("voice:detail", item.pk)
@@ -119,7 +112,7 @@ class ItemDetailView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         item = selectors.item_get(actor=self.request.user, pk=self.kwargs["pk"])
         scope = scope_for(self.request.user)
-        is_sender = item.sender_id == scope.member_id
+        is_sender = selectors.is_sender(scope=scope, item=item)
         handler = selectors.can_handle(scope=scope, item=item)
         ctx.update(
             item=item,
@@ -139,50 +132,94 @@ class ItemDetailView(TemplateView):
         return ctx
 
 
+class _ItemActionView(ServiceActionView):
+    """POST /voice/<pk>/<action>/: one step on an item through its service, then back to the item.
+    The item is read through its scope first (404 outside it); the service checks the right (403)."""
+
+    form_class = None
+    service = None
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def act(self, request, pk: int, **kwargs):
+        self.item = selectors.item_get(actor=request.user, pk=pk)
+        data = {}
+        if self.form_class is not None:
+            form = self.form_class(request.POST, **self.form_kwargs())
+            if not form.is_valid():
+                raise _invalid(form)
+            data = form.cleaned_data
+        return self.service(actor=request.user, item=self.item, **data)
+
+    def get_success_url(self) -> str:
+        return reverse("voice:detail", args=[self.item.pk])
+
+
+class ItemTakeView(_ItemActionView):
+    service = staticmethod(services.item_take)
+    success_message = gettext_lazy("Taken in hand.")
+
+
+class ItemCloseView(_ItemActionView):
+    service = staticmethod(services.item_close)
+    success_message = gettext_lazy("Closed.")
+
+
+class ItemAnswerView(_ItemActionView):
+    form_class = AnswerForm
+    service = staticmethod(services.item_answer)
+    success_message = gettext_lazy("Answer sent to the sender.")
+
+
+class ItemForwardView(_ItemActionView):
+    form_class = ForwardForm
+    service = staticmethod(services.item_forward)
+    success_message = gettext_lazy("Forwarded.")
+
+    def form_kwargs(self) -> dict:
+        return {"choices": selectors.forward_choices(item=self.item)}
+
+    def get_success_url(self) -> str:
+        # Forwarded out of the officer's units: the item is no longer theirs to open.
+        if self.result is not None and not selectors.item_readable(actor=self.request.user, item=self.item):
+            return reverse("voice:inbox")
+        return super().get_success_url()
+
+
+class ItemRateView(_ItemActionView):
+    form_class = RateForm
+    service = staticmethod(services.item_rate)
+    success_message = gettext_lazy("Thank you for your rating.")
+
+
+class ItemReopenView(_ItemActionView):
+    form_class = ReopenForm
+    service = staticmethod(services.item_reopen)
+    success_message = gettext_lazy("Reopened: the union will answer again.")
+
+
+#: take, answer, forward, close (officers); rate, reopen (the sender). Any other action: 404.
+ITEM_ACTIONS = {
+    "take": ItemTakeView.as_view(),
+    "close": ItemCloseView.as_view(),
+    "answer": ItemAnswerView.as_view(),
+    "forward": ItemForwardView.as_view(),
+    "rate": ItemRateView.as_view(),
+    "reopen": ItemReopenView.as_view(),
+}
+
+
 class ItemActionView(View):
-    """POST /voice/<pk>/<action>/: take, answer, forward, close (officers); rate, reopen (the sender)."""
+    """The one address of the item's steps (``voice:action``): hands the POST to the step's view."""
+
+    http_method_names = ["post"]
 
     def post(self, request, pk: int, action: str):
-        item = selectors.item_get(actor=request.user, pk=pk)
-        actor = request.user
-        try:
-            if action == "take":
-                services.item_take(actor=actor, item=item)
-                messages.success(request, _("Taken in hand."))
-            elif action == "close":
-                services.item_close(actor=actor, item=item)
-                messages.success(request, _("Closed."))
-            elif action == "answer":
-                form = AnswerForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_form_errors(form))
-                services.item_answer(actor=actor, item=item, **form.cleaned_data)
-                messages.success(request, _("Answer sent to the sender."))
-            elif action == "forward":
-                form = ForwardForm(request.POST, choices=selectors.forward_choices(item=item))
-                if not form.is_valid():
-                    raise ValidationError(_form_errors(form))
-                services.item_forward(actor=actor, item=item, **form.cleaned_data)
-                messages.success(request, _("Forwarded."))
-                if not scope_for(actor).can_read_unit(form.cleaned_data["to"].pk):
-                    return redirect("voice:inbox")
-            elif action == "rate":
-                form = RateForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_form_errors(form))
-                services.item_rate(actor=actor, item=item, **form.cleaned_data)
-                messages.success(request, _("Thank you for your rating."))
-            elif action == "reopen":
-                form = ReopenForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_form_errors(form))
-                services.item_reopen(actor=actor, item=item, **form.cleaned_data)
-                messages.success(request, _("Reopened: the union will answer again."))
-            else:
-                raise Http404
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        return redirect("voice:detail", pk)
+        view = ITEM_ACTIONS.get(action)
+        if view is None:
+            raise Http404
+        return view(request, pk=pk)
 
 
 class AttachmentView(View):
@@ -193,7 +230,7 @@ class AttachmentView(View):
         if not item.attachment:
             raise Http404
         scope = scope_for(request.user)
-        shows_name = item.sender_id == scope.member_id or selectors.sender_visible(scope=scope, item=item)
+        shows_name = selectors.is_sender(scope=scope, item=item) or selectors.sender_visible(scope=scope, item=item)
         name = item.attachment_name if shows_name else item.attachment_label
         response = FileResponse(
             item.attachment.open("rb"), as_attachment=True, filename=name, content_type=item.attachment_type
@@ -204,8 +241,7 @@ class AttachmentView(View):
 
 def _inbox_query(request):
     actor = request.user
-    orgs = Organization.objects.visible_to(actor).exclude(kind="zone").order_by("kind", "sort_order", "name")
-    form = InboxFilterForm(request.GET or None, orgs=orgs)
+    form = InboxFilterForm(request.GET or None, orgs=selectors.inbox_filter_choices(actor=actor))
     filters = selectors.InboxFilters()
     if form.is_valid():
         d = form.cleaned_data
@@ -233,48 +269,12 @@ class InboxView(TemplateView):
 
 
 class InboxExportView(View):
-    """The filtered inbox as CSV (Excel opens it). The sender is never a column: officers must not learn it."""
+    """The filtered inbox as an Excel sheet. The sender is never a column: officers must not learn it."""
 
     def get(self, request):
         _form, qs, _sort = _inbox_query(request)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [_("No."), _("Sent at"), _("Kind"), _("Topic"), _("Subject"), _("Unit of the sender")]
-            + [_("Addressed to"), _("Status"), _("Anonymous"), _("First answered at"), _("Satisfied")]
-        )
-        count = 0
-        for item in qs:
-            count += 1
-            writer.writerow(
-                formula_safe(value)
-                for value in [
-                    item.pk,
-                    timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
-                    item.get_kind_display(),
-                    item.get_category_display(),
-                    item.subject,
-                    item.sender_unit.name,
-                    item.addressee.name,
-                    item.get_status_display(),
-                    _("Yes") if item.anonymous else _("No"),
-                    timezone.localtime(item.first_answered_at).strftime("%Y-%m-%d %H:%M")
-                    if item.first_answered_at
-                    else "",
-                    "" if item.satisfied is None else (_("Yes") if item.satisfied else _("No")),
-                ]
-            )
-        record_access(
-            actor=request.user,
-            action=AccessAction.EXPORT,
-            what=gettext_lazy("Staff voice inbox"),
-            app="voice",
-            rows=count,
-            request=request,
-        )
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="voice-inbox.csv"'
-        return response
+        wb = selectors.inbox_export(actor=request.user, items=qs, request=request)
+        return xlsx_response(wb, "voice-inbox.xlsx")
 
 
 class StatsView(TemplateView):
@@ -314,7 +314,12 @@ class TalkListView(TemplateView):
         except ValueError:
             unit_id = None
         sort = self.request.GET.get("sort", "-held")
-        order = {"-held": ("-held_on", "-pk"), "held": ("held_on", "pk"), "name": ("member__name", "-held_on")}
+        order = {
+            "-held": ("-held_on", "-pk"),
+            "held": ("held_on", "pk"),
+            "name": ("member__name", "-held_on"),
+            "-name": ("-member__name", "-held_on"),
+        }
         qs = selectors.talk_list(actor=self.request.user, q=q, unit_id=unit_id).order_by(
             *order.get(sort, order["-held"])
         )
@@ -360,7 +365,7 @@ class TalkCreateView(TemplateView):
                     follow_ups=d["follow_ups"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Talk recorded."))
                 return redirect("voice:talk_detail", talk.pk)
@@ -372,29 +377,20 @@ class TalkDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        talk = selectors.talk_get(actor=self.request.user, pk=self.kwargs["pk"])
-        # A talk's topics and concerns are confidential (health, family): every reading is recorded.
-        record_access(
-            actor=self.request.user,
-            action=AccessAction.VIEW,
-            what=gettext_lazy("Heart-to-heart talk record"),
-            obj=talk,
-            unit=talk.member.unit_id,
-            ref=f"{talk.held_on:%Y-%m-%d} {talk.member.name}",
-            request=self.request,
-        )
+        # A talk's topics and concerns are confidential: the selector records this reading.
+        talk = selectors.talk_get(actor=self.request.user, pk=self.kwargs["pk"], request=self.request)
         ctx.update(talk=talk, follow_ups=list(talk.follow_ups.all()), today=timezone.localdate())
         return ctx
 
 
-class FollowUpDoneView(View):
-    def post(self, request, pk: int):
-        from .models import FollowUp
+class FollowUpDoneView(ServiceActionView):
+    success_message = gettext_lazy("Follow-up action marked as done.")
 
-        follow_up = get_object_or_404(FollowUp.objects.only("pk", "talk_id"), pk=pk)
-        services.follow_up_done(actor=request.user, follow_up_id=follow_up.pk)
-        messages.success(request, _("Follow-up action marked as done."))
-        return redirect("voice:talk_detail", follow_up.talk_id)
+    def act(self, request, pk: int):
+        return services.follow_up_done(actor=request.user, follow_up_id=pk)
+
+    def get_success_url(self) -> str:
+        return reverse("voice:talk_detail", args=[self.result.talk_id])
 
 
 class WithoutTalkView(TemplateView):
@@ -406,8 +402,11 @@ class WithoutTalkView(TemplateView):
         sort = self.request.GET.get("sort", "unit")
         order = {
             "last": ("last_talk", "unit__sort_order", "name"),
+            "-last": ("-last_talk", "unit__sort_order", "name"),
             "name": ("name", "pk"),
+            "-name": ("-name", "-pk"),
             "unit": ("unit__sort_order", "name", "pk"),
+            "-unit": ("-unit__sort_order", "name", "pk"),
         }
         qs = selectors.members_without_talk(actor=self.request.user, today=timezone.localdate(), q=q)
         ctx.update(page=paginate(self.request, qs.order_by(*order.get(sort, order["unit"]))), q=q, sort=sort)
@@ -434,12 +433,13 @@ class HonourListView(TemplateView):
             "-year": ("-year", "unit__sort_order"),
             "year": ("year", "unit__sort_order"),
             "unit": ("unit__name", "-year"),
+            "-unit": ("-unit__name", "-year"),
         }
         ctx.update(
             form=form,
             page=paginate(self.request, qs.order_by(*order.get(sort, order["-year"]))),
             sort=sort,
-            can_edit=scope_for(self.request.user).sees_all,
+            can_edit=scope_for(self.request.user).is_city_admin,
         )
         return ctx
 
@@ -448,8 +448,7 @@ class HonourCreateView(TemplateView):
     template_name = "voice/honour_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not scope_for(request.user).sees_all:
-            raise PermissionDenied
+        require_city_admin(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -463,16 +462,19 @@ class HonourCreateView(TemplateView):
             try:
                 services.honour_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Honour recorded."))
                 return redirect("voice:honours")
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class HonourDeleteView(View):
-    def post(self, request, pk: int):
-        honour = get_object_or_404(UnitHonour, pk=pk)
-        services.honour_delete(actor=request.user, honour=honour)
-        messages.success(request, _("Honour deleted."))
-        return redirect("voice:honours")
+class HonourDeleteView(ServiceActionView):
+    success_message = gettext_lazy("Honour deleted.")
+
+    def act(self, request, pk: int):
+        honour = selectors.honour_get(actor=request.user, pk=pk, manage=True)
+        return services.honour_delete(actor=request.user, honour=honour)
+
+    def get_success_url(self) -> str:
+        return reverse("voice:honours")

@@ -28,6 +28,9 @@ class RecipientInline(admin.TabularInline):
     fields = ("member", "amount", "included", "reason", "received_on", "received_by")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return Recipient.objects.for_actor(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -41,6 +44,9 @@ class DistributionAdmin(SimpleHistoryAdmin):
     search_fields = ("item", "organization__name")
     list_select_related = ("organization",)
     inlines = [RecipientInline]
+
+    def get_queryset(self, request):
+        return Distribution.objects.for_actor(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -42,9 +42,9 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
     )
     # The capped categories, as the report shows them; without a policy, what was spent at all.
     categories = [c for c in Category if c.value in caps] if caps else list(Category)
-    spent_rows = MemberBudget.objects.filter(year=year, festival="", category__in=[c.value for c in categories])
-    if not scope.sees_all:
-        spent_rows = spent_rows.filter(member__unit_id__in=scope.readable_unit_ids)
+    spent_rows = MemberBudget.objects.for_actor(actor).filter(
+        year=year, festival="", category__in=[c.value for c in categories]
+    )
     # One pass over the year's budget rows and one over the members, grouped in the database: at most
     # (units × categories) and (units) rows come back, whatever the number of members and gifts.
     spent = {
@@ -54,12 +54,13 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
         .order_by()
     }
     current = current_members_by_unit(actor=actor)
+    # How many units the actor reads decides the chart's shape, not what it shows (the rows above and
+    # the units below come through for_actor): read from the scope, so an officer's dashboard spends
+    # no query on a list of one unit.
     compare = scope.sees_all or len(scope.readable_unit_ids) > 1
     units = []  # (pk, name) of the units compared
     if compare:
-        qs = Organization.objects.units()
-        if not scope.sees_all:
-            qs = qs.filter(pk__in=scope.readable_unit_ids)
+        qs = Organization.objects.for_actor(actor).units()
         units = list(qs.order_by("sort_order", "name").values_list("pk", "name"))
     unit_ids = [pk for pk, _name in units] if compare else list(scope.readable_unit_ids)
     by_category = [

@@ -1,5 +1,6 @@
-"""The default policy: Jiangsu's figures (DOMAIN.md, 苏工发〔2018〕13号), seeded as data that the
-city administrator edits afterwards. Used by the data migration, the demo seeder and the tests."""
+"""The default policy: Jiangsu's figures (苏工发〔2018〕13号, within the national rule's ceilings),
+seeded as data that the city administrator edits afterwards. Used by the demo seeder; the data
+migration 0002 keeps its own frozen copy of these figures."""
 
 from __future__ import annotations
 
@@ -27,14 +28,10 @@ def portal_province() -> str:
     return getattr(settings, "WELFARE_PROVINCE", JIANGSU)
 
 
-def ensure_jiangsu_policy(year: int, *, apps=None):
+def ensure_jiangsu_policy(year: int):
     """Create the Jiangsu policy of ``year`` with the default caps unless it exists (idempotent)."""
-    if apps is None:
-        from .models import CategoryCap, FestivalCap, WelfarePolicy
-    else:  # inside a data migration: the historical models
-        WelfarePolicy = apps.get_model("welfare", "WelfarePolicy")
-        CategoryCap = apps.get_model("welfare", "CategoryCap")
-        FestivalCap = apps.get_model("welfare", "FestivalCap")
+    from .models import CategoryCap, FestivalCap, WelfarePolicy
+
     policy, created = WelfarePolicy.objects.get_or_create(
         year=year, province=JIANGSU, defaults={"document": JIANGSU_DOCUMENT}
     )

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from members.festivals import Festival
 from members.models import Member, Organization
+from members.scoping import ScopedManager
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -33,6 +34,12 @@ class GiftForm(models.TextChoices):
 
 class WelfarePolicy(models.Model):
     """The caps of one year in one province (Jiangsu seeded; administrators edit them)."""
+
+    scope_exempt = (
+        "reference data: a province's yearly welfare rule as its rule document sets it "
+        "(苏工发〔2018〕13号 for Jiangsu); "
+        "no unit's or person's data"
+    )
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2099)])
     province = models.CharField(_("province"), max_length=20)
@@ -56,6 +63,12 @@ class WelfarePolicy(models.Model):
 
 class CategoryCap(models.Model):
     """The cap per member per year of one category, and the forms the category may take."""
+
+    scope_exempt = (
+        "reference data: one category's cap and allowed forms in a province's yearly rule "
+        "(苏工发〔2018〕13号 for Jiangsu); "
+        "no unit's or person's data"
+    )
 
     policy = models.ForeignKey(WelfarePolicy, on_delete=models.CASCADE, related_name="caps", verbose_name=_("policy"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
@@ -91,6 +104,12 @@ class CategoryCap(models.Model):
 class FestivalCap(models.Model):
     """An optional split of the festival cap (e.g. 春节 800, 端午 500, 中秋 500 within 1,800)."""
 
+    scope_exempt = (
+        "reference data: one festival's share of the festival cap in a province's yearly rule "
+        "(苏工发〔2018〕13号 for Jiangsu); "
+        "no unit's or person's data"
+    )
+
     policy = models.ForeignKey(
         WelfarePolicy, on_delete=models.CASCADE, related_name="festival_caps", verbose_name=_("policy")
     )
@@ -116,6 +135,10 @@ class DistributionStatus(models.TextChoices):
 
 class Distribution(models.Model):
     """A batch of gifts (发放批次) of a unit, or of the city union for all units."""
+
+    # A unit's batch is its officers' (the zone lead reads it); a city-wide batch belongs to the city
+    # union, so only the city administrators read and manage it.
+    scope_path = "organization"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="distributions", verbose_name=_("unit")
@@ -147,6 +170,7 @@ class Distribution(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("distribution")
@@ -177,6 +201,11 @@ class Distribution(models.Model):
 class Recipient(models.Model):
     """One person on a distribution's roster, removed or added with a reason, and the sign-off."""
 
+    # The batch's unit decides (a roster line of a city-wide batch is the city administrators'); a
+    # member reads the own gifts. A member page shows a member's gifts through ``member.gifts``.
+    scope_path = "distribution__organization"
+    scope_owner = "member"
+
     distribution = models.ForeignKey(
         Distribution, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("distribution")
     )
@@ -192,6 +221,7 @@ class Recipient(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("recipient")
@@ -213,11 +243,16 @@ class MemberBudget(models.Model):
     keeps two batches confirmed at once from taking the member over the cap together.
     """
 
+    scope_path = "member__unit"
+    scope_owner = "member"
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="welfare_budgets")
     year = models.PositiveSmallIntegerField(_("year"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     festival = models.CharField(_("festival"), max_length=20, choices=Festival.choices, blank=True)
     spent = models.DecimalField(_("received so far (yuan)"), default=Decimal("0"), **MONEY)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("member budget")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import DistributionStatus, Recipient
+from .models import DistributionStatus
 
 
 def gift_rows(member) -> tuple[list, list[list]]:
@@ -19,7 +19,8 @@ def gift_rows(member) -> tuple[list, list[list]]:
         _("Received on behalf by"),
     ]
     gifts = (
-        Recipient.objects.filter(member=member, included=True, distribution__status=DistributionStatus.CONFIRMED)
+        # The member's own rows, reached from the member (the own-data download reads the own record).
+        member.gifts.filter(included=True, distribution__status=DistributionStatus.CONFIRMED)
         .select_related("distribution")
         .order_by("distribution__date", "pk")
     )

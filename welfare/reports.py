@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from members.models import OrganizationKind
-from members.workbook import Col, SheetWriter, report_units
+from members.sheets import Col, SheetWriter
+from members.workbook import report_units
 
 from .selectors import spending_for_units
 
@@ -23,7 +24,7 @@ def welfare_sheet(writer: SheetWriter, *, actor, year: int, organization) -> Non
         .select_related("parent")
         .order_by("parent__sort_order", "parent__name", "sort_order", "name")
     )
-    report = spending_for_units(units=units, year=year)
+    report = spending_for_units(actor=actor, units=units, year=year)
     cols = [Col(_("Liaison zone"), 14), Col(_("Unit"), 24), Col(_("Current members"), 10, "count", True)]
     for c in report["categories"]:
         cols += [

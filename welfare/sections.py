@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils import timezone
 
 from members.festivals import festival_calendar
-from members.scoping import scope_for
+from members.scoping import require_read
 
 from . import selectors
 
 
 def member_section(request, member) -> dict | None:
-    """The member's gifts of the year and what is left of each cap (the member page is already scoped)."""
-    scope = scope_for(request.user)
-    if not (scope.member_id == member.pk or scope.can_read_unit(member.unit_id)):
+    """The member's gifts of the year and what is left of each cap (the member page is already scoped;
+    the model's rule is checked again here, without a query, before the member's rows are read)."""
+    try:
+        require_read(request.user, member)
+    except Http404:
         return None
     year = timezone.localdate().year
     return {
         "year": year,
-        "gifts": list(selectors.member_gifts(member_id=member.pk, year=year)),
-        "allowance": selectors.member_allowance(member_id=member.pk, year=year),
+        "gifts": list(selectors.member_gifts(member=member, year=year)),
+        "allowance": selectors.member_allowance(member=member, year=year),
     }
 
 

@@ -7,22 +7,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 
-from members.choices import CURRENT_STATUSES
+from members.audit import AccessAction, record_access
+from members.choices import CURRENT_STATUSES, EmploymentType, MemberStatus
 from members.festivals import Festival
-from members.models import Member, Organization
-from members.scoping import scope_for
+from members.models import Member, Organization, OrganizationKind
+from members.scoping import get_for_actor, scope_for
 
 from .defaults import portal_province
 from .models import Category, CategoryCap, Distribution, DistributionStatus, MemberBudget, Recipient, WelfarePolicy
 
-
-def _visible_distributions(actor) -> QuerySet[Distribution]:
-    scope = scope_for(actor)
-    if scope.sees_all:
-        return Distribution.objects.all()
-    return Distribution.objects.filter(organization_id__in=scope.readable_unit_ids)
+_SIGNOFF_SHEET = gettext_lazy("Sign-off sheet")
+_SIGNOFF_PRINTED = gettext_lazy("Sign-off sheet (printed)")
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ class DistributionFilters:
 def distribution_list(*, actor, filters: DistributionFilters | None = None) -> QuerySet[Distribution]:
     filters = filters or DistributionFilters()
     return (
-        _visible_distributions(actor)
+        Distribution.objects.for_actor(actor)
         .filter(filters.as_q())
         .select_related("organization")
         .annotate(
@@ -60,14 +57,36 @@ def distribution_list(*, actor, filters: DistributionFilters | None = None) -> Q
 
 
 def distribution_get(*, actor, pk: int) -> Distribution:
-    return get_object_or_404(
-        _visible_distributions(actor).select_related("organization", "policy", "created_by", "confirmed_by"), pk=pk
-    )
+    """One batch the actor reads (404 outside the scope)."""
+    related = Distribution.objects.select_related("organization", "policy", "created_by", "confirmed_by")
+    return get_for_actor(related, actor, pk=pk)
 
 
-def recipient_get(*, actor, distribution_pk: int, pk: int) -> Recipient:
-    distribution = distribution_get(actor=actor, pk=distribution_pk)
-    return get_object_or_404(distribution.recipients.select_related("member", "distribution__organization"), pk=pk)
+def recipient_get(*, actor, distribution: Distribution, pk: int) -> Recipient:
+    """One line of a batch's roster that the actor reads (404 outside the scope or not on this batch)."""
+    related = Recipient.objects.select_related("member", "distribution__organization")
+    return get_for_actor(related, actor, distribution=distribution, pk=pk)
+
+
+def eligible_members(*, actor, distribution: Distribution) -> QuerySet[Member]:
+    """Who may be on the roster: the unit's (or every unit's) members, as the policy says, among the
+    members the actor manages (the unit's officers; the city administrators for a city-wide batch)."""
+    policy = distribution.policy
+    statuses = [MemberStatus.ACTIVE] + ([MemberStatus.RETAINED] if policy.include_retained else [])
+    qs = Member.objects.for_actor(actor, manage=True).filter(status__in=statuses, join_date__lte=distribution.date)
+    if distribution.organization.kind == OrganizationKind.UNIT:
+        qs = qs.filter(unit_id=distribution.organization_id)
+    if not policy.include_non_establishment:
+        qs = qs.filter(employment_type=EmploymentType.ESTABLISHED)
+    if distribution.category == Category.BIRTHDAY:
+        qs = qs.filter(birth_date__month=distribution.date.month)
+    return qs
+
+
+def add_candidates(*, actor, distribution: Distribution, limit: int = 500) -> QuerySet[Member]:
+    """Eligible members not on the roster (the "add a person" choices of a draft batch)."""
+    on_roster = distribution.recipients.filter(included=True).values("member_id")
+    return eligible_members(actor=actor, distribution=distribution).exclude(pk__in=on_roster).order_by("name")[:limit]
 
 
 def roster(distribution: Distribution) -> QuerySet[Recipient]:
@@ -88,52 +107,75 @@ def roster_figures(distribution: Distribution) -> dict:
 
 def unit_choices(*, actor) -> QuerySet[Organization]:
     """Units an actor may create batches for (city administrators may also choose the city union)."""
-    scope = scope_for(actor)
-    qs = (
-        Organization.objects.filter(kind__in=["unit", "city"])
-        if scope.sees_all
-        else Organization.objects.filter(pk__in=scope.manageable_unit_ids)
+    kinds = [OrganizationKind.UNIT, OrganizationKind.CITY]
+    return (
+        Organization.objects.for_actor(actor, manage=True).filter(kind__in=kinds).order_by("kind", "sort_order", "name")
     )
-    return qs.order_by("kind", "sort_order", "name")
 
 
 def unit_choices_readable(*, actor) -> QuerySet[Organization]:
-    scope = scope_for(actor)
-    qs = Organization.objects.filter(kind__in=["unit", "city"])
-    if not scope.sees_all:
-        qs = qs.filter(pk__in=scope.readable_unit_ids)
-    return qs.order_by("kind", "sort_order", "name")
+    kinds = [OrganizationKind.UNIT, OrganizationKind.CITY]
+    return Organization.objects.for_actor(actor).filter(kind__in=kinds).order_by("kind", "sort_order", "name")
 
 
-def signoff_rows(distribution: Distribution) -> list[Recipient]:
-    """The people of the sign-off sheet: on the roster, by unit and name."""
-    return list(
+def signoff_rows(*, actor, distribution: Distribution, request=None, printed: bool = False) -> list[Recipient]:
+    """The people of the sign-off sheet (on the roster, by unit and name), with the access record of
+    the export or the printed page (the sheet lists names: personal data)."""
+    rows = list(
         distribution.recipients.filter(included=True)
         .select_related("member", "member__unit")
         .order_by("member__unit__sort_order", "member__unit__name", "member__name", "member_id")
     )
+    record_access(
+        actor=actor,
+        action=AccessAction.EXPORT,
+        what=_SIGNOFF_PRINTED if printed else _SIGNOFF_SHEET,
+        obj=distribution,
+        unit=distribution.organization_id,
+        ref=f"{distribution.date:%Y-%m-%d} {distribution.item}",
+        rows=len(rows),
+        request=request,
+    )
+    return rows
 
 
-# --- A member's own gifts ------------------------------------------------------------------------
-def member_gifts(*, member_id: int, year: int) -> QuerySet[Recipient]:
+# --- A member's gifts ----------------------------------------------------------------------------
+def _confirmed_gifts(qs: QuerySet[Recipient], year: int) -> QuerySet[Recipient]:
     return (
-        Recipient.objects.filter(
-            member_id=member_id,
-            included=True,
-            distribution__status=DistributionStatus.CONFIRMED,
-            distribution__date__year=year,
-        )
+        qs.filter(included=True, distribution__status=DistributionStatus.CONFIRMED, distribution__date__year=year)
         .select_related("distribution")
         .order_by("distribution__date", "pk")
     )
 
 
-def member_allowance(*, member_id: int, year: int) -> list[dict]:
+def own_gifts(*, actor, year: int) -> QuerySet[Recipient]:
+    """The actor's own gifts of a year (a member reads the own roster lines, whichever batch)."""
+    return _confirmed_gifts(Recipient.objects.for_actor(actor).filter(member_id=scope_for(actor).member_id), year)
+
+
+def member_gifts(*, member: Member, year: int) -> QuerySet[Recipient]:
+    """A member's gifts of a year, city-wide batches included: through ``member.gifts``, because the
+    caller already read the member through its scope (the member page)."""
+    return _confirmed_gifts(member.gifts.all(), year)
+
+
+def own_allowance(*, actor, year: int) -> list[dict]:
+    """What is left of each cap for the actor's own record."""
+    rows = MemberBudget.objects.for_actor(actor).filter(member_id=scope_for(actor).member_id, year=year)
+    return _allowance(rows, year)
+
+
+def member_allowance(*, member: Member, year: int) -> list[dict]:
+    """What is left of each cap for a member the caller already read through its scope."""
+    return _allowance(member.welfare_budgets.filter(year=year), year)
+
+
+def _allowance(budgets: QuerySet[MemberBudget], year: int) -> list[dict]:
     """Each capped category (and festival share) of the year's policy: cap, received, left."""
     policy = WelfarePolicy.objects.filter(year=year, province=portal_province()).first()
     if policy is None:
         return []
-    spent = {(b.category, b.festival): b.spent for b in MemberBudget.objects.filter(member_id=member_id, year=year)}
+    spent = {(b.category, b.festival): b.spent for b in budgets}
     out = []
     order = [c.value for c in Category]
     caps = sorted(policy.caps.exclude(cap__isnull=True), key=lambda c: order.index(c.category))
@@ -157,23 +199,41 @@ def member_allowance(*, member_id: int, year: int) -> list[dict]:
 
 
 # --- Reports -------------------------------------------------------------------------------------
-def spending_report(*, actor, year: int, unit_id: int | None = None) -> dict:
+def report_units(*, actor) -> list[Organization]:
+    """The units whose spending the actor reads, in the report's order."""
+    return list(Organization.objects.for_actor(actor).units().order_by("sort_order", "name"))
+
+
+def spending_report(*, actor, year: int, units: list[Organization]) -> dict:
     """Per unit and category: spent in the year against the cap × the unit's current members."""
-    scope = scope_for(actor)
-    units = Organization.objects.units()
-    if not scope.sees_all:
-        units = units.filter(pk__in=scope.readable_unit_ids)
-    if unit_id:
-        units = units.filter(pk=unit_id)
-    return spending_for_units(units=list(units.order_by("sort_order", "name")), year=year)
+    return spending_for_units(actor=actor, units=units, year=year)
 
 
-def spending_for_units(*, units: list[Organization], year: int) -> dict:
-    """The spending report of these units (already scoped by the caller), in their order: four queries."""
+def spending_report_export(
+    *, actor, year: int, units: list[Organization], unit: Organization | None = None, request=None
+) -> dict:
+    """The spending report for its xlsx download, with the access record of the export."""
+    report = spending_report(actor=actor, year=year, units=units)
+    record_access(
+        actor=actor,
+        action=AccessAction.EXPORT,
+        what=gettext_lazy("Welfare spending report"),
+        app="welfare",
+        ref=str(year),
+        unit=unit,
+        rows=len(report["rows"]),
+        request=request,
+    )
+    return report
+
+
+def spending_for_units(*, actor, units: list[Organization], year: int) -> dict:
+    """The spending report of these units (chosen among the actor's), in their order: four queries."""
     ids = [u.pk for u in units]
     # Counted per unit_id alone (the (unit, status) index), not grouped by every organisation column.
     current = dict(
-        Member.objects.filter(status__in=CURRENT_STATUSES, unit_id__in=ids)
+        Member.objects.for_actor(actor)
+        .filter(status__in=CURRENT_STATUSES, unit_id__in=ids)
         .values_list("unit_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -184,7 +244,8 @@ def spending_for_units(*, units: list[Organization], year: int) -> dict:
     caps = {c.category: c.cap for c in CategoryCap.objects.filter(policy=policy, cap__isnull=False)} if policy else {}
     # The yearly budget rows (festival "" = the whole category) hold what confirmed batches gave.
     spent_rows = (
-        MemberBudget.objects.filter(year=year, festival="", member__unit_id__in=ids)
+        MemberBudget.objects.for_actor(actor)
+        .filter(year=year, festival="", member__unit_id__in=ids)
         .values_list("member__unit_id", "category")
         .annotate(total=Sum("spent"))
         .order_by()
@@ -204,7 +265,7 @@ def spending_for_units(*, units: list[Organization], year: int) -> dict:
 
 def member_totals(*, actor, year: int, unit_id: int | None = None, q: str = "") -> QuerySet[Member]:
     """Current members of the actor's scope (a page of them gets its totals from ``attach_totals``)."""
-    qs = Member.objects.visible_to(actor).filter(status__in=CURRENT_STATUSES)
+    qs = Member.objects.for_actor(actor).filter(status__in=CURRENT_STATUSES)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if q:
@@ -212,12 +273,14 @@ def member_totals(*, actor, year: int, unit_id: int | None = None, q: str = "") 
     return qs.select_related("unit").order_by("unit__sort_order", "name", "pk")
 
 
-def attach_totals(members, *, year: int) -> None:
+def attach_totals(members, *, actor, year: int) -> None:
     """Set ``m.totals`` ([(category label, yuan or None)]) and ``m.total`` on a page of members (one query)."""
     members = list(members)
     totals: dict[int, dict[str, Decimal]] = {m.pk: {} for m in members}
-    rows = MemberBudget.objects.filter(member_id__in=list(totals), year=year, festival="").values_list(
-        "member_id", "category", "spent"
+    rows = (
+        MemberBudget.objects.for_actor(actor)
+        .filter(member_id__in=list(totals), year=year, festival="")
+        .values_list("member_id", "category", "spent")
     )
     for member_id, category, spent in rows:
         totals[member_id][category] = spent
@@ -228,5 +291,8 @@ def attach_totals(members, *, year: int) -> None:
 
 def upcoming_distributions(*, actor, today: date, limit: int = 5) -> list[Distribution]:
     return list(
-        _visible_distributions(actor).filter(date__gte=today).select_related("organization").order_by("date")[:limit]
+        Distribution.objects.for_actor(actor)
+        .filter(date__gte=today)
+        .select_related("organization")
+        .order_by("date")[:limit]
     )

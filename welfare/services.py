@@ -6,16 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
-from django.http import Http404
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.choices import EmploymentType, MemberStatus
-from members.models import Member, Organization, OrganizationKind
-from members.scoping import scope_for, unit_require_manage
+from members.models import Organization
+from members.scoping import get_for_actor, require_city_admin, require_manage, unscoped
 
 from .defaults import portal_province
 from .models import (
@@ -28,6 +26,13 @@ from .models import (
     MemberBudget,
     Recipient,
     WelfarePolicy,
+)
+from .selectors import eligible_members
+
+#: Why the cap check reads budget rows outside the actor's units.
+_ROSTER_BUDGETS = (
+    "the cap check: the yearly budget rows of this batch's own roster (the batch was checked for the actor), "
+    "whichever unit a person on it belongs to today"
 )
 
 
@@ -48,28 +53,6 @@ def policy_for(year: int) -> WelfarePolicy:
             }
         )
     return policy
-
-
-def organization_require_manage(*, actor, organization: Organization) -> None:
-    """A unit's officers manage its batches; a city-wide batch is the city administrators' (404 for others)."""
-    if organization.kind == OrganizationKind.UNIT:
-        unit_require_manage(actor=actor, unit_id=organization.pk)
-    elif not scope_for(actor).sees_all:
-        raise Http404
-
-
-def eligible_members(distribution: Distribution) -> QuerySet[Member]:
-    """Who may be on the roster: the unit's (or every unit's) members, as the policy says."""
-    policy = distribution.policy
-    statuses = [MemberStatus.ACTIVE] + ([MemberStatus.RETAINED] if policy.include_retained else [])
-    qs = Member.objects.filter(status__in=statuses, join_date__lte=distribution.date)
-    if distribution.organization.kind == OrganizationKind.UNIT:
-        qs = qs.filter(unit_id=distribution.organization_id)
-    if not policy.include_non_establishment:
-        qs = qs.filter(employment_type=EmploymentType.ESTABLISHED)
-    if distribution.category == Category.BIRTHDAY:
-        qs = qs.filter(birth_date__month=distribution.date.month)
-    return qs
 
 
 def _check_form_and_cap(distribution: Distribution) -> CategoryCap:
@@ -103,7 +86,9 @@ def distribution_create(
     amount: Decimal,
 ) -> Distribution:
     """A draft batch with its generated roster (festival: eligible members; birthday: born that month)."""
-    organization_require_manage(actor=actor, organization=organization)
+    # The model's rule: a unit's officers manage its batches, a city-wide batch is the city
+    # administrators' (404 outside the scope, 403 for a zone lead who only reads).
+    require_manage(actor, Distribution(organization=organization))
     on = gift_date(on)
     festival = festival if category == Category.FESTIVAL else ""
     if category == Category.FESTIVAL and not festival:
@@ -125,7 +110,9 @@ def distribution_create(
     Recipient.objects.bulk_create(
         [
             Recipient(distribution=distribution, member_id=pk, amount=amount)
-            for pk in eligible_members(distribution).order_by("pk").values_list("pk", flat=True)
+            for pk in eligible_members(actor=actor, distribution=distribution)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         ],
         batch_size=2000,
     )
@@ -137,19 +124,25 @@ def _require_draft(distribution: Distribution) -> None:
         raise ValidationError(_("This batch is confirmed: its roster and amounts can no longer change."))
 
 
-def _lock_draft(distribution: Distribution) -> Distribution:
-    """Lock the batch row and check it is still a draft: a roster change and a confirmation of the
-    same batch cannot interleave (the confirmation takes the same lock). of=("self",): only the batch
-    row, not the shared policy row the join reaches, so batches do not serialise on their policy."""
-    locked = Distribution.objects.select_for_update(of=("self",)).select_related("policy").get(pk=distribution.pk)
+def _lock_draft(actor, distribution: Distribution) -> Distribution:
+    """Check the actor manages the batch (404 outside the scope, 403 without the right), lock its row
+    and check it is still a draft: a roster change and a confirmation of the same batch cannot
+    interleave (the confirmation takes the same lock). of=("self",): only the batch row, not the
+    shared policy row the join reaches, so batches do not serialise on their policy."""
+    require_manage(actor, distribution)
+    locked = (
+        Distribution.objects.for_actor(actor, manage=True)
+        .select_for_update(of=("self",))
+        .select_related("policy", "organization")
+        .get(pk=distribution.pk)
+    )
     _require_draft(locked)
     return locked
 
 
 @transaction.atomic
 def recipient_remove(*, actor, recipient: Recipient, reason: str) -> Recipient:
-    organization_require_manage(actor=actor, organization=recipient.distribution.organization)
-    _lock_draft(recipient.distribution)
+    _lock_draft(actor, recipient.distribution)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for removing this person.")})
     recipient.included = False
@@ -162,16 +155,13 @@ def recipient_remove(*, actor, recipient: Recipient, reason: str) -> Recipient:
 @transaction.atomic
 def recipient_add(*, actor, distribution: Distribution, member_id: int, reason: str) -> Recipient:
     """Put an eligible member (back) on the roster, with a reason."""
-    organization_require_manage(actor=actor, organization=distribution.organization)
-    distribution = _lock_draft(distribution)
+    distribution = _lock_draft(actor, distribution)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for adding this person.")})
-    member = eligible_members(distribution).filter(pk=member_id).first()
+    member = eligible_members(actor=actor, distribution=distribution).filter(pk=member_id).first()
     if member is None:
         raise ValidationError({"member": _("This person is not eligible for this batch.")})
-    recipient, _created = Recipient.objects.get_or_create(
-        distribution=distribution, member=member, defaults={"amount": distribution.amount}
-    )
+    recipient, _created = distribution.recipients.get_or_create(member=member, defaults={"amount": distribution.amount})
     if recipient.included and not _created:
         raise ValidationError({"member": _("This person is already on the roster.")})
     recipient.included = True
@@ -185,8 +175,7 @@ def recipient_add(*, actor, distribution: Distribution, member_id: int, reason: 
 @transaction.atomic
 def distribution_set_amount(*, actor, distribution: Distribution, amount: Decimal) -> Distribution:
     """Change the amount per person of a draft batch (and of everyone on its roster)."""
-    organization_require_manage(actor=actor, organization=distribution.organization)
-    distribution = _lock_draft(distribution)
+    distribution = _lock_draft(actor, distribution)
     distribution.amount = amount
     distribution.full_clean()
     distribution.save(update_fields=["amount"])
@@ -196,8 +185,7 @@ def distribution_set_amount(*, actor, distribution: Distribution, amount: Decima
 
 @transaction.atomic
 def distribution_delete(*, actor, distribution: Distribution) -> None:
-    organization_require_manage(actor=actor, organization=distribution.organization)
-    _lock_draft(distribution).delete()
+    _lock_draft(actor, distribution).delete()
 
 
 # --- The cap check -------------------------------------------------------------------------------
@@ -271,7 +259,8 @@ def cap_problems(distribution: Distribution) -> list[CapProblem]:
     if not distribution.is_draft:
         return []
     limits = _limits(distribution)
-    rows = _budget_rows(distribution, limits).values_list("member_id", "festival", "spent")
+    with unscoped(_ROSTER_BUDGETS):
+        rows = list(_budget_rows(distribution, limits).values_list("member_id", "festival", "spent"))
     return _problems(_roster_lines(distribution), {(m, f): s for m, f, s in rows}, limits)
 
 
@@ -291,32 +280,32 @@ def distribution_confirm(*, actor, distribution: Distribution) -> Distribution:
     festival), so two batches confirmed at the same time wait for each other instead of both
     passing the check; the charge is one set-based UPDATE per amount.
     """
-    organization_require_manage(actor=actor, organization=distribution.organization)
-    distribution = _lock_draft(distribution)
+    distribution = _lock_draft(actor, distribution)
     limits = _limits(distribution)
     lines = _roster_lines(distribution)
     if not lines:
         raise ValidationError(_("Nobody is on the roster."))
     year, category = distribution.year, distribution.category
-    existing = set(_budget_rows(distribution, limits).values_list("member_id", "festival"))
-    missing = sorted({(line.member_id, key) for line in lines for key, _cap, _label in limits} - existing)
-    MemberBudget.objects.bulk_create(
-        [MemberBudget(member_id=m, year=year, category=category, festival=f) for m, f in missing],
-        ignore_conflicts=True,  # a batch confirmed at the same moment created it first
-        batch_size=2000,
-    )
-    locked = (
-        _budget_rows(distribution, limits)
-        .select_for_update()
-        .order_by("member_id", "festival")
-        .values_list("member_id", "festival", "spent")
-    )
-    problems = _problems(lines, {(m, f): s for m, f, s in locked}, limits)
-    if problems:
-        raise CapExceeded(problems)
-    for amount in sorted({line.amount for line in lines}):
-        on_roster = distribution.recipients.filter(included=True, amount=amount).values("member_id")
-        _budget_rows(distribution, limits).filter(member_id__in=on_roster).update(spent=F("spent") + amount)
+    with unscoped(_ROSTER_BUDGETS):
+        existing = set(_budget_rows(distribution, limits).values_list("member_id", "festival"))
+        missing = sorted({(line.member_id, key) for line in lines for key, _cap, _label in limits} - existing)
+        MemberBudget.objects.bulk_create(
+            [MemberBudget(member_id=m, year=year, category=category, festival=f) for m, f in missing],
+            ignore_conflicts=True,  # a batch confirmed at the same moment created it first
+            batch_size=2000,
+        )
+        locked = (
+            _budget_rows(distribution, limits)
+            .select_for_update()
+            .order_by("member_id", "festival")
+            .values_list("member_id", "festival", "spent")
+        )
+        problems = _problems(lines, {(m, f): s for m, f, s in locked}, limits)
+        if problems:
+            raise CapExceeded(problems)
+        for amount in sorted({line.amount for line in lines}):
+            on_roster = distribution.recipients.filter(included=True, amount=amount).values("member_id")
+            _budget_rows(distribution, limits).filter(member_id__in=on_roster).update(spent=F("spent") + amount)
     distribution.status = DistributionStatus.CONFIRMED
     distribution.confirmed_by = actor
     distribution.confirmed_at = timezone.now()
@@ -328,8 +317,9 @@ def distribution_confirm(*, actor, distribution: Distribution) -> Distribution:
 @transaction.atomic
 def recipient_sign(*, actor, recipient: Recipient, received_on: date, received_by: str = "") -> Recipient:
     """Record that the person received the gift (or who received it on their behalf)."""
-    distribution = Distribution.objects.select_related("organization").get(pk=recipient.distribution_id)
-    organization_require_manage(actor=actor, organization=distribution.organization)
+    distribution = get_for_actor(
+        Distribution.objects.select_related("organization"), actor, manage=True, pk=recipient.distribution_id
+    )
     if distribution.is_draft:
         raise ValidationError(_("Confirm the batch before recording sign-offs."))
     if not recipient.included:
@@ -345,15 +335,10 @@ def recipient_sign(*, actor, recipient: Recipient, received_on: date, received_b
 
 
 # --- Policies ------------------------------------------------------------------------------------
-def _require_city_admin(actor) -> None:
-    if not scope_for(actor).is_city_admin:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def policy_create(*, actor, year: int, province: str, copy_from: WelfarePolicy | None = None) -> WelfarePolicy:
     """A new year's policy, its caps copied from another one (the administrator then edits them)."""
-    _require_city_admin(actor)
+    require_city_admin(actor)
     policy = WelfarePolicy(year=year, province=province.strip())
     if copy_from is not None:
         policy.document = copy_from.document
@@ -383,7 +368,7 @@ def policy_create(*, actor, year: int, province: str, copy_from: WelfarePolicy |
 def policy_update(*, actor, policy: WelfarePolicy, caps: list[dict], festival_caps: dict[str, Decimal | None]) -> None:
     """Save a policy's caps: ``caps`` = [{category, cap, allow_goods, allow_coupon, allow_money}],
     ``festival_caps`` = {festival: cap or None (no split for that festival)}."""
-    _require_city_admin(actor)
+    require_city_admin(actor)
     policy.full_clean()
     policy.save()
     for data in caps:

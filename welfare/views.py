@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from members.audit import AccessAction, record_access
 from members.festivals import festival_calendar
 from members.pagination import PAGE_SIZES, paginate
-from members.scoping import require_officer, scope_for
+from members.scoping import require_city_admin, require_manage, require_officer, scope_for
+from members.web import ServiceActionView, error_texts, form_errors_from, messages_from
 
 from . import exports, selectors, services
 from .forms import (
@@ -42,10 +43,6 @@ SORTS = {
 }
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
-
-
 def _year(request, default: int) -> int:
     try:
         year = int(request.GET.get("year", default))
@@ -54,13 +51,22 @@ def _year(request, default: int) -> int:
     return year if 1901 <= year <= 2099 else default
 
 
-def _unit(request, units):
+def _unit(request, units: list):
     """The ``unit`` asked for among the units the actor reads; None for all (or for a unit outside the scope)."""
     try:
         pk = int(request.GET.get("unit", ""))
     except ValueError:
-        return None  # no query when no unit is asked for
-    return units.filter(pk=pk).first()
+        return None
+    return next((u for u in units if u.pk == pk), None)
+
+
+def _can_manage(actor, obj) -> bool:
+    """Whether the model's rule lets the actor manage this row (to show the forms; the services check again)."""
+    try:
+        require_manage(actor, obj)
+    except (Http404, PermissionDenied):
+        return False
+    return True
 
 
 class WelfareHomeView(TemplateView):
@@ -74,9 +80,9 @@ class WelfareHomeView(TemplateView):
         year = _year(self.request, today.year)
         scope = scope_for(self.request.user)
         ctx.update(year=year, festivals=festival_calendar(year, today), scope=scope)
-        if scope.member_id:
-            ctx["gifts"] = list(selectors.member_gifts(member_id=scope.member_id, year=year))
-            ctx["allowance"] = selectors.member_allowance(member_id=scope.member_id, year=year)
+        if scope.member_id:  # the viewer has an own record: its gifts and allowance
+            ctx["gifts"] = list(selectors.own_gifts(actor=self.request.user, year=year))
+            ctx["allowance"] = selectors.own_allowance(actor=self.request.user, year=year)
         if scope.is_officer:
             ctx["upcoming"] = selectors.upcoming_distributions(actor=self.request.user, today=today)
         return ctx
@@ -134,11 +140,7 @@ class DistributionCreateView(TemplateView):
                     amount=d["amount"],
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(
                     request,
@@ -156,12 +158,7 @@ class DistributionDetailView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
         distribution = selectors.distribution_get(actor=actor, pk=self.kwargs["pk"])
-        scope = scope_for(actor)
-        can_manage = (
-            scope.can_manage_unit(distribution.organization_id)
-            if distribution.organization.kind == "unit"
-            else scope.sees_all
-        )
+        can_manage = _can_manage(actor, distribution)
         q = self.request.GET.get("q", "").strip()[:50]
         roster = selectors.roster(distribution)
         if q:
@@ -172,7 +169,7 @@ class DistributionDetailView(TemplateView):
         try:
             problems = services.cap_problems(distribution)
         except ValidationError as exc:
-            problems, ctx["policy_error"] = [], _error_text(exc)
+            problems, ctx["policy_error"] = [], " ".join(error_texts(exc))
         ctx.update(
             distribution=distribution,
             page=paginate(self.request, roster, default_size=100),
@@ -186,40 +183,22 @@ class DistributionDetailView(TemplateView):
             today=timezone.localdate(),
         )
         if can_manage and distribution.is_draft:
-            on_roster = distribution.recipients.filter(included=True).values("member_id")
-            candidates = services.eligible_members(distribution).exclude(pk__in=on_roster).order_by("name")[:500]
+            candidates = selectors.add_candidates(actor=actor, distribution=distribution)
             ctx["add_form"] = AddRecipientForm(choices=[(m.pk, m.name) for m in candidates])
             ctx["amount_form"] = AmountForm(initial={"amount": distribution.amount})
         return ctx
 
 
-class ActionView(View):
-    """A POST that calls one service, adds a message and goes back to the batch."""
+class DistributionActionView(ServiceActionView):
+    """POST on one batch: the batch through its scope (404 outside it), one service call, a message,
+    and back to the batch."""
 
-    success_message = ""
+    def post(self, request, *args, **kwargs):
+        self.distribution = selectors.distribution_get(actor=request.user, pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
 
-    def post(self, request, pk, **kwargs):
-        distribution = selectors.distribution_get(actor=request.user, pk=pk)
-        try:
-            message = self.act(request, distribution, **kwargs)
-        except services.CapExceeded as exc:
-            lines = "; ".join(
-                _("%(name)s: %(what)s %(spent)s received, cap %(cap)s, this batch adds %(adding)s")
-                % {"name": p.name, "what": p.what, "spent": p.spent, "cap": p.cap, "adding": p.adding}
-                for p in exc.problems
-            )
-            messages.error(request, f"{_error_text(exc)} {lines}")
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, message)
-        return redirect(self.next_url(distribution))
-
-    def next_url(self, distribution) -> str:
-        return reverse("welfare:detail", args=[distribution.pk])
-
-    def act(self, request, distribution, **kwargs) -> str:
-        raise NotImplementedError
+    def get_success_url(self) -> str:
+        return reverse("welfare:detail", args=[self.distribution.pk])
 
 
 def _form_or_error(form):
@@ -230,78 +209,82 @@ def _form_or_error(form):
     return form.cleaned_data
 
 
-class RecipientRemoveView(ActionView):
-    def act(self, request, distribution, rid):
-        recipient = selectors.recipient_get(actor=request.user, distribution_pk=distribution.pk, pk=rid)
+class RecipientRemoveView(DistributionActionView):
+    def act(self, request, rid, **kwargs):
+        recipient = selectors.recipient_get(actor=request.user, distribution=self.distribution, pk=rid)
         d = _form_or_error(ReasonForm(request.POST))
-        services.recipient_remove(actor=request.user, recipient=recipient, reason=d["reason"])
+        return services.recipient_remove(actor=request.user, recipient=recipient, reason=d["reason"])
+
+    def get_success_message(self, recipient) -> str:
         return _("%(name)s removed from the roster.") % {"name": recipient.member.name}
 
 
-class RecipientAddView(ActionView):
-    def act(self, request, distribution):
+class RecipientAddView(DistributionActionView):
+    def act(self, request, **kwargs):
         d = _form_or_error(AddRecipientForm(request.POST))
-        recipient = services.recipient_add(
-            actor=request.user, distribution=distribution, member_id=d["member"], reason=d["reason"]
+        return services.recipient_add(
+            actor=request.user, distribution=self.distribution, member_id=d["member"], reason=d["reason"]
         )
+
+    def get_success_message(self, recipient) -> str:
         return _("%(name)s added to the roster.") % {"name": recipient.member.name}
 
 
-class DistributionAmountView(ActionView):
-    def act(self, request, distribution):
+class DistributionAmountView(DistributionActionView):
+    def act(self, request, **kwargs):
         d = _form_or_error(AmountForm(request.POST))
-        services.distribution_set_amount(actor=request.user, distribution=distribution, amount=d["amount"])
-        return _("Amount per person changed to %(amount)s yuan.") % {"amount": d["amount"]}
+        return services.distribution_set_amount(actor=request.user, distribution=self.distribution, amount=d["amount"])
+
+    def get_success_message(self, distribution) -> str:
+        return _("Amount per person changed to %(amount)s yuan.") % {"amount": distribution.amount}
 
 
-class DistributionConfirmView(ActionView):
-    def act(self, request, distribution):
-        services.distribution_confirm(actor=request.user, distribution=distribution)
-        return _("Batch confirmed: every person is within the caps.")
+class DistributionConfirmView(DistributionActionView):
+    success_message = gettext_lazy("Batch confirmed: every person is within the caps.")
+
+    def act(self, request, **kwargs):
+        try:
+            return services.distribution_confirm(actor=request.user, distribution=self.distribution)
+        except services.CapExceeded as exc:
+            # One message: the count, then each person's figures.
+            lines = "; ".join(
+                _("%(name)s: %(what)s %(spent)s received, cap %(cap)s, this batch adds %(adding)s")
+                % {"name": p.name, "what": p.what, "spent": p.spent, "cap": p.cap, "adding": p.adding}
+                for p in exc.problems
+            )
+            raise ValidationError(f"{' '.join(error_texts(exc))} {lines}") from exc
 
 
-class DistributionDeleteView(ActionView):
-    def act(self, request, distribution):
-        services.distribution_delete(actor=request.user, distribution=distribution)
-        self.deleted = True
-        return _("Draft batch deleted.")
+class DistributionDeleteView(DistributionActionView):
+    success_message = gettext_lazy("Draft batch deleted.")
 
-    def next_url(self, distribution) -> str:
-        if getattr(self, "deleted", False):
-            return reverse("welfare:list")
-        return super().next_url(distribution)
+    def act(self, request, **kwargs):
+        services.distribution_delete(actor=request.user, distribution=self.distribution)
+
+    def get_success_url(self) -> str:
+        return reverse("welfare:list")
+
+    def get_error_url(self) -> str:
+        return reverse("welfare:detail", args=[self.distribution.pk])
 
 
-class RecipientSignView(ActionView):
-    def act(self, request, distribution, rid):
-        recipient = selectors.recipient_get(actor=request.user, distribution_pk=distribution.pk, pk=rid)
+class RecipientSignView(DistributionActionView):
+    def act(self, request, rid, **kwargs):
+        recipient = selectors.recipient_get(actor=request.user, distribution=self.distribution, pk=rid)
         d = _form_or_error(SignForm(request.POST))
-        services.recipient_sign(
+        return services.recipient_sign(
             actor=request.user, recipient=recipient, received_on=d["received_on"], received_by=d["received_by"]
         )
+
+    def get_success_message(self, recipient) -> str:
         return _("Receipt recorded for %(name)s.") % {"name": recipient.member.name}
 
 
 class SignoffSheetView(View):
     def get(self, request, pk):
         distribution = selectors.distribution_get(actor=request.user, pk=pk)
-        recipients = list(selectors.signoff_rows(distribution))
-        response = exports.signoff_sheet(distribution, recipients)
-        _record_signoff(request, distribution, len(recipients), gettext_lazy("Sign-off sheet"))
-        return response
-
-
-def _record_signoff(request, distribution, rows: int, what) -> None:
-    record_access(
-        actor=request.user,
-        action=AccessAction.EXPORT,
-        what=what,
-        obj=distribution,
-        unit=distribution.organization_id,
-        ref=f"{distribution.date:%Y-%m-%d} {distribution.item}",
-        rows=rows,
-        request=request,
-    )
+        recipients = selectors.signoff_rows(actor=request.user, distribution=distribution, request=request)
+        return exports.signoff_sheet(distribution, recipients)
 
 
 class SignoffPrintView(TemplateView):
@@ -309,9 +292,9 @@ class SignoffPrintView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        distribution = selectors.distribution_get(actor=self.request.user, pk=self.kwargs["pk"])
-        rows = list(selectors.signoff_rows(distribution))
-        _record_signoff(self.request, distribution, len(rows), gettext_lazy("Sign-off sheet (printed)"))
+        actor = self.request.user
+        distribution = selectors.distribution_get(actor=actor, pk=self.kwargs["pk"])
+        rows = selectors.signoff_rows(actor=actor, distribution=distribution, request=self.request, printed=True)
         ctx.update(distribution=distribution, rows=rows)
         return ctx
 
@@ -325,19 +308,17 @@ class ReportView(TemplateView):
         require_officer(actor=actor)
         year = _year(self.request, timezone.localdate().year)
         q = self.request.GET.get("q", "").strip()[:50]
-        units = selectors.unit_choices_readable(actor=actor).filter(kind="unit")
+        units = selectors.report_units(actor=actor)
         unit = _unit(self.request, units)
         unit_id = unit.pk if unit else None
-        scope = scope_for(actor)
-        # A choice of units where there is more than one (an officer's report is the own unit's already).
-        units = list(units) if scope.sees_all or len(scope.readable_unit_ids) > 1 else []
         page = paginate(self.request, selectors.member_totals(actor=actor, year=year, unit_id=unit_id, q=q))
         page.object_list = list(page.object_list)
-        selectors.attach_totals(page.object_list, year=year)
+        selectors.attach_totals(page.object_list, actor=actor, year=year)
         ctx.update(
-            report=selectors.spending_report(actor=actor, year=year, unit_id=unit_id),
+            report=selectors.spending_report(actor=actor, year=year, units=[unit] if unit else units),
             year=year,
-            units=units,
+            # A choice of units where there is more than one (an officer's report is the own unit's already).
+            units=units if len(units) > 1 else [],
             unit=unit,
             q=q,
             page=page,
@@ -351,28 +332,15 @@ class ReportExportView(View):
     def get(self, request):
         require_officer(actor=request.user)
         year = _year(request, timezone.localdate().year)
-        unit = _unit(request, selectors.unit_choices_readable(actor=request.user).filter(kind="unit"))
-        report = selectors.spending_report(actor=request.user, year=year, unit_id=unit.pk if unit else None)
-        response = exports.spending_sheet(report)
-        record_access(
-            actor=request.user,
-            action=AccessAction.EXPORT,
-            what=gettext_lazy("Welfare spending report"),
-            app="welfare",
-            ref=str(year),
-            unit=unit,
-            rows=len(report["rows"]),
-            request=request,
+        units = selectors.report_units(actor=request.user)
+        unit = _unit(request, units)
+        report = selectors.spending_report_export(
+            actor=request.user, year=year, units=[unit] if unit else units, unit=unit, request=request
         )
-        return response
+        return exports.spending_sheet(report)
 
 
 # --- Policies (city administrators) --------------------------------------------------------------
-def _require_city_admin(request):
-    if not scope_for(request.user).is_city_admin:
-        raise PermissionDenied
-
-
 class PolicyListView(TemplateView):
     template_name = "welfare/policy_list.html"
 
@@ -387,7 +355,7 @@ class PolicyListView(TemplateView):
         return ctx
 
     def post(self, request):
-        _require_city_admin(request)
+        require_city_admin(request.user)
         form = PolicyCreateForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
@@ -396,7 +364,7 @@ class PolicyListView(TemplateView):
                     actor=request.user, year=d["year"], province=d["province"], copy_from=d["copy_from"]
                 )
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages_from(request, exc)
             else:
                 messages.success(request, _("Policy %(policy)s created.") % {"policy": policy})
                 return redirect("welfare:policy_edit", policy.pk)
@@ -436,12 +404,12 @@ class PolicyEditView(TemplateView):
         )
 
     def get(self, request, pk):
-        _require_city_admin(request)
+        require_city_admin(request.user)
         policy = _policy(pk)
         return self._render(policy, self._forms(policy))
 
     def post(self, request, pk):
-        _require_city_admin(request)
+        require_city_admin(request.user)
         policy = _policy(pk)
         forms = self._forms(policy, request.POST)
         policy_form, caps, shares = forms
@@ -454,7 +422,7 @@ class PolicyEditView(TemplateView):
                     festival_caps=shares.cleaned_data,
                 )
             except ValidationError as exc:
-                messages.error(request, _error_text(exc))
+                messages_from(request, exc)
             else:
                 messages.success(request, _("Policy %(policy)s saved.") % {"policy": policy})
                 return redirect("welfare:policies")

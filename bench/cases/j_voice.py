@@ -72,7 +72,7 @@ def run(ctx: Context) -> list[Figure]:
             client,
             f"/voice/stats/?start={year_start.replace(year=year_start.year - 1)}",
         ),
-        ("voice inbox CSV export (unit officer)", officer, "/voice/inbox/export/"),
+        ("voice inbox xlsx export (unit officer)", officer, "/voice/inbox/export/"),
         ("members without a talk in 12 months (city admin)", client, "/voice/talks/due/"),
     ]:
         median, p95, queries = measure_page(c, url, 20)

@@ -31,3 +31,19 @@ def secret_sender(tree):
 #: What must never reach an officer's eyes for an anonymous item.
 def identity_strings(member):
     return [member.name, member.user.username, member.card_number, member.mobile, f"/members/{member.pk}/"]
+
+
+def xlsx_rows(response) -> list[tuple]:
+    """The rows (header first) of an xlsx download."""
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [tuple(row) for row in wb.worksheets[0].iter_rows(values_only=True)]
+
+
+def xlsx_text(response) -> str:
+    """Every cell of an xlsx download as one text (to search for what must or must not be there)."""
+    return "\n".join(" ".join("" if v is None else str(v) for v in row) for row in xlsx_rows(response))

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import MemberFactory
+from tests.voice.conftest import xlsx_rows
 from tests.voice.factories import TalkFactory, UnitHonourFactory, VoiceItemFactory
 
 
@@ -36,7 +37,7 @@ def test_inbox_export_query_count_is_pinned(tree, officer_a, client_for, django_
     c = client_for(officer_a)
     with django_assert_num_queries(9):  # + the access record
         response = c.get(reverse("voice:inbox_export"))
-    assert response.content.decode("utf-8-sig").count("\n") == rows + 1
+    assert len(xlsx_rows(response)) == rows + 1
 
 
 @pytest.mark.parametrize("rows", [10, 100])

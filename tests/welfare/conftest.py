@@ -1,4 +1,5 @@
-"""Welfare fixtures: the Jiangsu policy as data (as the migration seeds it), and batch helpers."""
+"""Welfare fixtures: every test starts without a policy and creates the one it needs (factories), and
+helpers that walk the service workflow where a test is about that workflow."""
 
 from __future__ import annotations
 
@@ -9,19 +10,33 @@ import pytest
 
 from tests.factories import MemberFactory, valid_id_number
 from welfare import services
-from welfare.defaults import ensure_jiangsu_policy
-from welfare.models import Category
+from welfare.models import Category, WelfarePolicy
+
+from .factories import WelfarePolicyFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_policy_from_the_migration(request):
+    """The data migration seeds the 2025-2027 Jiangsu policies into every database, the test database
+    included. Welfare tests start without them and create the policy they need, so that no test passes
+    on the migration's rows by accident (and a test that needs none sees none)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        return  # a test without the database
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    WelfarePolicy.objects.all().delete()
 
 
 @pytest.fixture
 def policy(db):
-    """The 2026 Jiangsu policy (created again if a transactional test flushed the migration's rows)."""
-    return ensure_jiangsu_policy(2026)
+    """The 2026 Jiangsu policy (figures in tests/welfare/factories.py)."""
+    return WelfarePolicyFactory(year=2026)
 
 
 @pytest.fixture
 def policy_2027(db):
-    return ensure_jiangsu_policy(2027)
+    return WelfarePolicyFactory(year=2027)
 
 
 _born_counter = iter(range(1, 10**6))

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _confirm_in_thread(actor, pk: int, barrier: threading.Barrier, outcomes: list) -> None:
     try:
         barrier.wait(timeout=10)
-        services.distribution_confirm(actor=actor, distribution=Distribution.objects.get(pk=pk))
+        # A thread starts with the scope rule enforced, as a request does.
+        batch = Distribution.objects.for_actor(actor, manage=True).get(pk=pk)
+        services.distribution_confirm(actor=actor, distribution=batch)
         outcomes.append("confirmed")
     except services.CapExceeded:
         outcomes.append("over the cap")

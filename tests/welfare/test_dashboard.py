@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from members.models import Member
 from tests.foundation.test_dashboard import chart_data
-from welfare.defaults import ensure_jiangsu_policy
 
-from .conftest import confirmed_batch
+from .factories import ConfirmedDistributionFactory, WelfarePolicyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,18 @@ CAP_PER_MEMBER = 4200
 def spending(tree, city_admin, officer_a, zone_lead, members_abc):
     """A national-day batch per unit: A 300 × 5 members (cityadmin, officer_a and 3), B 200 × 4, C 100 × 3."""
     year = timezone.localdate().year
-    ensure_jiangsu_policy(year)
+    policy = WelfarePolicyFactory(year=year)
     for unit, amount in (("a", "300"), ("b", "200"), ("c", "100")):
-        on = date(year, 9, 28)
-        confirmed_batch(city_admin, tree[unit], festival="national", on=on, amount=amount, item="国庆礼包")
+        ConfirmedDistributionFactory(
+            organization=tree[unit],
+            policy=policy,
+            festival="national",
+            date=date(year, 9, 28),
+            amount=amount,
+            item="国庆礼包",
+            created_by=city_admin,
+            roster=list(Member.objects.filter(unit=tree[unit])),
+        )
     return year
 
 

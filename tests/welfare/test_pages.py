@@ -5,14 +5,41 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from members.models import Member
 from tests.factories import MemberFactory
 from welfare import services
-from welfare.models import CategoryCap, Distribution, FestivalCap, WelfarePolicy
+from welfare.models import CategoryCap, Distribution, FestivalCap
 
 from .conftest import confirmed_batch, festival_batch
+from .factories import ConfirmedDistributionFactory, DistributionFactory, WelfarePolicyFactory
+
+
+def unit_members(unit) -> list:
+    return list(Member.objects.filter(unit=unit).order_by("pk"))
+
+
+def draft(officer, unit, policy, **kwargs):
+    """A draft batch of the unit with all its members on the roster (as rows, not the workflow)."""
+    return DistributionFactory(
+        organization=unit, policy=policy, created_by=officer, roster=unit_members(unit), **kwargs
+    )
+
+
+def confirmed(officer, unit, policy, **kwargs):
+    """A confirmed batch of the unit, its members' budgets charged (as rows, not the workflow)."""
+    return ConfirmedDistributionFactory(
+        organization=unit, policy=policy, created_by=officer, roster=unit_members(unit), **kwargs
+    )
+
+
+def xlsx(response):
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(BytesIO(b"".join(response.streaming_content))).active
+
 
 pytestmark = pytest.mark.django_db
 
@@ -107,33 +134,42 @@ def test_bad_action_input_gives_a_message_not_a_500(client, tree, officer_a, pol
 
 def test_signoff_sheet_has_chinese_headers_an_empty_signature_column_and_no_formulas(client, tree, officer_a, policy):
     MemberFactory.create_batch(3, unit=tree["a"])
-    batch = confirmed_batch(officer_a, tree["a"], item='=HYPERLINK("http://x")')
+    batch = confirmed(officer_a, tree["a"], policy, item='=HYPERLINK("http://x")')
     client.force_login(officer_a)
-    response = client.get(reverse("welfare:signoff_xlsx", args=[batch.pk]))
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    ws = load_workbook(BytesIO(response.content)).active
+    ws = xlsx(client.get(reverse("welfare:signoff_xlsx", args=[batch.pk])))
+    assert ws["A1"].value == '市财政局 2026-09-20 =HYPERLINK("http://x") 签收表'  # the heading: unit, date, item
     headers = [c.value for c in ws[2]]
     assert headers == ["序号", "单位", "姓名", "物品", "金额（元）", "签名", "日期"]
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    rows = list(ws.iter_rows(min_row=3))
     assert len(rows) == 4
     for row in rows:
-        assert row[1] == "市财政局" and row[3] == '\'=HYPERLINK("http://x")' and row[5] is None
-    assert str(ws["A1"].value).startswith("市财政局 2026-09-20 '=HYPERLINK") is False  # heading is one cell
+        assert row[1].value == "市财政局" and row[5].value is None and row[4].value == Decimal("500")
+        item = row[3]
+        assert item.value == '=HYPERLINK("http://x")' and item.data_type == "s" and item.quotePrefix  # text
     print_page = client.get(reverse("welfare:signoff_print", args=[batch.pk])).content.decode()
     assert print_page.count('data-testid="print-row"') == 4 and "签名" in print_page
 
 
-def test_formula_escaping_covers_every_dangerous_start():
-    from welfare.exports import safe
-
-    for start in ("=", "+", "-", "@", "\t", "\r"):
-        assert safe(start + "1+1") == "'" + start + "1+1"
-    assert safe("市财政局") == "市财政局" and safe(Decimal("5")) == Decimal("5")
+def test_exports_keep_chinese_headers_under_the_english_interface(client, tree, officer_a, policy):
+    batch = confirmed(officer_a, tree["a"], policy)
+    client.force_login(officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("welfare:detail", args=[batch.pk])).content.decode()
+    assert "Sign-off sheet (xlsx)" in page and "签收表" not in page  # the interface is English...
+    ws = xlsx(client.get(reverse("welfare:signoff_xlsx", args=[batch.pk])))
+    assert ws.title == "签收表" and ws["A1"].value.endswith("签收表")  # ...the files are not
+    assert [c.value for c in ws[2]] == ["序号", "单位", "姓名", "物品", "金额（元）", "签名", "日期"]
+    ws = xlsx(client.get(reverse("welfare:report_xlsx") + "?year=2026"))
+    headers = [c.value for c in ws[2]]
+    assert headers[:4] == ["单位", "在册会员", "节日慰问品 支出", "节日慰问品 上限×人数"]
+    assert not any(h.isascii() for h in headers)
 
 
 def test_officer_of_another_unit_gets_404_everywhere(client, tree, officer_a, officer_b, policy):
-    batch = festival_batch(officer_a, tree["a"])
+    batch = draft(officer_a, tree["a"], policy)
     r = batch.recipients.first()
+    client.force_login(officer_a)  # the control: the own unit's officer opens it
+    assert client.get(reverse("welfare:detail", args=[batch.pk])).status_code == 200
     client.force_login(officer_b)
     for url in [
         reverse("welfare:detail", args=[batch.pk]),
@@ -157,7 +193,7 @@ def test_officer_of_another_unit_gets_404_everywhere(client, tree, officer_a, of
 
 
 def test_zone_lead_reads_but_cannot_change(client, tree, officer_a, zone_lead, policy):
-    batch = festival_batch(officer_a, tree["a"])
+    batch = draft(officer_a, tree["a"], policy)
     client.force_login(zone_lead)
     assert client.get(reverse("welfare:detail", args=[batch.pk])).status_code == 200
     assert client.get(reverse("welfare:signoff_xlsx", args=[batch.pk])).status_code == 200
@@ -166,7 +202,7 @@ def test_zone_lead_reads_but_cannot_change(client, tree, officer_a, zone_lead, p
 
 
 def test_member_sees_own_gifts_and_what_is_left_but_no_batches(client, tree, officer_a, member_a, policy):
-    batch = confirmed_batch(officer_a, tree["a"], festival="spring", on=date(2026, 2, 10), amount="800")
+    batch = confirmed(officer_a, tree["a"], policy, festival="spring", date=date(2026, 2, 10), amount=Decimal("800"))
     client.force_login(member_a)
     assert client.get(reverse("welfare:list")).status_code == 403
     assert client.get(reverse("welfare:detail", args=[batch.pk])).status_code == 404
@@ -221,12 +257,11 @@ REPORT_XLSX_QUERIES = 13  # session, user, scope (2), units, counts, policy, cap
 @pytest.mark.parametrize("size", [10, 100])
 def test_query_counts_do_not_grow_with_rows(client, tree, officer_a, policy, django_assert_num_queries, size):
     MemberFactory.create_batch(size - 1, unit=tree["a"])
-    batch = confirmed_batch(officer_a, tree["a"])
+    batch = confirmed(officer_a, tree["a"], policy)
     for i in range(size - 1):
-        Distribution.objects.create(
+        DistributionFactory(
             organization=tree["a"],
             policy=policy,
-            category="festival",
             festival="national",
             date=date(2026, 9, 1 + i % 28),
             item=f"批次{i}",
@@ -246,9 +281,9 @@ def test_query_counts_do_not_grow_with_rows(client, tree, officer_a, policy, dja
     with django_assert_num_queries(REPORT_QUERIES):
         page = client.get(reverse("welfare:report") + "?year=2026&per_page=100").content.decode()
     assert page.count('data-testid="member-total-row"') == size
-    draft = festival_batch(officer_a, tree["a"], festival="national", on=date(2026, 9, 28), amount="100")
+    batch = draft(officer_a, tree["a"], policy, festival="national", date=date(2026, 9, 28), amount=Decimal("100"))
     with django_assert_num_queries(DRAFT_DETAIL_QUERIES):
-        page = client.get(reverse("welfare:detail", args=[draft.pk])).content.decode()
+        page = client.get(reverse("welfare:detail", args=[batch.pk])).content.decode()
     assert page.count('data-testid="recipient-row"') == size
     with django_assert_num_queries(REPORT_XLSX_QUERIES):
         client.get(reverse("welfare:report_xlsx") + "?year=2026")
@@ -262,14 +297,24 @@ def test_city_administrator_edits_caps_in_the_admin_too(client, city_admin, poli
 
 @pytest.mark.parametrize("size", [10, 100])
 def test_policy_list_query_count_does_not_grow(client, city_admin, django_assert_num_queries, size):
-    from welfare.defaults import ensure_jiangsu_policy
-
     for year in range(2000, 2000 + size):
-        ensure_jiangsu_policy(year)
-    WelfarePolicy.objects.exclude(year__lt=2000 + size).delete()
+        WelfarePolicyFactory(year=year)
     client.force_login(city_admin)
     client.get("/welfare/")
     # session, user, scope (2), count, badge, rows, caps, shares, session save (3); copy-from choices
     with django_assert_num_queries(13):
         page = client.get(reverse("welfare:policies") + "?per_page=100").content.decode()
     assert page.count('data-testid="policy-row"') == size
+
+
+def test_the_batch_list_sorts_by_its_column_headers(client, tree, officer_a, policy):
+    for item, amount in (("甲礼盒", "500"), ("乙礼盒", "10")):
+        DistributionFactory(
+            organization=tree["a"], policy=policy, item=item, amount=Decimal(amount), created_by=officer_a
+        )
+    client.force_login(officer_a)
+    page = client.get(reverse("welfare:list") + "?sort=amount").content.decode()
+    assert page.index("乙礼盒") < page.index("甲礼盒")
+    assert "?sort=-amount" in page and "?sort=unit" in page and "?sort=-date" in page  # a second click reverses
+    page = client.get(reverse("welfare:list") + "?sort=-amount").content.decode()
+    assert page.index("甲礼盒") < page.index("乙礼盒") and "?sort=amount" in page
