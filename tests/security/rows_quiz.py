@@ -24,6 +24,6 @@ ROWS: dict[str, Row] = {
     "quiz:answer": Row({"pk": "attempt"}, get=NO_GET, post=(L, 400, 404, 404, 404)),  # garbage: no position
     "quiz:submit": Row({"pk": "attempt"}, get=NO_GET, post=(L, DONE, 404, 404, 404)),
     "quiz:subjects": Row(get=OFFICERS, post=(L, 403, DONE, DONE, DONE)),
-    "quiz:subject": Row({"pk": "subject"}, get=UNIT_A, post=(L, 404, DONE, 404, DONE)),
+    "quiz:subject": Row({"pk": "quiz_subject"}, get=UNIT_A, post=(L, 404, DONE, 404, DONE)),
     "quiz:template": Row(get=OFFICERS),
 }

@@ -12,4 +12,4 @@ def build(ids, *, tree, member_a, officer_a, officer_b, city_admin) -> None:
     quiz = QuizFactory(organizer=tree["a"])
     services.rules_set(actor=officer_a, quiz=quiz, rules=[(subject, "single", 2, 5), (subject, "true_false", 2, 5)])
     attempt = services.attempt_start(actor=member_a, quiz=quiz)
-    ids.update(subject=subject.pk, quiz=quiz.pk, attempt=attempt.pk)
+    ids.update(quiz_subject=subject.pk, quiz=quiz.pk, attempt=attempt.pk)
