@@ -45,8 +45,12 @@ def photo_upload(name="photo.jpg", **kwargs) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, jpeg(**kwargs), content_type="image/jpeg")
 
 
-RUBRIC = [("内容", Decimal(40), Decimal(40)), ("表达", Decimal(30), Decimal(30)), ("创意", Decimal(20), Decimal(20)),
-          ("规范", Decimal(10), Decimal(10))]
+RUBRIC = [
+    ("内容", Decimal(40), Decimal(40)),
+    ("表达", Decimal(30), Decimal(30)),
+    ("创意", Decimal(20), Decimal(20)),
+    ("规范", Decimal(10), Decimal(10)),
+]
 
 
 def entrant(unit, **kwargs):
@@ -57,8 +61,9 @@ def entrant(unit, **kwargs):
 
 
 def submit(user, contest, title="作品", **kwargs) -> Entry:
-    return services.entry_submit(actor=user, contest=contest, data={"title": title, "text": kwargs.pop("text", "正文")},
-                                 **kwargs)
+    return services.entry_submit(
+        actor=user, contest=contest, data={"title": title, "text": kwargs.pop("text", "正文")}, **kwargs
+    )
 
 
 def score_all(judge, values_by_code=None, default=(30, 20, 15, 8)):
@@ -66,5 +71,6 @@ def score_all(judge, values_by_code=None, default=(30, 20, 15, 8)):
     criteria = list(judge.contest.criteria.order_by("position"))
     for sheet in judge.assignments.select_related("entry"):
         vals = (values_by_code or {}).get(sheet.entry.code, default)
-        services.sheet_save(actor=judge.user, assignment=sheet,
-                            values={c.pk: Decimal(v) for c, v in zip(criteria, vals, strict=True)})
+        services.sheet_save(
+            actor=judge.user, assignment=sheet, values={c.pk: Decimal(v) for c, v in zip(criteria, vals, strict=True)}
+        )

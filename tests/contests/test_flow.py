@@ -75,7 +75,9 @@ def test_judging_excludes_the_own_unit_and_closing_ranks_and_finalising_writes_h
     contest.refresh_from_db()
     with pytest.raises(ValidationError):
         services.results_finalise(actor=city_admin, contest=contest)
-    done = services.results_finalise(actor=city_admin, contest=contest, now=contest.notice_ends_at + timedelta(seconds=1))
+    done = services.results_finalise(
+        actor=city_admin, contest=contest, now=contest.notice_ends_at + timedelta(seconds=1)
+    )
     assert done.honours == 2
     honour = Honour.objects.get(member=users[0].member)
     assert honour.title == "contest_prize" and "一等奖" in honour.name and honour.level == "city"
