@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from members.excel import HostileFile, check_xlsx, read_dataset
 from members.sheets import Col, chinese, new_workbook, write_sheet
@@ -15,11 +15,11 @@ from members.sheets import Col, chinese, new_workbook, write_sheet
 from .models import QuestionKind
 
 LETTERS = "ABCDEF"
-TYPE = gettext_lazy("Type")
-QUESTION = gettext_lazy("Question")
-ANSWER = gettext_lazy("Answer")
-EXPLANATION = gettext_lazy("Explanation")
-OPTION = gettext_lazy("Option %(letter)s")
+TYPE = pgettext_lazy("question bank", "Type")
+QUESTION = pgettext_lazy("question bank", "Question")
+ANSWER = pgettext_lazy("question bank", "Answer")
+EXPLANATION = pgettext_lazy("question bank", "Explanation")
+OPTION = pgettext_lazy("question bank", "Option %(letter)s")
 TRUE, FALSE = "正确", "错误"
 KIND_WORDS = {
     "单选": QuestionKind.SINGLE,
