@@ -97,7 +97,7 @@ def certificates_pdf(certificates: Iterable[Certificate]) -> bytes:
 
     font = _font()
     out = io.BytesIO()
-    c = Canvas(out, pagesize=landscape(A4), pageCompression=1)
+    c = Canvas(out, pagesize=landscape(A4), pageCompression=1, initialFontName=font)
     c.setTitle("获奖证书")
     c.setAuthor(UNION_NAME)
     count = 0
