@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member, Organization, OrganizationKind
@@ -104,28 +105,33 @@ def seed(*, stdout, rng) -> None:
     members = list(Member.objects.current().order_by("?")[:120])
     local = random.Random(rng.random())
     for member in members:
-        participant = Participant.objects.create(quiz=quiz, member=member, unit_id=member.unit_id, attempts_used=1)
-        started = now - timedelta(days=local.randint(0, 2), minutes=local.randint(20, 600))
-        attempt = Attempt.objects.create(
-            quiz=quiz,
-            participant=participant,
-            member=member,
-            unit_id=member.unit_id,
-            number=1,
-            started_at=started,
-            deadline=started + timedelta(minutes=15),
-            max_score=Decimal(100),
-        )
-        paper = services._draw(quiz, local)
-        rows = []
-        for i, (q, order, points) in enumerate(paper, start=1):
-            right = local.random() < 0.75
-            chosen = q.answer if right else str(order[0])
-            rows.append(
-                services.PaperQuestion(
-                    attempt=attempt, position=i, question=q, order=order, points=points, chosen=chosen, saved_at=started
-                )
-            )
-        services.PaperQuestion.objects.bulk_create(rows)
-        services._score(attempt, now=started + timedelta(minutes=local.randint(4, 14)))
+        with transaction.atomic():
+            _attempt(quiz, member, now, local)
     stdout.write(f"Quiz: {TITLE} with {len(members)} attempts, and a drill beside it.")
+
+
+def _attempt(quiz, member, now, local) -> None:
+    participant = Participant.objects.create(quiz=quiz, member=member, unit_id=member.unit_id, attempts_used=1)
+    started = now - timedelta(days=local.randint(0, 2), minutes=local.randint(20, 600))
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        participant=participant,
+        member=member,
+        unit_id=member.unit_id,
+        number=1,
+        started_at=started,
+        deadline=started + timedelta(minutes=15),
+        max_score=Decimal(100),
+    )
+    paper = services._draw(quiz, local)
+    rows = []
+    for i, (q, order, points) in enumerate(paper, start=1):
+        right = local.random() < 0.75
+        chosen = q.answer if right else str(order[0])
+        rows.append(
+            services.PaperQuestion(
+                attempt=attempt, position=i, question=q, order=order, points=points, chosen=chosen, saved_at=started
+            )
+        )
+    services.PaperQuestion.objects.bulk_create(rows)
+    services._score(attempt, now=started + timedelta(minutes=local.randint(4, 14)))
