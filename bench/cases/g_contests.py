@@ -64,7 +64,7 @@ def make_final_contest(title: str, winners: int) -> Contest:
 def run(ctx: Context) -> list[Figure]:
     contest = make_final_contest(TITLE, WINNERS)
     admin = get_user_model().objects.get(username="admin")
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
     t = time.perf_counter()
     response = client.get(f"/contests/{contest.pk}/certificates.pdf")

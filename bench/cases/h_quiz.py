@@ -239,7 +239,7 @@ def run(ctx: Context) -> list[Figure]:
     viewer = members[0].user
     samples = timed(lambda: unit_board(actor=viewer, quiz=board_quiz), 10)
     median, p95 = median_p95(samples)
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(viewer)
     url = f"/quiz/{board_quiz.pk}/leaderboard/?tab=units"
     page = timed(lambda: client.get(url), 10)
