@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "notifications",
     "voice",
     "reports",  # after the domain apps: its workbook has a sheet from each of them
+    "elections",
+    "surveys",
     "contests",
     "quiz",
 ]

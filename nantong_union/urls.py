@@ -26,6 +26,8 @@ urlpatterns = [
     path("voice/", include("voice.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("elections/", include("elections.urls")),
+    path("surveys/", include("surveys.urls")),
     path("contests/", include("contests.urls")),
     path("quiz/", include("quiz.urls")),
     path("admin/", admin.site.urls),
