@@ -120,15 +120,29 @@ def make_quiz(title: str, organizer, *, questions: int = 10):
 
 
 def prepare_attempts(quiz, members, *, seed: int = 7, submitted: bool = False):
-    """An attempt in progress (or, with ``submitted``, scored) for each member, in bulk: the same rows
-    attempt_start writes. Returns [(attempt, {position: right options})]."""
+    """An attempt in progress for each member, in bulk: the rows attempt_start writes. Returns
+    [(attempt, {position: right options})]. With ``submitted``: scored attempts and participants' best
+    scores only (what the leaderboards read; no papers), returns []."""
     from quiz import services
     from quiz.models import Attempt, PaperQuestion, Participant
 
     rng = random.Random(seed)
     now = timezone.now()
+    scores = [Decimal(rng.randint(0, 10) * 10) if submitted else None for _ in members]
     participants = Participant.objects.bulk_create(
-        [Participant(quiz=quiz, member=m, unit_id=m.unit_id, attempts_used=1) for m in members], batch_size=2000
+        [
+            Participant(
+                quiz=quiz,
+                member=m,
+                unit_id=m.unit_id,
+                attempts_used=1,
+                best_score=score,
+                best_seconds=rng.randint(60, 1200) if submitted else None,
+                best_at=now if submitted else None,
+            )
+            for m, score in zip(members, scores, strict=True)
+        ],
+        batch_size=5000,
     )
     attempts = Attempt.objects.bulk_create(
         [
@@ -141,11 +155,16 @@ def prepare_attempts(quiz, members, *, seed: int = 7, submitted: bool = False):
                 started_at=now,
                 deadline=now + timedelta(minutes=60),
                 max_score=Decimal(100),
+                submitted_at=now if submitted else None,
+                score=score,
+                correct=int(score / 10) if submitted else None,
             )
-            for p in participants
+            for p, score in zip(participants, scores, strict=True)
         ],
-        batch_size=2000,
+        batch_size=5000,
     )
+    if submitted:
+        return []
     out, rows = [], []
     paper = services._draw(quiz, rng)  # one draw reshuffled per person: the same questions, new orders
     for attempt in attempts:
@@ -157,14 +176,6 @@ def prepare_attempts(quiz, members, *, seed: int = 7, submitted: bool = False):
             right[pos] = [int(x) for x in q.answer.split(",")]
         out.append((attempt, right))
     PaperQuestion.objects.bulk_create(rows, batch_size=5000)
-    if submitted:
-        scores = [Decimal(rng.randint(0, 10) * 10) for _ in attempts]
-        for attempt, score in zip(attempts, scores, strict=True):
-            attempt.submitted_at, attempt.score, attempt.correct = now, score, int(score / 10)
-        Attempt.objects.bulk_update(attempts, ["submitted_at", "score", "correct"], batch_size=5000)
-        for p, score in zip(participants, scores, strict=True):
-            p.best_score, p.best_seconds, p.best_at = score, rng.randint(60, 1200), now
-        Participant.objects.bulk_update(participants, ["best_score", "best_seconds", "best_at"], batch_size=5000)
     return out
 
 
