@@ -8,17 +8,11 @@ last answer, and afterwards every attempt must be submitted with exactly the sco
 
 from __future__ import annotations
 
-import http.client
-import os
 import random
-import threading
-import time
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -30,56 +24,6 @@ TITLE = "基准测试：知识竞赛（bench）"
 PEOPLE = 1000
 BOARD_ATTEMPTS = 50_000
 PREFIX = "bench-quiz-"
-
-
-@dataclass
-class Burst:
-    statuses: list[int]
-    seconds: float
-
-
-def burst_post_bodies(base: str, requests: list[tuple[str, str, str]]) -> Burst:
-    """POST every (path, cookie, urlencoded body) at the same instant: connections first, then a barrier."""
-    host, port = base.removeprefix("http://").split(":")
-    csrf = os.urandom(16).hex()
-    statuses = [0] * len(requests)
-    barrier = threading.Barrier(len(requests) + 1)
-
-    def one(i: int, path: str, cookie: str, body: str) -> None:
-        conn = http.client.HTTPConnection(host, int(port), timeout=180)
-        try:
-            conn.connect()
-        except OSError:
-            statuses[i] = -1
-            barrier.wait()
-            return
-        headers = {
-            "Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf}",
-            "X-CSRFToken": csrf,
-            "Referer": base + path,
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
-        barrier.wait()
-        try:
-            conn.request("POST", path, body=body.encode(), headers=headers)
-            answer = conn.getresponse()
-            answer.read()
-            statuses[i] = answer.status
-            if answer.status == 302 and settings.LOGIN_URL in (answer.getheader("Location") or ""):
-                statuses[i] = 401
-        except OSError:
-            statuses[i] = -1
-        finally:
-            conn.close()
-
-    workers = [threading.Thread(target=one, args=(i, *r), daemon=True) for i, r in enumerate(requests)]
-    for w in workers:
-        w.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for w in workers:
-        w.join()
-    return Burst(statuses, time.perf_counter() - started)
 
 
 def make_quiz(title: str, organizer, *, questions: int = 10):
@@ -206,7 +150,7 @@ def _accounts(n: int) -> list:
 def run(ctx: Context) -> list[Figure]:
     from django.test import Client
 
-    from bench.loadtest import gunicorn, session_cookie
+    from bench.loadtest import burst_post, gunicorn, session_cookie
     from quiz.models import Attempt
     from quiz.selectors import unit_board
 
@@ -223,7 +167,7 @@ def run(ctx: Context) -> list[Figure]:
         expected[attempt.pk] = Decimal(10 * k)
         requests.append((f"/quiz/attempts/{attempt.pk}/submit/", session_cookie(member.user.username), body))
     with gunicorn(workers=4, threads=4) as base:
-        burst = burst_post_bodies(base, requests)
+        burst = burst_post(base, requests)
     got = dict(Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).values_list("pk", "score"))
     lost = sum(1 for pk in expected if pk not in got)
     wrong = sum(1 for pk, score in expected.items() if pk in got and got[pk] != score)

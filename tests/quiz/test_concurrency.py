@@ -9,7 +9,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from bench.cases.h_quiz import answers_for, burst_post_bodies, make_quiz, prepare_attempts
+from bench.cases.h_quiz import answers_for, make_quiz, prepare_attempts
+from bench.loadtest import burst_post
 from quiz.models import Attempt, Participant
 from tests.activities.test_concurrency import ROOT, Server, _session_for
 from tests.factories import MemberFactory
@@ -33,7 +34,7 @@ def test_1000_papers_handed_in_at_once_lose_nothing_and_score_right(require_post
             (f"/quiz/attempts/{attempt.pk}/submit/", f"{settings.SESSION_COOKIE_NAME}={_session_for(user)}", body)
         )
     with Server() as server:
-        burst = burst_post_bodies(f"http://127.0.0.1:{server.port}", requests)
+        burst = burst_post(f"http://127.0.0.1:{server.port}", requests)
     assert sorted(set(burst.statuses)) == [302], {s: burst.statuses.count(s) for s in set(burst.statuses)}
     got = dict(Attempt.objects.filter(quiz=quiz).values_list("pk", "score"))
     assert got == expected
