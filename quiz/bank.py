@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from members.excel import HostileFile, check_xlsx, read_dataset
+from members.excel import HostileFile, check_xlsx, read_roster
 from members.sheets import Col, chinese, new_workbook, write_sheet
 
 from .models import QuestionKind
@@ -115,28 +115,32 @@ def _text(value) -> str:
 
 def parse_bank(data: bytes) -> tuple[list[BankRow], list[BankError]]:
     """The rows of an uploaded bank, or the errors (row numbers as Excel shows them: the header is row 1)."""
+    names = headers()
+    known = {str(n) for n in names}
     try:
         check_xlsx(data)
-        dataset = read_dataset(data)
+        # The roster import's reader: the header row may stand under a title, and every row keeps the
+        # number Excel shows it under (blank and hidden rows count).
+        roster = read_roster(data, is_header=lambda v: str(v).strip() in known)
     except HostileFile as exc:
         return [], [BankError(None, "", str(exc))]
-    names = headers()
     type_h, question_h, answer_h, expl_h = names[0], names[1], names[-2], names[-1]
     option_h = names[2:-2]
-    missing = [h for h in (type_h, question_h, answer_h) if h not in dataset.headers]
+    missing = [h for h in (type_h, question_h, answer_h) if h not in roster.headers]
     if missing:
         return [], [BankError(None, h, _("This column is missing: use the template.")) for h in missing]
-    if len(dataset) > MAX_ROWS:
+    if len(roster.rows) > MAX_ROWS:
         return [], [BankError(None, "", _("At most %(n)d questions per file.") % {"n": MAX_ROWS})]
     rows, errors = [], []
-    for i, record in enumerate(dataset.dict, start=2):
+    for i, values in roster.rows:
+        record = dict(zip(roster.headers, values, strict=False))
         kind = KIND_WORDS.get(_text(record.get(type_h)))
         text = _text(record.get(question_h))
-        options = [_text(record.get(h)) for h in option_h if h in dataset.headers]
+        options = [_text(record.get(h)) for h in option_h if h in roster.headers]
         while options and not options[-1]:
             options.pop()
         answer_raw = _text(record.get(answer_h)).upper().replace(",", "").replace("，", "").replace(" ", "")
-        explanation = _text(record.get(expl_h)) if expl_h in dataset.headers else ""
+        explanation = _text(record.get(expl_h)) if expl_h in roster.headers else ""
         row_errors = []
         if kind is None:
             row_errors.append(BankError(i, type_h, _("Write 单选, 多选 or 判断.")))
