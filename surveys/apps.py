@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_schedules(sender, **kwargs):
+    from notifications.schedules import sync_schedules
+
+    from .schedules import SCHEDULES
+
+    sync_schedules(SCHEDULES)
 
 
 class SurveysConfig(AppConfig):
@@ -28,3 +37,4 @@ class SurveysConfig(AppConfig):
         register_reminder_source("surveys-not-answered", not_answered)
         register_demo_seeder(seed_demo, 71)
         register_personal_data_section("surveys", _("Named survey answers"), sections.personal_rows, 71)
+        post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="surveys_sync_schedules")
