@@ -289,6 +289,33 @@ class Candidate(models.Model):
         return self.member.name
 
 
+class Nomination(models.Model):
+    """A member's nomination (候选人推荐) of a colleague of the own unit, or of themself, for one body, made on
+    the election's nomination page during the nomination step. The unit's officer sees them counted per person
+    and builds the candidate list from them (with the union groups' nominations, which the officer records)."""
+
+    scope_path = "race__election__unit"
+    scope_owner = "nominator"
+
+    race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="member_nominations", verbose_name=_("post"))
+    nominee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("nominee"))
+    nominator = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("nominated by"))
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["race", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["race", "nominee", "nominator"], name="nomination_once_per_nominator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.race_id}: {self.nominee_id}"
+
+
 class RoundStatus(models.TextChoices):
     OPEN = "open", _("Voting")
     COUNTED = "counted", _("Counted")

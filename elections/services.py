@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from .models import (
     ElectionKind,
     ElectionRules,
     Mark,
+    Nomination,
     Race,
     RoundStatus,
     SealedBallot,
@@ -253,6 +255,31 @@ def candidate_remove(*, actor: User, candidate: Candidate) -> None:
     election = _locked(actor, candidate.race.election)
     _require_status(election, Status.NOMINATING)
     candidate.delete()
+
+
+@transaction.atomic
+def nomination_add(*, actor: User, election: Election, race_id: int, nominee_id: int) -> Nomination:
+    """A member of the unit nominates a colleague of the unit (or themself) for one body, during the nomination
+    step. 404 for anyone who is not an active member of the election's unit."""
+    scope = scope_for(actor)
+    with unscoped("a member nominates in the own unit's election: the election, the nominator and the nominee"):
+        election = Election.objects.select_for_update().filter(pk=election.pk).first()
+        nominator = Member.objects.filter(pk=scope.member_id or 0, status=MemberStatus.ACTIVE).first()
+        if election is None or nominator is None or nominator.unit_id != election.unit_id:
+            raise Http404
+        if election.status != Status.NOMINATING:
+            raise ValidationError(_("Nominations are not open for this election."))
+        race = election.races.filter(pk=race_id, round=1).first()
+        if race is None:
+            raise ValidationError({"race": _("Choose one of the posts to elect.")})
+        nominee = Member.objects.filter(pk=nominee_id, unit_id=election.unit_id, status=MemberStatus.ACTIVE).first()
+        if nominee is None:
+            raise ValidationError({"nominee": _("Choose an active member of your unit.")})
+        if Nomination.objects.filter(race=race, nominee=nominee, nominator=nominator).exists():
+            raise ValidationError(
+                {"nominee": _("You have already nominated %(name)s for this post.") % {"name": nominee.name}}
+            )
+        return _save(Nomination(race=race, nominee=nominee, nominator=nominator))
 
 
 def candidate_problems(election: Election, figures: rules.Figures) -> list[str]:
