@@ -32,7 +32,7 @@ ALLOWED = {
     "excel", "qr", "ical", "pdf", "xlsx", "csv", "ics", "id", "wps", "word", "outlook", "english", "ok", "app",
     "url", "http", "https", "ip", "sm", "sms", "email", "e-mail", "jpeg", "jpg", "png", "docx", "xls",
     # key names in Django's own Chinese help text ("按住 Control 键或 Mac 上的 Command 键")
-    "control", "command", "mac", "ldap",
+    "control", "command", "mac", "ldap", "kb", "mb",
 }  # fmt: skip
 _URL = re.compile(r"(https?://|webcal://|www\.)\S+|\S+@\S+|\S+\.(pdf|xlsx|xls|png|jpe?g|ics|csv|docx?|zip)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\b[A-Za-z]\b")
@@ -40,6 +40,8 @@ _CODE = re.compile(
     r"\S*\d\S*"  # anything with a digit: card numbers, dates, cron fields
     r"|\b[A-Z][A-Za-z]+/[A-Z][A-Za-z_]+\b"  # a time zone's code (Asia/Shanghai)
     r"|\b[a-z_]+(?:[.-][a-z_]+)+\b"  # identifiers of tasks and schedules (daily-reminders, app.tasks.send)
+    r"|\b[A-HJ-NP-Z]{6}\b"  # a contest entry's blind code (contests.models.new_code)
+    r"|\b[A-Z]\b"  # an answer option's letter (A B C D), true/false marks
 )
 
 #: the roles of the crawl and the actor of the matrix whose column they follow
@@ -71,6 +73,7 @@ def test_english_words_finds_words_but_not_codes_addresses_or_the_allow_list():
     assert english_words("导出 Excel · 扫描 QR 码 · NT0000123 · https://x.example/a.ics · menu.pdf") == []
     assert english_words("工会 Not Found 页面") == ["Found", "Not"]
     assert english_words('规则：{"quorum": [2, 3], "max_rounds": 3}') == []
+    assert english_words("作品编号 TKQWHM · 选项 A B C D · 最大 5 MB") == []
 
 
 def _pages(actor: str, user, world, city_admin) -> list[str]:
