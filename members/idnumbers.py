@@ -56,12 +56,23 @@ def parse(value: str) -> IdFacts:
     return IdFacts(number=number, birth_date=born, gender=gender)
 
 
+#: Characters of an ID number a masked copy keeps: the province and city (``3206`` for Nantong). See
+#: docs/data-map.md, "The masking rule": the birth date is shown beside the mask on the member page and in
+#: the export, so the mask must show neither the district (which narrows the ~10 area codes of the city to
+#: one) nor the sequence digits nor the check character (the last four: with the birth date and the area code
+#: known, the last four leave exactly one number). What stays unknown: the district (about 10) times the
+#: sequence (500 of each gender), so at least 5,000 candidate numbers for anyone who knows the birth date, the
+#: gender and the city. A data migration (members 0009, assistance 0005) re-masked the stored copies.
+MASK_KEEP = 4
+
+
 def mask(number: str) -> str:
-    """320602********1234: area code and last four only."""
+    """``3206**************``: the first four characters only (province and city), never the district,
+    the birth date, the sequence digits or the check character."""
     number = normalize(number)
     if len(number) != 18:
         return "*" * len(number)
-    return f"{number[:6]}{'*' * 8}{number[14:]}"
+    return f"{number[:MASK_KEEP]}{'*' * (18 - MASK_KEEP)}"
 
 
 def _derived_key(label: str) -> bytes:

@@ -177,7 +177,7 @@ class Member(models.Model):
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
     birth_date = models.DateField(_("birth date"))
     # The ID number is never stored in clear: an encrypted token, a keyed hash for uniqueness and
-    # look-up, and a masked copy for display (320602********1234).
+    # look-up, and a masked copy for display (3206**************).
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)

@@ -25,8 +25,8 @@ def test_one_digit_changed_or_malformed_is_invalid(bad):
         idnumbers.parse(bad)
 
 
-def test_masking_keeps_area_code_and_last_four():
-    assert idnumbers.mask("320602198001011234") == "320602********1234"
+def test_masking_keeps_only_province_and_city():
+    assert idnumbers.mask("320602198001011234") == "3206**************"
 
 
 def test_encryption_round_trips_and_the_keyed_hash_is_stable(settings):
