@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
 from .models import ChangeKind, Member, Organization
+from .params import DateParam
 from .scoping import unscoped
 
 AGE_BANDS = {
@@ -34,8 +35,8 @@ class AccessRecordFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Organization.objects.none(), required=False, empty_label=_("All units")
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateParam(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateParam(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, units=None, apps=(), **kwargs):
         from .models import AccessAction

@@ -5,10 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assistance.models import CaseDocument
 from members.models import AccessRecord
-from tests.factories import png
+from tests.factories import pdf, png
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%test\n"
+PDF = pdf()
 PNG = png()  # a real (tiny) image: a PNG header followed by zeros is refused as unreadable
 
 
