@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
+from .duplicates import id_duplicate_message
 from .models import ChangeKind, Member, Organization
 from .params import DateParam
 from .scoping import unscoped
@@ -140,8 +141,9 @@ class MemberForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor  # whose scope decides what a duplicate ID message may name (members.duplicates)
         self.id_facts = None
         self.fields["name"].label = _("Name")
         self.fields["gender"].required = False
@@ -201,9 +203,15 @@ class MemberForm(forms.ModelForm):
         self.id_facts = idnumbers.parse(value)
         digest = idnumbers.keyed_hash(self.id_facts.number)
         with unscoped("an ID number is unique across the city: the check reads every unit"):
-            clash = Member.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk).exists()
+            clash = (
+                Member.objects.filter(id_number_hash=digest)
+                .exclude(pk=self.instance.pk)
+                .select_related("unit")
+                .only("pk", "name", "card_number", "unit_id", "unit__name")
+                .first()
+            )
         if clash:
-            raise ValidationError(_("A member with this ID number is already registered."), code="id_duplicate")
+            raise ValidationError(id_duplicate_message(actor=self.actor, existing=clash), code="id_duplicate")
         return self.id_facts.number
 
     def clean(self):

@@ -400,6 +400,7 @@ class AccessAction(models.TextChoices):
     DOCUMENT = "document", _("Opened a document")
     EXPORT = "export", _("Exported")
     OWN_DATA = "own_data", _("Downloaded own data")
+    DUPLICATE = "duplicate", _("Found in another unit by a duplicate check")
 
 
 class AccessRecord(models.Model):

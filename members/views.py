@@ -211,7 +211,7 @@ class MemberCreateView(TemplateView):
         return self.render_to_response({"form": MemberForm(units=self._check())})
 
     def post(self, request, *args, **kwargs):
-        form = MemberForm(request.POST, units=self._check())
+        form = MemberForm(request.POST, units=self._check(), actor=request.user)
         if form.is_valid():
             try:
                 member = services.member_create(
@@ -243,7 +243,7 @@ class MemberUpdateView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         member = self._member()
-        form = MemberForm(request.POST, instance=member)
+        form = MemberForm(request.POST, instance=member, actor=request.user)
         if form.is_valid():
             try:
                 services.member_update(

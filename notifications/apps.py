@@ -14,8 +14,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from members.registry import register_notifier
+
         from . import sources
         from .reminders import register_reminder_source
+        from .services import notification_send
+
+        register_notifier(notification_send)  # members' own notices (a duplicate in another unit, corrections)
 
         register_reminder_source("birthdays-upcoming", sources.upcoming_birthdays)
         register_reminder_source("birthdays-greeting", sources.birthday_greetings)
