@@ -201,10 +201,10 @@ class MemberForm(forms.ModelForm):
         if not value:
             return ""
         self.id_facts = idnumbers.parse(value)
-        digest = idnumbers.keyed_hash(self.id_facts.number)
+        digests = idnumbers.lookup_hashes(self.id_facts.number)
         with unscoped("an ID number is unique across the city: the check reads every unit"):
             clash = (
-                Member.objects.filter(id_number_hash=digest)
+                Member.objects.filter(id_number_hash__in=digests)
                 .exclude(pk=self.instance.pk)
                 .select_related("unit")
                 .only("pk", "name", "card_number", "unit_id", "unit__name")

@@ -89,7 +89,9 @@ def case_open(*, actor, member: Member, data: dict, household: list[Person], ban
     hashes = [member.id_number_hash] + [h for _p, h, _m in people]
     if len(set(hashes)) != len(hashes):
         raise ValidationError({"household": _("A person appears twice in the household (or is the applicant).")})
-    existing = _existing_open_file_for(member, hashes)
+    # rows hashed before a switch of FIELD_HASH are found too (their numbers cannot be re-hashed)
+    looked_up = hashes + [h for p, _h, _m in people for h in idnumbers.lookup_hashes(p.id_number)[1:]]
+    existing = _existing_open_file_for(member, looked_up)
     if existing:
         _refuse_second_file(actor, existing)
     case = HardshipCase(
@@ -117,7 +119,7 @@ def case_open(*, actor, member: Member, data: dict, household: list[Person], ban
                 for p, h, m in people
             )
     except IntegrityError:
-        existing = _existing_open_file_for(member, hashes)
+        existing = _existing_open_file_for(member, looked_up)
         if existing:
             _refuse_second_file(actor, existing)
         raise
@@ -168,6 +170,7 @@ def case_update(
         )
     if rows:
         hashes = [r.id_number_hash for r in rows]
+        hashes += [h for p in add_household for h in idnumbers.lookup_hashes(p.id_number)[1:]]
         other = _other_open_file_with(case, hashes)
         if other:
             _refuse_second_file(actor, other)

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 
 from members import idnumbers
 
+pytestmark = pytest.mark.usefixtures("field_cipher")
+
 
 def test_well_known_example_is_valid_and_gives_birth_date_and_gender():
     facts = idnumbers.parse("11010519491231002X")
