@@ -38,13 +38,20 @@ class AccessRecordFilterForm(forms.Form):
     )
     date_from = DateParam(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = DateParam(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Object"), required=False)
+    member = forms.ModelChoiceField(
+        label=_("Whose data"), queryset=Member.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
-    def __init__(self, *args, units=None, apps=(), **kwargs):
+    def __init__(self, *args, units=None, apps=(), kinds=(), members=None, **kwargs):
         from .models import AccessAction
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All actions")), *AccessAction.choices]
         self.fields["app"].choices = [("", _("All sections")), *apps]
+        self.fields["kind"].choices = [("", _("All objects")), *kinds]
+        if members is not None:
+            self.fields["member"].queryset = members
         if units is not None:
             self.fields["unit"].queryset = units
 

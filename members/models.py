@@ -427,6 +427,10 @@ class AccessRecord(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=0)
     filters = models.CharField(_("filters"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    #: The member whose data this was (the member, or the owner of the file, talk …): "who saw this person's data".
+    subject_member_id = models.PositiveBigIntegerField(_("member"), null=True, blank=True, db_index=True)
+    #: A "view" keeps one row per person, object and day (set on views only; the constraint below).
+    view_day = models.DateField(_("day viewed"), null=True, blank=True, editable=False)
 
     objects = ScopedManager()
 
@@ -438,6 +442,13 @@ class AccessRecord(models.Model):
             models.Index(fields=["action", "at"], name="accessrecord_action_at_idx"),
             models.Index(fields=["app", "at"], name="accessrecord_app_at_idx"),
             models.Index(fields=["target_model", "target_id"], name="accessrecord_target_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "target_model", "target_id", "view_day"],
+                condition=models.Q(view_day__isnull=False),
+                name="accessrecord_one_view_per_day",
+            )
         ]
 
     def __str__(self) -> str:

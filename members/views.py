@@ -30,7 +30,7 @@ from .forms import (
     StatusChangeForm,
     TransferForm,
 )
-from .models import CommitteePost, HonourLevel, HonourTitle
+from .models import CommitteePost, HonourLevel, HonourTitle, Member
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
 from .scoping import (
     can_manage,
@@ -149,6 +149,7 @@ class MemberDetailView(TemplateView):
             record_history=selectors.member_record_history(actor=actor, member=member) if scope.is_officer else [],
             can_manage=may_manage,
             can_reveal=actor.has_perm("members.reveal_id_number"),
+            can_read_access=scope.sees_all and actor.has_perm("members.view_accessrecord"),
             honours=member.honours.all(),
         )
         return ctx
@@ -397,7 +398,11 @@ def access_record_filters(request, actor):
     """The access record's filter form and the filters it gives (bad values: the form's errors)."""
     selectors.access_record_list(actor=actor)  # 403 before anything else for those without the right
     form = AccessRecordFilterForm(
-        request.GET or None, units=selectors.unit_choices(actor=actor), apps=selectors.access_record_apps()
+        request.GET or None,
+        units=selectors.unit_choices(actor=actor),
+        apps=selectors.access_record_apps(),
+        kinds=selectors.access_record_kinds(),
+        members=Member.objects.for_actor(actor),
     )
     filters = selectors.AccessRecordFilters()
     if form.is_valid():
@@ -409,6 +414,8 @@ def access_record_filters(request, actor):
             unit_id=d["unit"].pk if d["unit"] else None,
             date_from=d["date_from"],
             date_to=d["date_to"],
+            kind=d["kind"],
+            member_id=d["member"].pk if d["member"] else None,
         )
     return form, filters
 
@@ -423,7 +430,12 @@ class AccessRecordListView(TemplateView):
         actor = self.request.user
         form, filters = access_record_filters(self.request, actor)
         qs = selectors.access_record_list(actor=actor, filters=filters)
-        ctx.update(form=form, page=paginate(self.request, qs, default_size=50), page_sizes=PAGE_SIZES)
+        kinds = dict(selectors.access_record_kinds())
+        page = paginate(self.request, qs, default_size=50)
+        for record in page:
+            record.kind_label = kinds.get(record.target_model, "")
+        subject = form.cleaned_data.get("member") if form.is_bound and form.is_valid() else None
+        ctx.update(form=form, page=page, page_sizes=PAGE_SIZES, subject=subject)
         return ctx
 
 
