@@ -365,3 +365,31 @@ class HonourForm(forms.ModelForm):
         if not 1950 <= year <= timezone.localdate().year:
             raise ValidationError(_("Enter a year between 1950 and this year."))
         return year
+
+
+class CorrectionRequestForm(forms.Form):
+    """A member asks for a correction of the own record (PIPL art. 46)."""
+
+    fields_ = forms.MultipleChoiceField(
+        label=_("What is wrong"), widget=forms.CheckboxSelectMultiple, choices=(), required=True
+    )
+    proposed = forms.CharField(label=_("What it should say"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import CORRECTABLE_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["fields_"].choices = CORRECTABLE_FIELDS
+
+
+class CorrectionAnswerForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("1", _("Corrected")), ("0", _("Refused"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(label=_("Note or reason for refusing"), max_length=1000, required=False)

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from . import idnumbers
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
+from .fields import EncryptedTextField
 from .scoping import ScopedManager, ScopedQuerySet
 
 mobile_validator = RegexValidator(
@@ -546,3 +547,72 @@ class CommitteePost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_post_display()}"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for an answer")
+    DONE = "done", _("Corrected")
+    REFUSED = "refused", _("Refused")
+
+
+class CorrectionRequest(models.Model):
+    """A member's request to correct the own record (PIPL arts. 45–47): which fields, what they should say and
+    why; the unit officer answers (corrected, or refused with a reason) before ``due_on``, which the daily
+    reminders watch. The history keeps every step."""
+
+    scope_path = "member__unit"
+    scope_owner = "member"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("member"))
+    fields = models.JSONField(_("fields"), default=list)
+    #: what the fields should say: may hold personal data (a corrected ID number), so stored encrypted
+    proposed = EncryptedTextField(_("what it should say"))
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=CorrectionStatus.choices, default="open")
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, editable=False)
+    due_on = models.DateField(_("answer due by"))
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("answered by")
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), max_length=1000, blank=True)
+
+    objects = ScopedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="correction_status_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(answer=""), name="correction_refusal_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_status_display()}"
+
+    def field_labels(self) -> list[str]:
+        labels = dict(CORRECTABLE_FIELDS)
+        return [str(labels.get(f, f)) for f in self.fields]
+
+
+#: What a member may ask to correct (the record's fields as the member page shows them).
+CORRECTABLE_FIELDS = [
+    ("name", _("Name")),
+    ("gender", _("Gender")),
+    ("ethnicity", _("Ethnicity")),
+    ("birth_date", _("Birth date")),
+    ("id_number", _("ID number")),
+    ("native_place", _("Native place")),
+    ("political_status", _("Political status")),
+    ("education", _("Education")),
+    ("position", _("Position")),
+    ("professional_title", _("Professional title")),
+    ("employment_type", _("Employment type")),
+    ("join_date", _("Join date")),
+    ("mobile", _("Mobile")),
+    ("other", _("Something else")),
+]

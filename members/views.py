@@ -23,6 +23,8 @@ from .forms import (
     AccessRecordFilterForm,
     CommitteePostForm,
     CommitteeTermForm,
+    CorrectionAnswerForm,
+    CorrectionRequestForm,
     HonourForm,
     ImportForm,
     MemberFilterForm,
@@ -705,3 +707,75 @@ class HonourCreateView(MemberTransferView):
                 messages.success(request, _("The honour is recorded."))
                 return redirect("members:detail", pk=member.pk)
         return self.render_to_response({"member": member, "form": form})
+
+
+# --- Correction requests (PIPL arts. 45–47) -----------------------------------------------------------
+class CorrectionListView(TemplateView):
+    """Officers: the requests of their members, open ones first, each with its answer form; a member: the own
+    requests and the form to ask for a new one."""
+
+    template_name = "members/corrections.html"
+
+    def get_context_data(self, **kwargs):
+        from . import corrections
+
+        ctx = super().get_context_data(**kwargs)
+        actor = self.request.user
+        scope = scope_for(actor)
+        ctx.update(
+            page=paginate(self.request, corrections.correction_request_list(actor=actor)),
+            is_officer=scope.is_officer,
+            answer_form=CorrectionAnswerForm(),
+            form=kwargs.get("form") or CorrectionRequestForm(),
+            has_record=scope.member_id is not None,
+            today=timezone.localdate(),
+        )
+        return ctx
+
+
+class CorrectionCreateView(CorrectionListView):
+    def get(self, request, *args, **kwargs):
+        return redirect("members:corrections")
+
+    def post(self, request, *args, **kwargs):
+        from . import corrections
+
+        form = CorrectionRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                corrections.correction_request_create(
+                    actor=request.user,
+                    fields=form.cleaned_data["fields_"],
+                    proposed=form.cleaned_data["proposed"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(
+                    request, _("Your request is sent to your unit union, which answers within the deadline.")
+                )
+                return redirect("members:corrections")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CorrectionAnswerView(View):
+    def post(self, request, pk, *args, **kwargs):
+        from . import corrections
+        from .models import CorrectionRequest
+
+        get_for_actor(CorrectionRequest, request.user, manage=True, pk=pk)  # 404 outside the scope, 403 to a member
+        form = CorrectionAnswerForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose an answer."))
+            return redirect("members:corrections")
+        try:
+            corrections.correction_request_answer(
+                actor=request.user, pk=pk, done=form.cleaned_data["done"], answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The answer is saved and the member is told."))
+        return redirect("members:corrections")

@@ -327,3 +327,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Members' rights (PIPL arts. 45–47) ----------------------------------------------------------
+#: Days a unit officer has to answer a member's correction request (the city union's policy; the law sets
+#: no figure): the reminders tell the officers three days before and every day once it is overdue.
+CORRECTION_DAYS = env.int("CORRECTION_DAYS", default=15)

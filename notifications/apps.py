@@ -26,4 +26,5 @@ class NotificationsConfig(AppConfig):
         register_reminder_source("birthdays-greeting", sources.birthday_greetings)
         register_reminder_source("birthdays-month", sources.birthday_month)
         register_reminder_source("committee-terms", sources.committee_terms)
+        register_reminder_source("corrections-due", sources.corrections_due)
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="notifications_sync_schedules")
