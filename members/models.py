@@ -616,3 +616,27 @@ CORRECTABLE_FIELDS = [
     ("mobile", _("Mobile")),
     ("other", _("Something else")),
 ]
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job (docs/data-map.md, "Retention"): a dry run (what would go) or a real one,
+    who or what started it, and how many rows each rule removed or anonymised."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    started_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by")
+    )
+    #: {rule key: {"label": …, "period": …, "count": n}}
+    report = models.JSONField(_("report"), default=dict)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        kind = _("dry run") if self.dry_run else _("applied")
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {kind} · {self.total}"

@@ -20,7 +20,18 @@ class NotificationsConfig(AppConfig):
         from .reminders import register_reminder_source
         from .services import notification_send
 
-        register_notifier(notification_send)  # members' own notices (a duplicate in another unit, corrections)
+        register_notifier(notification_send)
+        from members.retention import RetentionRule, register_retention_rule
+
+        register_retention_rule(
+            RetentionRule(
+                "notifications",
+                _("Notifications"),
+                _("1 year"),
+                sources.notifications_past_retention,
+                lambda qs: qs.delete()[0],
+            )
+        )  # members' own notices (a duplicate in another unit, corrections)
 
         register_reminder_source("birthdays-upcoming", sources.upcoming_birthdays)
         register_reminder_source("birthdays-greeting", sources.birthday_greetings)

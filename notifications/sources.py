@@ -206,3 +206,19 @@ def corrections_due(today: date) -> Iterator[Reminder]:
             }
         for user_id in officers.get(unit_id, []):
             yield Reminder("correction_due", user_id, f"correction:{pk}", today, title, "", url)
+
+
+def notifications_past_retention(today: date):
+    """Notifications older than a year (docs/data-map.md, "Retention"): the retention job deletes them."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from .models import Notification
+
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today.replace(year=today.year - 1, day=28)
+    cutoff = timezone.make_aware(datetime.combine(year_ago, time.min))
+    return Notification.objects.filter(created_at__lt=cutoff)
