@@ -12,6 +12,10 @@ from members import corrections
 from members.models import CorrectionRequest
 from notifications.models import Notification
 from notifications.reminders import run_daily_reminders
+from tests.factories import MemberFactory
+
+#: the session, the user, the scope (roles), the page: count, rows (member and unit joined), the notices badge
+QUERIES_CORRECTIONS = 10
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +96,14 @@ def test_what_it_should_say_is_stored_encrypted(member_a):
     with connection.cursor() as cursor:
         cursor.execute("SELECT proposed FROM members_correctionrequest WHERE id = %s", [request.pk])
         assert "11010519491231002X" not in cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_list_query_count_does_not_grow_with_the_requests(client, tree, officer_a, django_assert_num_queries, n):
+    for _ in range(n):
+        member = MemberFactory(unit=tree["a"])
+        CorrectionRequest.objects.create(member=member, fields=["mobile"], proposed="139", due_on=timezone.localdate())
+    client.force_login(officer_a)
+    client.get("/members/corrections/")  # warm the session and the permission caches
+    with django_assert_num_queries(QUERIES_CORRECTIONS):
+        assert client.get("/members/corrections/").status_code == 200
