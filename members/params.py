@@ -4,7 +4,7 @@ A page reads its filters from the address (``?start=2026-01-01&unit=12&month=202
 type. Out-of-range dates (``9999-12-31``: the day after does not exist), a month in year 9999, a 23-digit
 id (beyond the database's integers), a NUL byte (PostgreSQL refuses it inside a string) or an unknown
 choice must give the page with a message, never a 500. Every view parses such values through these helpers
-or through forms built from ``DateParam``/``IdParam``; what cannot be parsed is left out (the default
+or through forms built from ``DateParam``; what cannot be parsed is left out (the default
 applies) and the view says so with ``messages_from``/a form error.
 """
 
@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -84,24 +83,3 @@ class DateParam(forms.DateField):
 
 def _bounds() -> dict[str, str]:
     return {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
-
-
-class IdParam(forms.IntegerField):
-    """An object id in a filter form: a positive integer the database can hold."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str) and len(value.strip()) > 20:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
-class TextParam(forms.CharField):
-    """A search text in a filter form: NUL and control characters removed, trimmed, at most MAX_TEXT."""
-
-    def to_python(self, value):
-        return clean_text(super().to_python(value), max_length=self.max_length or MAX_TEXT)
