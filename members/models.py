@@ -620,7 +620,9 @@ CORRECTABLE_FIELDS = [
 
 class RetentionRun(models.Model):
     """One run of the retention job (docs/data-map.md, "Retention"): a dry run (what would go) or a real one,
-    who or what started it, and how many rows each rule removed or anonymised."""
+    who or what started it, and how many rows each rule removed or anonymised. Read by the city administrators."""
+
+    scope_path = "started_by"
 
     started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -632,6 +634,8 @@ class RetentionRun(models.Model):
     report = models.JSONField(_("report"), default=dict)
     total = models.PositiveIntegerField(_("rows"), default=0)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("retention run")
         verbose_name_plural = _("retention runs")
@@ -640,3 +644,8 @@ class RetentionRun(models.Model):
     def __str__(self) -> str:
         kind = _("dry run") if self.dry_run else _("applied")
         return f"{self.started_at:%Y-%m-%d %H:%M} · {kind} · {self.total}"
+
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        """The job's runs are the city union's business: its administrators read them all, nobody else any."""
+        return models.Q() if scope.sees_all else models.Q(pk__in=[])

@@ -149,6 +149,11 @@ def retention_run(*, actor=None, dry_run: bool = True, today: date | None = None
     if actor is not None:  # the command and the schedule run without one; a person must be a city administrator
         require_city_admin(actor)
     today = today or timezone.localdate()
+    with unscoped(WHY):
+        return _run(actor=actor, dry_run=dry_run, today=today)
+
+
+def _run(*, actor, dry_run: bool, today: date) -> RetentionRun:
     if not dry_run and _last_dry_run(today) is None:
         raise ValidationError(
             _("Run a dry run first (python manage.py apply_retention) and read its report; it is valid %(days)s days.")
@@ -156,7 +161,7 @@ def retention_run(*, actor=None, dry_run: bool = True, today: date | None = None
         )
     run = RetentionRun.objects.create(dry_run=dry_run, started_by=actor)
     report, total = {}, 0
-    with unscoped(WHY), translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):
         for rule in retention_rules():
             due = rule.due(today)
             count = due.count() if dry_run else rule.apply(due)

@@ -76,17 +76,24 @@ def run(ctx: Context) -> list[Figure]:
     client.force_login(admin)
     with unscoped("the benchmark picks a member in the middle of the table"):
         some = Member.objects.order_by("pk")[Member.objects.count() // 2]
+    # Fernet, SM4, Fernet, SM4: the machine is shared, so each cipher is measured twice, in turn, and the
+    # medians of its two rounds are averaged.
+    rounds: dict[str, list[dict[str, float]]] = {"fernet": [], "sm4": []}
+    to_sm4 = 0.0
     try:
-        _rotate("fernet")
-        fernet = _pages(client, some, admin)
-        to_sm4 = _rotate("sm4")
-        with unscoped("the benchmark checks that the rotation reached the members"):
-            token = Member.objects.filter(pk=some.pk).values_list("id_number_encrypted", flat=True).get()
-        assert token.startswith(idnumbers.SM4_PREFIX), "rotate_field_keys did not move the members to SM4"
-        sm4 = _pages(client, some, admin)
+        for _ in range(2):
+            _rotate("fernet")
+            rounds["fernet"].append(_pages(client, some, admin))
+            to_sm4 = _rotate("sm4")
+            with unscoped("the benchmark checks that the rotation reached the members"):
+                token = Member.objects.filter(pk=some.pk).values_list("id_number_encrypted", flat=True).get()
+            assert token.startswith(idnumbers.SM4_PREFIX), "rotate_field_keys did not move the members to SM4"
+            rounds["sm4"].append(_pages(client, some, admin))
     finally:
         _rotate(before)
         settings.FIELD_CIPHER = before
+    fernet = {k: sum(r[k] for r in rounds["fernet"]) / 2 for k in rounds["fernet"][0]}
+    sm4 = {k: sum(r[k] for r in rounds["sm4"]) / 2 for k in rounds["sm4"][0]}
     out.append(Figure("rotate_field_keys Fernet → SM4, whole database", round(to_sm4, 1), "s"))
     for label in fernet:
         out += [

@@ -76,7 +76,12 @@ def test_export_has_chinese_headers_masked_ids_dates_frozen_header_and_is_record
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["I"].width >= 20
     record = AccessRecord.objects.get()
-    assert (record.actor, record.action, record.what, record.rows) == (officer_a, "export", "会员名单（含出生日期与部分身份证号）", 2)
+    assert (record.actor, record.action, record.what, record.rows) == (
+        officer_a,
+        "export",
+        "会员名单（含出生日期与部分身份证号）",
+        2,
+    )
 
 
 @pytest.mark.parametrize("payload", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])

@@ -52,7 +52,8 @@ def test_the_same_id_number_twice_is_refused(client, officer_a, form_data, tree)
     MemberFactory(unit=tree["b"], id_number=FULL)
     client.force_login(officer_a)
     response = client.post("/members/new/", form_data)
-    assert "已有会员使用此身份证号" in response.content.decode()
+    # unit B is outside officer A's scope: refused without naming the member (issue #17)
+    assert "已是另一个单位的会员" in response.content.decode()
     assert not Member.objects.filter(card_number="NT9000001").exists()
 
 
