@@ -62,7 +62,7 @@ def parse(value: str) -> IdFacts:
 #: one) nor the sequence digits nor the check character (the last four: with the birth date and the area code
 #: known, the last four leave exactly one number). What stays unknown: the district (about 10) times the
 #: sequence (500 of each gender), so at least 5,000 candidate numbers for anyone who knows the birth date, the
-#: gender and the city. A data migration (members 0009, assistance 0005) re-masked the stored copies.
+#: gender and the city. A data migration (members 0010, assistance 0005) re-masked the stored copies.
 MASK_KEEP = 4
 
 

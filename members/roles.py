@@ -26,6 +26,11 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "members.view_organization",
         "members.add_organization",
         "members.change_organization",
+        # the spellings the roster import reads (男性 → 男, 党员 → 中共党员 …)
+        "members.view_choicesynonym",
+        "members.add_choicesynonym",
+        "members.change_choicesynonym",
+        "members.delete_choicesynonym",
     },
     Role.ZONE_LEAD: {"members.view_member", "members.export_member", "members.view_organization"},
     Role.UNIT_OFFICER: {

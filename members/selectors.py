@@ -359,3 +359,10 @@ def honour_list(*, actor, title: str = "", level: str = "", year: int | None = N
     if q:
         qs = qs.filter(Q(member__name__contains=q) | Q(name__contains=q) | Q(member__card_number=q))
     return qs.order_by("-year", "member__unit__sort_order", "member__name", "pk")
+
+
+def member_imports_recent(*, actor, limit: int = 5):
+    """The actor's own latest roster uploads (an import is seen only by who uploaded it)."""
+    from .models import MemberImport
+
+    return list(MemberImport.objects.for_actor(actor).order_by("-created_at", "-pk")[:limit])

@@ -35,6 +35,6 @@ def remask(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0008_retire_reveals_and_exports")]
+    dependencies = [("members", "0009_roster_import_and_synonyms")]
 
     operations = [migrations.RunPython(remask, migrations.RunPython.noop, elidable=False)]

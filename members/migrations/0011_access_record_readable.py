@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_remask_id_numbers'),
+        ('members', '0010_remask_id_numbers'),
     ]
 
     operations = [

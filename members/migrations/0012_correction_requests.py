@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0010_access_record_readable'),
+        ('members', '0011_access_record_readable'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0011_correction_requests'),
+        ('members', '0012_correction_requests'),
     ]
 
     operations = [
