@@ -102,6 +102,8 @@ class RetentionRunAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "dry_run", "total", "started_by", "finished_at")
     list_filter = ("dry_run",)
     readonly_fields = ("started_at", "finished_at", "dry_run", "started_by", "report", "total")
+
+
 @admin.register(ChoiceSynonym)
 class ChoiceSynonymAdmin(admin.ModelAdmin):
     """The spellings the roster import reads as a choice (男性 → 男, 党员 → 中共党员 …): the city

@@ -649,6 +649,8 @@ class RetentionRun(models.Model):
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
         """The job's runs are the city union's business: its administrators read them all, nobody else any."""
         return models.Q() if scope.sees_all else models.Q(pk__in=[])
+
+
 class SynonymField(models.TextChoices):
     """The choice columns of the roster import whose spellings the city administrator keeps."""
 
