@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "reports",  # after the domain apps: its workbook has a sheet from each of them
     "elections",
     "surveys",
+    "contests",
+    "quiz",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "members.middleware.PasswordChangeRequiredMiddleware",
+    "contests.middleware.ExpertConfinementMiddleware",  # outside experts see the judging pages only
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -28,5 +28,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("elections/", include("elections.urls")),
     path("surveys/", include("surveys.urls")),
+    path("contests/", include("contests.urls")),
+    path("quiz/", include("quiz.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from members.festivals import festival_calendar
 from members.pagination import PAGE_SIZES, paginate
+from members.registry import gift_suggestions
 from members.scoping import require_city_admin, require_manage, require_officer, scope_for
 from members.web import ServiceActionView, error_texts, form_errors_from, messages_from
 
@@ -119,7 +120,11 @@ class DistributionCreateView(TemplateView):
         units = list(selectors.unit_choices(actor=self.request.user))
         if not units:
             raise PermissionDenied
-        return DistributionForm(self.request.POST or None, units=selectors.unit_choices(actor=self.request.user))
+        return DistributionForm(
+            self.request.POST or None,
+            units=selectors.unit_choices(actor=self.request.user),
+            gift_suggestions=gift_suggestions(self.request.user),
+        )
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response({"form": self._form()})
