@@ -5,9 +5,13 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from members.params import DateParam
+from members.uploads import strip_metadata
 
 from .models import Activity, ActivityKind, MentoringPair, ReadingRoom
 
@@ -80,6 +84,10 @@ class ActivityForm(forms.ModelForm):
         ext = self.POSTER_FORMATS.get(getattr(image, "format", None))
         if ext is None:
             raise forms.ValidationError(_("The poster must be a JPEG or PNG image."))
+        try:  # the stored poster carries no EXIF, XMP or IPTC (author, camera serial, GPS): issue #17
+            strip_metadata(poster, ext.lstrip("."), field="poster")
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["poster"]) from None
         poster.name = f"poster{ext}"
         return poster
 
@@ -179,8 +187,8 @@ class MentoringPairForm(forms.ModelForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateParam(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateParam(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import mimetypes
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import qrcode
@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 
 from members.models import Member, Organization
 from members.pagination import PAGE_SIZES, paginate
+from members.params import parse_month
 from members.scoping import get_for_actor, require_officer, scope_for
 from members.sheets import xlsx_response
 from members.web import ServiceActionView, form_errors_from
@@ -87,12 +88,15 @@ class CalendarView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        chosen = True
-        try:
-            year, month = (int(x) for x in self.request.GET.get("month", "").split("-"))
-            first = date(year, month, 1)
-        except ValueError:
-            first, chosen = today.replace(day=1), False
+        asked = self.request.GET.get("month", "")
+        first = parse_month(asked)
+        chosen = first is not None
+        if first is None:
+            if asked:
+                messages.error(
+                    self.request, _("The month %(month)s cannot be shown; here is this month.") % {"month": asked[:20]}
+                )
+            first = today.replace(day=1)
         form, filters = _filters(self.request)
         activities = list(
             selectors.month_activities(actor=self.request.user, year=first.year, month=first.month, filters=filters)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import idnumbers
+from members.params import DateParam
 from members.scoping import unscoped
 
 from .models import Campaign, CampaignKind, Category, Cause, CloseReason, HardshipCase, Purpose, Source, Status
@@ -211,8 +212,8 @@ class GrantFilterForm(forms.Form):
     )
     source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices])
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = DateParam(label=_("From"), required=False, widget=DATE)
+    date_to = DateParam(label=_("To"), required=False, widget=DATE)
     campaign_year = forms.IntegerField(label=_("Campaign year"), required=False, min_value=2000, max_value=2099)
 
     def __init__(self, *args, units=None, campaigns=None, **kwargs):

@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessRecord, ChoiceSynonym, Member, MembershipChange, Organization, RoleAssignment, User
+from .models import (
+    AccessRecord,
+    ChoiceSynonym,
+    Member,
+    MembershipChange,
+    Organization,
+    RetentionRun,
+    RoleAssignment,
+    User,
+)
 
 
 class ScopedAdminMixin:
@@ -114,6 +123,15 @@ class MembershipChangeAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("member__name", "member__card_number")
     list_select_related = ("member", "from_unit", "to_unit", "recorded_by")
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    """Every run of the retention job (dry runs and real ones), with its report: read only."""
+
+    list_display = ("started_at", "dry_run", "total", "started_by", "finished_at")
+    list_filter = ("dry_run",)
+    readonly_fields = ("started_at", "finished_at", "dry_run", "started_by", "report", "total")
 
 
 @admin.register(ChoiceSynonym)

@@ -9,6 +9,12 @@ def _sync_groups(sender, **kwargs):
     sync_role_groups()
 
 
+def _sync_retention_schedule(sender, **kwargs):
+    from .schedules import sync_retention_schedule
+
+    sync_retention_schedule()
+
+
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
@@ -17,6 +23,11 @@ class MembersConfig(AppConfig):
         # After every migrate (each app's permissions exist by then), the role groups exist
         # with their default permissions.
         post_migrate.connect(_sync_groups, dispatch_uid="members_sync_role_groups")
+        # The retention job's weekly schedule, created switched off (members.schedules).
+        post_migrate.connect(_sync_retention_schedule, sender=self, dispatch_uid="members_sync_retention_schedule")
+        from .retention import register_members_rules
+
+        register_members_rules()
         from . import dashboard, reports
         from .registry import (
             NavItem,

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from .models import AccessAction, AccessRecord, Organization
 
-__all__ = ["AccessAction", "Counted", "describe_filters", "record_access"]
+__all__ = ["AccessAction", "Counted", "describe_filters", "record_access", "register_filter_label"]
 
 #: An ID number (17 digits and a digit or X) or a run of 12+ digits (a bank account) inside a text.
 _SENSITIVE = re.compile(r"\d{17}[\dXx]|\d{12,}")
@@ -28,18 +28,96 @@ def redact(text: str) -> str:
     return _SENSITIVE.sub(lambda m: "*" * len(m.group()), text or "")
 
 
+#: Query parameters of the pages' filters, as the access record names them (in the portal's language): the
+#: label, and how to show a value (a dict of choices, or a function). Apps add theirs with
+#: ``register_filter_label`` from ``AppConfig.ready()``; an unknown key is kept as it is.
+_FILTER_LABELS: dict[str, tuple[Any, Any]] = {}
+
+
+def register_filter_label(key: str, label, values=None) -> None:
+    """How the access record names the query parameter ``key`` of an export (``values``: {value: label} or a
+    function of the value)."""
+    _FILTER_LABELS[key] = (label, values)
+
+
+def _unit_name(value: str) -> str:
+    from .params import parse_int
+    from .scoping import unscoped
+
+    pk = parse_int(value)
+    if pk is None:
+        return value
+    with unscoped("the access record names the unit an export was filtered by"):
+        return Organization.objects.filter(pk=pk).values_list("name", flat=True).first() or value
+
+
+def _section_name(value: str) -> str:
+    from django.apps import apps
+
+    try:
+        return str(apps.get_app_config(value).verbose_name)
+    except LookupError:
+        return value
+
+
+def _default_filter_labels() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
+
+    defaults = {
+        "q": (_("Search"), None),
+        "unit": (_("Unit"), _unit_name),
+        "organizer": (_("Organiser"), _unit_name),
+        "gender": (_("Gender"), dict(Gender.choices)),
+        "status": (_("Status"), dict(MemberStatus.choices)),
+        "employment_type": (_("Employment type"), dict(EmploymentType.choices)),
+        "political_status": (_("Political status"), dict(PoliticalStatus.choices)),
+        "age": (_("Age"), {"u30": _("Under 30"), "60+": _("60 and over")}),
+        "start": (_("From"), None),
+        "end": (_("Until"), None),
+        "date_from": (_("From"), None),
+        "date_to": (_("Until"), None),
+        "year": (_("Year"), None),
+        "month": (_("Month"), None),
+        "sort": (_("Sort"), None),
+        "action": (_("Action"), dict(AccessAction.choices)),
+        "app": (_("Section"), _section_name),
+        "member": (_("Member"), None),
+        "kind": (_("Kind"), None),
+    }
+    for key, (label, values) in defaults.items():
+        _FILTER_LABELS.setdefault(key, (label, values))
+
+
+def _show(key: str, value: str) -> tuple[str, str]:
+    if not _FILTER_LABELS:
+        _default_filter_labels()
+    label, values = _FILTER_LABELS.get(key, (key, None))
+    if isinstance(values, dict):
+        shown = values.get(value, value)
+    elif callable(values):
+        shown = values(value)
+    else:
+        shown = value
+    return str(label), str(shown)
+
+
 def describe_filters(params) -> str:
-    """The filters of an export as ``key=value`` pairs (empty ones and paging left out), redacted."""
+    """The filters of an export as ``label=value`` pairs in the portal's language (性别=女, not gender=F), empty
+    ones and paging left out, redacted."""
     if params is None:
         return ""
     parts = []
-    for key in sorted(params.keys()):
-        if key in {"page", "per_page", "format", "csrfmiddlewaretoken"}:
-            continue
-        for value in params.getlist(key) if hasattr(params, "getlist") else [params[key]]:
-            if value not in ("", None):
-                parts.append(f"{key}={value}")
-    return redact("&".join(parts))[:500]
+    with translation.override(settings.LANGUAGE_CODE):
+        for key in sorted(params.keys()):
+            if key in {"page", "per_page", "format", "csrfmiddlewaretoken"}:
+                continue
+            for value in params.getlist(key) if hasattr(params, "getlist") else [params[key]]:
+                if value not in ("", None):
+                    label, shown = _show(key, str(value)[:100])
+                    parts.append(f"{label}={shown}")
+    return redact("；".join(parts))[:500]
 
 
 def _client_ip(request) -> str | None:
@@ -83,6 +161,7 @@ def record_access(
         filters = describe_filters(request.GET) if request is not None and action == AccessAction.EXPORT else ""
     with translation.override(settings.LANGUAGE_CODE):  # the record is kept in the portal's language
         what = str(what)
+    subject = _subject_member_id(obj)
     record = AccessRecord(
         actor=actor,
         action=action,
@@ -95,8 +174,49 @@ def record_access(
         rows=max(int(rows or 0), 0),
         filters=redact(filters)[:500],
         ip_address=_client_ip(request),
+        subject_member_id=subject,
     )
+    if action == AccessAction.VIEW and target_id is not None:
+        return _one_view_a_day(record)
     record.save()
+    return record
+
+
+def _subject_member_id(obj) -> int | None:
+    """The member whose data ``obj`` is: the member itself, or the row's ``member`` (a file, a talk …)."""
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "members.member":
+        return obj.pk
+    value = getattr(obj, "member_id", None)
+    return value if isinstance(value, int) else None
+
+
+def _one_view_a_day(record: AccessRecord) -> AccessRecord:
+    """A "view" is kept once per person, object and day (a page reloaded 19 times is one view): the unique
+    constraint ``accessrecord_one_view_per_day`` holds it under concurrency."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from .scoping import unscoped
+
+    record.view_day = timezone.localdate()
+    key = {
+        "actor": record.actor,
+        "action": AccessAction.VIEW,
+        "target_model": record.target_model,
+        "target_id": record.target_id,
+        "view_day": record.view_day,
+    }
+    with unscoped("the access record looks for today's view of the same object by the same person"):
+        existing = AccessRecord.objects.filter(**key).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:  # the same view written by a parallel request a moment ago
+            return AccessRecord.objects.filter(**key).first() or record
     return record
 
 

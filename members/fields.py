@@ -1,6 +1,7 @@
 """Sensitive free text stored encrypted at rest (PIPL, GB/T 35273): health, disability, housing, assessments.
 
-``EncryptedTextField`` is a ``TextField`` whose value is plain text in Python and a Fernet token in the
+``EncryptedTextField`` is a ``TextField`` whose value is plain text in Python and a token of the field cipher
+(Fernet, or SM4-GCM with ``FIELD_CIPHER=sm4``: ``members.idnumbers.field_cipher``) in the
 database, in its dumps and in the history tables (django-simple-history copies the field), under the keys of
 ``FIELD_ENCRYPTION_KEYS`` (``manage.py rotate_field_keys`` re-encrypts after a key change). The database cannot
 search, sort or compare such a column: only texts nobody filters on are stored this way.
@@ -12,26 +13,28 @@ from cryptography.fernet import InvalidToken
 from django.db import models
 from django.db.models import Value
 
-from .idnumbers import fernet
+from .idnumbers import FERNET_PREFIX, SM4_PREFIX, field_cipher, is_token
 
-#: Every Fernet token starts so (version byte 0x80, then the high bytes of a timestamp).
-TOKEN_PREFIX = "gAAAAA"
+#: Every Fernet token starts so (version byte 0x80, then the high bytes of a timestamp); SM4 ones with "sm4$".
+TOKEN_PREFIX = FERNET_PREFIX
+#: The starts of a token of either cipher (``str.startswith`` takes the tuple).
+TOKEN_PREFIXES = (FERNET_PREFIX, SM4_PREFIX)
 
 
 def encrypt_text(text: str) -> str:
-    return fernet().encrypt(text.encode()).decode()
+    return field_cipher().encrypt(text.encode()).decode()
 
 
 def decrypt_text(value: str) -> str:
     """The plain text of a stored value; a value written before the column was encrypted is returned as it is
     (the data migration encrypts those). A token no key opens raises ``InvalidToken``."""
-    if not value or not value.startswith(TOKEN_PREFIX):
+    if not value or not is_token(value):
         return value
-    return fernet().decrypt(value.encode()).decode()
+    return field_cipher().decrypt(value.encode()).decode()
 
 
 class EncryptedTextField(models.TextField):
-    description = "Text stored Fernet-encrypted"
+    description = "Text stored encrypted (Fernet or SM4-GCM)"
 
     def from_db_value(self, value, expression, connection):
         if value is None:

@@ -8,7 +8,9 @@ from django.utils.translation import pgettext_lazy
 
 from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
+from .duplicates import id_duplicate_message
 from .models import ChangeKind, Member, Organization
+from .params import DateParam
 from .pinyin import NameOrder
 from .scoping import unscoped
 
@@ -35,15 +37,22 @@ class AccessRecordFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Organization.objects.none(), required=False, empty_label=_("All units")
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateParam(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateParam(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Object"), required=False)
+    member = forms.ModelChoiceField(
+        label=_("Whose data"), queryset=Member.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
-    def __init__(self, *args, units=None, apps=(), **kwargs):
+    def __init__(self, *args, units=None, apps=(), kinds=(), members=None, **kwargs):
         from .models import AccessAction
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All actions")), *AccessAction.choices]
         self.fields["app"].choices = [("", _("All sections")), *apps]
+        self.fields["kind"].choices = [("", _("All objects")), *kinds]
+        if members is not None:
+            self.fields["member"].queryset = members
         if units is not None:
             self.fields["unit"].queryset = units
 
@@ -140,8 +149,9 @@ class MemberForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor  # whose scope decides what a duplicate ID message may name (members.duplicates)
         self.id_facts = None
         self.fields["name"].label = _("Name")
         self.fields["gender"].required = False
@@ -199,11 +209,17 @@ class MemberForm(forms.ModelForm):
         if not value:
             return ""
         self.id_facts = idnumbers.parse(value)
-        digest = idnumbers.keyed_hash(self.id_facts.number)
+        digests = idnumbers.lookup_hashes(self.id_facts.number)
         with unscoped("an ID number is unique across the city: the check reads every unit"):
-            clash = Member.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk).exists()
+            clash = (
+                Member.objects.filter(id_number_hash__in=digests)
+                .exclude(pk=self.instance.pk)
+                .select_related("unit")
+                .only("pk", "name", "card_number", "unit_id", "unit__name")
+                .first()
+            )
         if clash:
-            raise ValidationError(_("A member with this ID number is already registered."), code="id_duplicate")
+            raise ValidationError(id_duplicate_message(actor=self.actor, existing=clash), code="id_duplicate")
         return self.id_facts.number
 
     def clean(self):
@@ -343,3 +359,31 @@ class HonourForm(forms.ModelForm):
         if not 1950 <= year <= timezone.localdate().year:
             raise ValidationError(_("Enter a year between 1950 and this year."))
         return year
+
+
+class CorrectionRequestForm(forms.Form):
+    """A member asks for a correction of the own record (PIPL art. 46)."""
+
+    fields_ = forms.MultipleChoiceField(
+        label=_("What is wrong"), widget=forms.CheckboxSelectMultiple, choices=(), required=True
+    )
+    proposed = forms.CharField(label=_("What it should say"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import CORRECTABLE_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["fields_"].choices = CORRECTABLE_FIELDS
+
+
+class CorrectionAnswerForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("1", _("Corrected")), ("0", _("Refused"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(label=_("Note or reason for refusing"), max_length=1000, required=False)

@@ -29,3 +29,26 @@ class PasswordChangeRequiredMiddleware:
             if not request.path.startswith(allowed):
                 return redirect("members:first_password")
         return self.get_response(request)
+
+
+class QueryParameterMiddleware:
+    """An address whose query holds a NUL or another control character answers the 400 page (in Chinese).
+
+    No page means such a value, and PostgreSQL refuses a NUL inside a string, so a search, a filter or the access
+    record's copy of an export's filters would otherwise fail with a 500 (issue #17). Each page's own parameters
+    (dates, months, ids, choices) are parsed with ``members.params``, which gives the page with a message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import BadRequest
+
+        for key, values in request.GET.lists():
+            if _has_control(key) or any(_has_control(v) for v in values):
+                raise BadRequest("control character in the query string")
+        return self.get_response(request)
+
+
+def _has_control(text: str) -> bool:
+    return any(ch < " " and ch not in "\t\r\n" for ch in text)

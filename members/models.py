@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from . import idnumbers
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
+from .fields import EncryptedTextField
 from .pinyin import NameOrder, name_keys
 from .scoping import ScopedManager, ScopedQuerySet, login_owned_rows
 
@@ -183,7 +184,7 @@ class Member(models.Model):
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
     birth_date = models.DateField(_("birth date"))
     # The ID number is never stored in clear: an encrypted token, a keyed hash for uniqueness and
-    # look-up, and a masked copy for display (320602********1234).
+    # look-up, and a masked copy for display (3206**************).
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -412,6 +413,7 @@ class AccessAction(models.TextChoices):
     DOCUMENT = "document", _("Opened a document")
     EXPORT = "export", _("Exported")
     OWN_DATA = "own_data", _("Downloaded own data")
+    DUPLICATE = "duplicate", _("Found in another unit by a duplicate check")
 
 
 class AccessRecord(models.Model):
@@ -438,6 +440,10 @@ class AccessRecord(models.Model):
     rows = models.PositiveIntegerField(_("rows"), default=0)
     filters = models.CharField(_("filters"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    #: The member whose data this was (the member, or the owner of the file, talk …): "who saw this person's data".
+    subject_member_id = models.PositiveBigIntegerField(_("member"), null=True, blank=True, db_index=True)
+    #: A "view" keeps one row per person, object and day (set on views only; the constraint below).
+    view_day = models.DateField(_("day viewed"), null=True, blank=True, editable=False)
 
     objects = ScopedManager()
 
@@ -449,6 +455,13 @@ class AccessRecord(models.Model):
             models.Index(fields=["action", "at"], name="accessrecord_action_at_idx"),
             models.Index(fields=["app", "at"], name="accessrecord_app_at_idx"),
             models.Index(fields=["target_model", "target_id"], name="accessrecord_target_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "target_model", "target_id", "view_day"],
+                condition=models.Q(view_day__isnull=False),
+                name="accessrecord_one_view_per_day",
+            )
         ]
 
     def __str__(self) -> str:
@@ -546,6 +559,108 @@ class CommitteePost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_post_display()}"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for an answer")
+    DONE = "done", _("Corrected")
+    REFUSED = "refused", _("Refused")
+
+
+class CorrectionRequest(models.Model):
+    """A member's request to correct the own record (PIPL arts. 45–47): which fields, what they should say and
+    why; the unit officer answers (corrected, or refused with a reason) before ``due_on``, which the daily
+    reminders watch. The history keeps every step."""
+
+    scope_path = "member__unit"
+    scope_owner = "member"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("member"))
+    fields = models.JSONField(_("fields"), default=list)
+    #: what the fields should say: may hold personal data (a corrected ID number), so stored encrypted
+    proposed = EncryptedTextField(_("what it should say"))
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=CorrectionStatus.choices, default="open")
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, editable=False)
+    due_on = models.DateField(_("answer due by"))
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("answered by")
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), max_length=1000, blank=True)
+
+    objects = ScopedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_on"], name="correction_status_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="refused") | ~models.Q(answer=""), name="correction_refusal_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_status_display()}"
+
+    def field_labels(self) -> list[str]:
+        labels = dict(CORRECTABLE_FIELDS)
+        return [str(labels.get(f, f)) for f in self.fields]
+
+
+#: What a member may ask to correct (the record's fields as the member page shows them).
+CORRECTABLE_FIELDS = [
+    ("name", _("Name")),
+    ("gender", _("Gender")),
+    ("ethnicity", _("Ethnicity")),
+    ("birth_date", _("Birth date")),
+    ("id_number", _("ID number")),
+    ("native_place", _("Native place")),
+    ("political_status", _("Political status")),
+    ("education", _("Education")),
+    ("position", _("Position")),
+    ("professional_title", _("Professional title")),
+    ("employment_type", _("Employment type")),
+    ("join_date", _("Join date")),
+    ("mobile", _("Mobile")),
+    ("other", _("Something else")),
+]
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job (docs/data-map.md, "Retention"): a dry run (what would go) or a real one,
+    who or what started it, and how many rows each rule removed or anonymised. Read by the city administrators."""
+
+    scope_path = "started_by"
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    started_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by")
+    )
+    #: {rule key: {"label": …, "period": …, "count": n}}
+    report = models.JSONField(_("report"), default=dict)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        kind = _("dry run") if self.dry_run else _("applied")
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {kind} · {self.total}"
+
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        """The job's runs are the city union's business: its administrators read them all, nobody else any."""
+        return models.Q() if scope.sees_all else models.Q(pk__in=[])
 
 
 class SynonymField(models.TextChoices):

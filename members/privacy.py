@@ -49,6 +49,7 @@ ACCESS_RECORD_HEADERS = [
     gettext_lazy("Name"),
     gettext_lazy("Action"),
     gettext_lazy("Section"),
+    gettext_lazy("Object"),
     gettext_lazy("What"),
     gettext_lazy("Reference"),
     gettext_lazy("Unit"),
@@ -77,6 +78,9 @@ def access_records_export(*, actor, filters, request=None):
 
 def access_records_xlsx(queryset) -> tuple[object, int]:
     """The (filtered) access record as an xlsx temporary file, and the number of rows written."""
+    from .selectors import access_record_apps, access_record_kinds
+
+    sections, kinds = dict(access_record_apps()), dict(access_record_kinds())
     wb = sheets.new_workbook()
     rows = (
         [
@@ -84,7 +88,8 @@ def access_records_xlsx(queryset) -> tuple[object, int]:
             r.actor.username,
             actor_name(r.actor),
             r.get_action_display(),
-            r.app,
+            sections.get(r.app, r.app),
+            kinds.get(r.target_model, r.target_model),
             r.what,
             r.target_ref,
             r.unit.name if r.unit else "",

@@ -149,6 +149,26 @@ def personal_data_sections() -> list[PersonalDataSection]:
     return sorted(_personal_data_sections.values(), key=lambda s: (s.order, s.key))
 
 
+# --- notices from members (members imports no other app: notifications fills this in its ready()) ----------
+_notifier: Callable[..., Any] | None = None
+
+
+def register_notifier(fn: Callable[..., Any]) -> None:
+    """``fn(*, recipient_id, kind, key, title, body="", url="")``: the notifications app's sender."""
+    global _notifier
+    _notifier = fn
+
+
+def notify(*, recipient_ids, kind: str, key: str, title: str, body: str = "", url: str = "") -> int:
+    """Send a notice to each recipient once per key (nothing when the notifications app is not installed)."""
+    if _notifier is None:
+        return 0
+    sent = 0
+    for rid in recipient_ids:
+        sent += _notifier(recipient_id=rid, kind=kind, key=f"{key}:{rid}", title=title, body=body, url=url) is not None
+    return sent
+
+
 # --- Gift suggestions ------------------------------------------------------------------------
 class GiftSuggestion(NamedTuple):
     """A gift the staff chose (the winning option of a closed festival-gift survey) that a welfare batch can

@@ -187,9 +187,16 @@ class AccessRecordFilters:
     unit_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    kind: str = ""  # the object's model label ("assistance.hardshipcase")
+    member_id: int | None = None  # "who saw this person's data"
 
     def as_q(self) -> Q:
         q = Q()
+        if self.kind:
+            q &= Q(target_model=self.kind)
+        if self.member_id:
+            # records written before the subject was kept: a reveal names the member as its object
+            q &= Q(subject_member_id=self.member_id) | Q(target_model="members.member", target_id=self.member_id)
         if self.q:
             q &= (
                 Q(actor__username__icontains=self.q)
@@ -235,6 +242,23 @@ def access_record_list(*, actor, filters: AccessRecordFilters | None = None) -> 
 
 #: The sections that write access records (the filter's choices).
 ACCESS_RECORD_APPS = ("members", "activities", "assistance", "welfare", "voice", "reports")
+
+
+def access_record_kinds() -> list[tuple[str, str]]:
+    """The kinds of object the record names (the filter's choices): model label → its name in the portal's
+    language, for every model of the sections that write records."""
+    from django.apps import apps
+
+    out = []
+    for label in ACCESS_RECORD_APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        for model in config.get_models():
+            if not model._meta.label_lower.split(".")[1].startswith("historical"):
+                out.append((model._meta.label_lower, str(model._meta.verbose_name)))
+    return out
 
 
 def access_record_apps() -> list[tuple[str, str]]:

@@ -387,7 +387,7 @@ def member_export(*, actor: User, queryset, filters_text: str = "", request=None
     record_access(
         actor=actor,
         action=AccessAction.EXPORT,
-        what=gettext_lazy("Member list"),
+        what=gettext_lazy("Member list (with birth dates and partial ID numbers)"),
         rows=counted.count,
         filters=filters_text or None,
         unit=unit_id,

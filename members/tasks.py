@@ -1,4 +1,5 @@
-"""Thin Celery tasks of the members app: take ids, call a service."""
+"""Thin Celery tasks of the members app: take ids, call a service. The retention job's weekly run is switched
+off until a city administrator switches the ``retention`` schedule on."""
 
 from __future__ import annotations
 
@@ -17,3 +18,11 @@ def member_import_check(import_id: int) -> str:
 def member_import_save(import_id: int) -> str:
     """Save a confirmed big roster in one transaction (progress told through the cache)."""
     return services.member_import_save_task(import_id=import_id)
+
+
+@shared_task
+def retention_task() -> int:
+    """The weekly retention run (members.retention.scheduled_run): a dry run, or a real one after a dry run."""
+    from .retention import scheduled_run
+
+    return scheduled_run().pk

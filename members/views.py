@@ -22,6 +22,8 @@ from .forms import (
     AccessRecordFilterForm,
     CommitteePostForm,
     CommitteeTermForm,
+    CorrectionAnswerForm,
+    CorrectionRequestForm,
     HonourForm,
     ImportForm,
     MemberFilterForm,
@@ -29,7 +31,7 @@ from .forms import (
     StatusChangeForm,
     TransferForm,
 )
-from .models import CommitteePost, HonourLevel, HonourTitle, ImportStatus, MemberImport
+from .models import CommitteePost, HonourLevel, HonourTitle, ImportStatus, Member, MemberImport
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
 from .pinyin import NameOrder
 from .scoping import (
@@ -149,6 +151,7 @@ class MemberDetailView(TemplateView):
             record_history=selectors.member_record_history(actor=actor, member=member) if scope.is_officer else [],
             can_manage=may_manage,
             can_reveal=actor.has_perm("members.reveal_id_number"),
+            can_read_access=scope.sees_all and actor.has_perm("members.view_accessrecord"),
             honours=member.honours.all(),
         )
         return ctx
@@ -211,7 +214,7 @@ class MemberCreateView(TemplateView):
         return self.render_to_response({"form": MemberForm(units=self._check())})
 
     def post(self, request, *args, **kwargs):
-        form = MemberForm(request.POST, units=self._check())
+        form = MemberForm(request.POST, units=self._check(), actor=request.user)
         if form.is_valid():
             try:
                 member = services.member_create(
@@ -243,7 +246,7 @@ class MemberUpdateView(TemplateView):
 
     def post(self, request, *args, **kwargs):
         member = self._member()
-        form = MemberForm(request.POST, instance=member)
+        form = MemberForm(request.POST, instance=member, actor=request.user)
         if form.is_valid():
             try:
                 services.member_update(
@@ -397,7 +400,11 @@ def access_record_filters(request, actor):
     """The access record's filter form and the filters it gives (bad values: the form's errors)."""
     selectors.access_record_list(actor=actor)  # 403 before anything else for those without the right
     form = AccessRecordFilterForm(
-        request.GET or None, units=selectors.unit_choices(actor=actor), apps=selectors.access_record_apps()
+        request.GET or None,
+        units=selectors.unit_choices(actor=actor),
+        apps=selectors.access_record_apps(),
+        kinds=selectors.access_record_kinds(),
+        members=Member.objects.for_actor(actor),
     )
     filters = selectors.AccessRecordFilters()
     if form.is_valid():
@@ -409,6 +416,8 @@ def access_record_filters(request, actor):
             unit_id=d["unit"].pk if d["unit"] else None,
             date_from=d["date_from"],
             date_to=d["date_to"],
+            kind=d["kind"],
+            member_id=d["member"].pk if d["member"] else None,
         )
     return form, filters
 
@@ -423,7 +432,12 @@ class AccessRecordListView(TemplateView):
         actor = self.request.user
         form, filters = access_record_filters(self.request, actor)
         qs = selectors.access_record_list(actor=actor, filters=filters)
-        ctx.update(form=form, page=paginate(self.request, qs, default_size=50), page_sizes=PAGE_SIZES)
+        kinds = dict(selectors.access_record_kinds())
+        page = paginate(self.request, qs, default_size=50)
+        for record in page:
+            record.kind_label = kinds.get(record.target_model, "")
+        subject = form.cleaned_data.get("member") if form.is_bound and form.is_valid() else None
+        ctx.update(form=form, page=page, page_sizes=PAGE_SIZES, subject=subject)
         return ctx
 
 
@@ -763,3 +777,75 @@ class HonourCreateView(MemberTransferView):
                 messages.success(request, _("The honour is recorded."))
                 return redirect("members:detail", pk=member.pk)
         return self.render_to_response({"member": member, "form": form})
+
+
+# --- Correction requests (PIPL arts. 45–47) -----------------------------------------------------------
+class CorrectionListView(TemplateView):
+    """Officers: the requests of their members, open ones first, each with its answer form; a member: the own
+    requests and the form to ask for a new one."""
+
+    template_name = "members/corrections.html"
+
+    def get_context_data(self, **kwargs):
+        from . import corrections
+
+        ctx = super().get_context_data(**kwargs)
+        actor = self.request.user
+        scope = scope_for(actor)
+        ctx.update(
+            page=paginate(self.request, corrections.correction_request_list(actor=actor)),
+            is_officer=scope.is_officer,
+            answer_form=CorrectionAnswerForm(),
+            form=kwargs.get("form") or CorrectionRequestForm(),
+            has_record=scope.member_id is not None,
+            today=timezone.localdate(),
+        )
+        return ctx
+
+
+class CorrectionCreateView(CorrectionListView):
+    def get(self, request, *args, **kwargs):
+        return redirect("members:corrections")
+
+    def post(self, request, *args, **kwargs):
+        from . import corrections
+
+        form = CorrectionRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                corrections.correction_request_create(
+                    actor=request.user,
+                    fields=form.cleaned_data["fields_"],
+                    proposed=form.cleaned_data["proposed"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(
+                    request, _("Your request is sent to your unit union, which answers within the deadline.")
+                )
+                return redirect("members:corrections")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CorrectionAnswerView(View):
+    def post(self, request, pk, *args, **kwargs):
+        from . import corrections
+        from .models import CorrectionRequest
+
+        get_for_actor(CorrectionRequest, request.user, manage=True, pk=pk)  # 404 outside the scope, 403 to a member
+        form = CorrectionAnswerForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose an answer."))
+            return redirect("members:corrections")
+        try:
+            corrections.correction_request_answer(
+                actor=request.user, pk=pk, done=form.cleaned_data["done"], answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The answer is saved and the member is told."))
+        return redirect("members:corrections")

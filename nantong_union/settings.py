@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nantong_union.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "members.middleware.QueryParameterMiddleware",  # a NUL in the address: the 400 page, not a 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -267,6 +268,21 @@ if not DEBUG and (not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY):
         "(see README, 'Configuration'). Generate a key with: "
         "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
     )
+# The field cipher (商用密码, GB/T 39786-2021): "fernet" (AES-128-CBC + HMAC-SHA256, the keys above) or "sm4"
+# (SM4-GCM with the keys of FIELD_SM4_KEYS: comma-separated, 32 hex characters each, the first encrypts, all
+# decrypt). Tokens of both ciphers are always opened, so switching and `rotate_field_keys` move data over.
+FIELD_CIPHER = env.str("FIELD_CIPHER", default="fernet").lower()
+FIELD_SM4_KEYS = env.list("FIELD_SM4_KEYS", default=[])
+# The keyed look-up hash of ID numbers: "hmac-sha256" or "hmac-sm3"; lookups try both, `rotate_field_keys
+# --rehash` recomputes the members' stored hashes after a switch.
+FIELD_HASH = env.str("FIELD_HASH", default="hmac-sha256").lower()
+if FIELD_CIPHER not in ("fernet", "sm4") or FIELD_HASH not in ("hmac-sha256", "hmac-sm3"):
+    raise ImproperlyConfigured("FIELD_CIPHER is fernet or sm4; FIELD_HASH is hmac-sha256 or hmac-sm3")
+if not DEBUG and FIELD_CIPHER == "sm4" and not FIELD_SM4_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_CIPHER=sm4 needs FIELD_SM4_KEYS when DEBUG is off. Generate a key with: "
+        "python -c 'import secrets; print(secrets.token_hex(16))'"
+    )
 
 # --- Reports -------------------------------------------------------------------------------
 #: Hours a yearly report workbook can be downloaded (by the person who asked) before it is deleted.
@@ -326,3 +342,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Members' rights (PIPL arts. 45–47) ----------------------------------------------------------
+#: Days a unit officer has to answer a member's correction request (the city union's policy; the law sets
+#: no figure): the reminders tell the officers three days before and every day once it is overdue.
+CORRECTION_DAYS = env.int("CORRECTION_DAYS", default=15)

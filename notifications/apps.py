@@ -14,11 +14,28 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from members.registry import register_notifier
+
         from . import sources
         from .reminders import register_reminder_source
+        from .services import notification_send
+
+        register_notifier(notification_send)
+        from members.retention import RetentionRule, register_retention_rule
+
+        register_retention_rule(
+            RetentionRule(
+                "notifications",
+                _("Notifications"),
+                _("1 year"),
+                sources.notifications_past_retention,
+                lambda qs: qs.delete()[0],
+            )
+        )  # members' own notices (a duplicate in another unit, corrections)
 
         register_reminder_source("birthdays-upcoming", sources.upcoming_birthdays)
         register_reminder_source("birthdays-greeting", sources.birthday_greetings)
         register_reminder_source("birthdays-month", sources.birthday_month)
         register_reminder_source("committee-terms", sources.committee_terms)
+        register_reminder_source("corrections-due", sources.corrections_due)
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="notifications_sync_schedules")

@@ -170,3 +170,55 @@ def committee_terms(today: date) -> Iterator[Reminder]:
         url = reverse("members:committee", args=[committee.unit_id])
         for user_id in sorted(set(officers.get(committee.unit_id, [])) | set(admins)):
             yield Reminder("committee_term", user_id, f"committee:{committee.pk}", committee.term_end, title, "", url)
+
+
+#: Days before a correction request's deadline that the unit's officers are first reminded.
+CORRECTION_WARN_DAYS = 3
+
+
+@unscoped("daily reminder scan: every unit's open correction requests")
+def corrections_due(today: date) -> Iterator[Reminder]:
+    """Members' correction requests still open within CORRECTION_WARN_DAYS of their deadline, or past it: the
+    officers of the member's unit, once a day (PIPL arts. 45–47: the member is owed an answer in time)."""
+    from members.models import CorrectionRequest, CorrectionStatus
+
+    rows = list(
+        CorrectionRequest.objects.filter(
+            status=CorrectionStatus.OPEN, due_on__lte=today + timedelta(days=CORRECTION_WARN_DAYS)
+        )
+        .values_list("pk", "due_on", "member__name", "member__unit_id")
+        .order_by("due_on", "pk")
+    )
+    if not rows:
+        return
+    officers = unit_officers()
+    url = reverse("members:corrections")
+    for pk, due_on, name, unit_id in rows:
+        if due_on < today:
+            title = _("The correction request of %(name)s is overdue (due %(date)s): answer it") % {
+                "name": name,
+                "date": f"{due_on:%Y-%m-%d}",
+            }
+        else:
+            title = _("Answer the correction request of %(name)s by %(date)s") % {
+                "name": name,
+                "date": f"{due_on:%Y-%m-%d}",
+            }
+        for user_id in officers.get(unit_id, []):
+            yield Reminder("correction_due", user_id, f"correction:{pk}", today, title, "", url)
+
+
+def notifications_past_retention(today: date):
+    """Notifications older than a year (docs/data-map.md, "Retention"): the retention job deletes them."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from .models import Notification
+
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today.replace(year=today.year - 1, day=28)
+    cutoff = timezone.make_aware(datetime.combine(year_ago, time.min))
+    return Notification.objects.filter(created_at__lt=cutoff)

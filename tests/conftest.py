@@ -119,3 +119,11 @@ def member_a(tree):
 def members_abc(tree):
     """Three plain members in each of units A, B and C."""
     return {k: MemberFactory.create_batch(3, unit=tree[k]) for k in ("a", "b", "c")}
+
+
+@pytest.fixture(params=["fernet", "sm4"])
+def field_cipher(request, settings):
+    """Run a test under each field cipher (FIELD_CIPHER): the encrypted-field tests use it
+    (``pytestmark = pytest.mark.usefixtures("field_cipher")``), so both ciphers are tested on every run."""
+    settings.FIELD_CIPHER = request.param
+    return request.param

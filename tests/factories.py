@@ -78,6 +78,19 @@ class MemberFactory(factory.django.DjangoModelFactory):
         return name_keys(self.name)[1]
 
 
+def pdf() -> bytes:
+    """A small valid PDF (one blank page): uploads are cleaned of their metadata, which needs a real PDF."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def png(width: int = 2, height: int = 2) -> bytes:
     """A PNG of the given size (its header says so: a huge one is an image bomb of a few bytes)."""
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import HonourLevel, Organization
+from members.params import DateParam
 from members.uploads import check_upload
 
 from .models import ATTACHMENT_KINDS, Category, ItemKind, ItemStatus, UnitHonourTitle
@@ -113,8 +114,8 @@ class InboxFilterForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Period from"), required=False, widget=DATE)
-    end = forms.DateField(label=_("Period to"), required=False, widget=DATE)
+    start = DateParam(label=_("Period from"), required=False, widget=DATE)
+    end = DateParam(label=_("Period to"), required=False, widget=DATE)
 
     def clean(self):
         data = super().clean()

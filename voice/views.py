@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.pagination import PAGE_SIZES, paginate
+from members.params import parse_int
 from members.scoping import require_city_admin, require_officer, scope_for
 from members.sheets import xlsx_response
 from members.web import ServiceActionView, form_errors_from
@@ -309,10 +310,7 @@ class TalkListView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         q = self.request.GET.get("q", "").strip()[:50]
-        try:
-            unit_id = int(self.request.GET.get("unit") or 0) or None
-        except ValueError:
-            unit_id = None
+        unit_id = parse_int(self.request.GET.get("unit"))
         sort = self.request.GET.get("sort", "-held")
         order = {
             "-held": ("-held_on", "-pk"),

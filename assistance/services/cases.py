@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import idnumbers
+from members.duplicates import raise_duplicate, records_duplicate_hits
 from members.models import Member
 from members.scoping import require_manage, require_perm, unscoped
 
@@ -57,14 +58,22 @@ def _other_open_file_with(case: HardshipCase, id_hashes: list[str]) -> HardshipC
     return other.case if other else None
 
 
-def _refuse_second_file(existing: HardshipCase) -> None:
-    raise ValidationError(
-        _("This household already has an open hardship file: %(number)s (%(name)s, %(status)s).")
+def _refuse_second_file(actor, existing: HardshipCase) -> None:
+    """Refuse a second open file: named inside the actor's scope; outside it, only "a file exists in another unit"
+    and the city is told (members.duplicates; recorded after the rollback by ``records_duplicate_hits``)."""
+    raise_duplicate(
+        actor=actor,
+        kind="hardship_file",
+        unit_id=existing.unit_id,
+        inside=_("This household already has an open hardship file: %(number)s (%(name)s, %(status)s).")
         % {"number": existing.number, "name": existing.member.name, "status": existing.get_status_display()},
+        ref=existing.number,
+        obj=existing,
         code="household_has_file",
     )
 
 
+@records_duplicate_hits
 @transaction.atomic
 def case_open(*, actor, member: Member, data: dict, household: list[Person], bank_account: str = "") -> HardshipCase:
     """Open a draft file for a member's household; refused if the household already has an open file."""
@@ -80,9 +89,11 @@ def case_open(*, actor, member: Member, data: dict, household: list[Person], ban
     hashes = [member.id_number_hash] + [h for _p, h, _m in people]
     if len(set(hashes)) != len(hashes):
         raise ValidationError({"household": _("A person appears twice in the household (or is the applicant).")})
-    existing = _existing_open_file_for(member, hashes)
+    # rows hashed before a switch of FIELD_HASH are found too (their numbers cannot be re-hashed)
+    looked_up = hashes + [h for p, _h, _m in people for h in idnumbers.lookup_hashes(p.id_number)[1:]]
+    existing = _existing_open_file_for(member, looked_up)
     if existing:
-        _refuse_second_file(existing)
+        _refuse_second_file(actor, existing)
     case = HardshipCase(
         member=member,
         unit_id=member.unit_id,
@@ -108,9 +119,9 @@ def case_open(*, actor, member: Member, data: dict, household: list[Person], ban
                 for p, h, m in people
             )
     except IntegrityError:
-        existing = _existing_open_file_for(member, hashes)
+        existing = _existing_open_file_for(member, looked_up)
         if existing:
-            _refuse_second_file(existing)
+            _refuse_second_file(actor, existing)
         raise
     case.number = f"KN{timezone.localdate().year}-{case.pk:05d}"
     case.save(update_fields=["number"])
@@ -128,6 +139,7 @@ def _set_bank_account(case: HardshipCase, bank_account: str) -> None:
     case.bank_account_masked = mask_account(bank_account)
 
 
+@records_duplicate_hits
 @transaction.atomic
 def case_update(
     *, actor, case: HardshipCase, data: dict, bank_account: str = "", add_household: list[Person] = ()
@@ -158,16 +170,17 @@ def case_update(
         )
     if rows:
         hashes = [r.id_number_hash for r in rows]
+        hashes += [h for p in add_household for h in idnumbers.lookup_hashes(p.id_number)[1:]]
         other = _other_open_file_with(case, hashes)
         if other:
-            _refuse_second_file(other)
+            _refuse_second_file(actor, other)
         try:
             with transaction.atomic():
                 HouseholdMember.objects.bulk_create(rows)
         except IntegrityError:
             other = _other_open_file_with(case, hashes)
             if other:
-                _refuse_second_file(other)
+                _refuse_second_file(actor, other)
             raise
     case.household_size = max(case.household_size or 0, case.household.count())
     validated(case)

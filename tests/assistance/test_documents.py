@@ -5,10 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assistance.models import CaseDocument
 from members.models import AccessRecord
-from tests.factories import png
+from tests.factories import pdf, png
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%test\n"
+PDF = pdf()
 PNG = png()  # a real (tiny) image: a PNG header followed by zeros is refused as unreadable
 
 
@@ -30,7 +30,9 @@ def test_a_pdf_is_stored_and_served_only_through_the_view(client, officer_a, off
     doc = CaseDocument.objects.get()
     assert doc.content_type == "application/pdf" and doc.file.name.endswith(".pdf")
     response = client.get(f"/assistance/documents/{doc.pk}/")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    served = b"".join(response.streaming_content)
+    # the stored file is the cleaned PDF (issue #17: no Info dictionary), served as stored
+    assert response.status_code == 200 and served.startswith(b"%PDF") and served == doc.file.open("rb").read()
     opened = AccessRecord.objects.get(action="document")
     assert (opened.target_model, opened.target_id) == ("assistance.casedocument", doc.pk)
     assert opened.unit_id == draft_a.unit_id

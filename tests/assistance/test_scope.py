@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 from assistance import services
 from assistance.models import CaseDocument, Grant, HardshipCase, RosterEntry
 from members.scoping import scope_enforced
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, pdf
 
 from .factories import GrantFactory, HardshipCaseFactory, RosterEntryFactory
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%test\n"
+PDF = pdf()
 
 
 @pytest.fixture

@@ -211,8 +211,8 @@ def test_the_export_of_the_record_is_filtered_escaped_and_itself_recorded(client
     response = client.get("/members/access-records/export/?app=voice")
     content = b"".join(response.streaming_content)
     rows = _sheet_rows(content)
-    assert len(rows) == 2 and rows[1][1] == "officer_a" and rows[1][5] == "=HYPERLINK(1)"
-    cell = load_workbook(io.BytesIO(content)).active.cell(row=2, column=6)
+    assert len(rows) == 2 and rows[1][1] == "officer_a" and rows[1][6] == "=HYPERLINK(1)"
+    cell = load_workbook(io.BytesIO(content)).active.cell(row=2, column=7)
     assert cell.data_type == "s" and cell.quotePrefix  # shown as text, never run as a formula
     exported = AccessRecord.objects.order_by("-pk").first()
     assert (exported.actor, exported.action, exported.what, exported.rows, exported.filters) == (
@@ -220,7 +220,7 @@ def test_the_export_of_the_record_is_filtered_escaped_and_itself_recorded(client
         "export",
         "访问记录",
         1,
-        "app=voice",
+        "板块=职工之声与关爱",
     )
 
 
@@ -240,4 +240,4 @@ def test_describe_filters_leaves_out_paging_and_empty_values():
     from members.audit import describe_filters
 
     params = QueryDict("page=2&per_page=50&q=&unit=3&status=active")
-    assert describe_filters(params) == "status=active&unit=3"
+    assert describe_filters(params) == "状态=正式；单位=3"  # in Chinese (issue #17); unit 3 does not exist

@@ -64,12 +64,17 @@ def test_export_has_chinese_headers_masked_ids_dates_frozen_header_and_is_record
     by_card = {r[13]: r for r in rows[1:]}
     assert "OTHER01" not in by_card  # scope
     row = by_card[m.card_number]
-    assert row[4] == "110105********002X" and row[1] == "女" and row[8] == "市财政局"
+    assert row[4] == "1101**************" and row[1] == "女" and row[8] == "市财政局"
     assert row[3] == datetime(1949, 12, 31)  # a real date, not text
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["I"].width >= 20
     record = AccessRecord.objects.get()
-    assert (record.actor, record.action, record.what, record.rows) == (officer_a, "export", "会员名单", 2)
+    assert (record.actor, record.action, record.what, record.rows) == (
+        officer_a,
+        "export",
+        "会员名单（含出生日期与部分身份证号）",
+        2,
+    )
 
 
 @pytest.mark.parametrize("payload", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])

@@ -23,7 +23,7 @@ from notifications.models import Notification
 from reports.models import ReportRequest, ReportStatus
 from tests.activities.factories import ActivityFactory, TeamActivityFactory
 from tests.assistance.conftest import file_case, make_campaign, open_case
-from tests.factories import MemberFactory, png, valid_id_number
+from tests.factories import MemberFactory, pdf, png, valid_id_number
 from tests.voice.factories import UnitHonourFactory
 from tests.welfare.conftest import festival_batch
 from voice import services as voice_services
@@ -31,7 +31,7 @@ from voice.models import Category as VoiceCategory
 from voice.models import ItemKind
 from welfare.defaults import ensure_jiangsu_policy
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 @dataclass

@@ -29,13 +29,13 @@ from activities.models import Activity
 from assistance.models import CaseDocument
 from members.models import Member
 from tests.assistance.conftest import open_case
-from tests.factories import MemberFactory, png
+from tests.factories import MemberFactory, pdf, png
 from tests.members.test_excel import roster_row, xlsx_bytes
 from voice.models import VoiceItem
 
 pytestmark = pytest.mark.django_db
 LIMIT = 1024 * 1024  # UPLOAD_MAX_BYTES in these tests: 1 MiB
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\0" * 64 + b"This program cannot be run in DOS mode"
 
 

@@ -7,12 +7,12 @@ from django.urls import reverse
 from members.models import Role
 from members.services import role_assign
 from notifications.models import Notification
-from tests.factories import UserFactory
+from tests.factories import UserFactory, pdf
 from tests.voice.conftest import identity_strings, xlsx_rows, xlsx_text
 from voice import services
 from voice.models import Category, ItemKind
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.scoping import scope_enforced
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, pdf
 from tests.voice.conftest import xlsx_rows
 from tests.voice.factories import TalkFactory, UnitHonourFactory, VoiceItemFactory
 from voice import services
 from voice.models import FollowUp, Talk, UnitHonour, VoiceEvent, VoiceItem
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from members.fields import TOKEN_PREFIX
+from members.fields import TOKEN_PREFIXES
 from members.roles import ROLE_GROUPS
 from members.scoping import forget_scope
 from tests.factories import MemberFactory
@@ -116,7 +116,7 @@ def test_officer_records_a_talk_with_follow_ups(tree, officer_a, client_for):
     # The concerns raised are encrypted at rest: a token in the database, the text on the talk's page.
     with connection.cursor() as cursor:
         cursor.execute("SELECT concerns FROM voice_talk WHERE id = %s", [talk.pk])
-        assert cursor.fetchone()[0].startswith(TOKEN_PREFIX)
+        assert cursor.fetchone()[0].startswith(TOKEN_PREFIXES)
     assert talk.concerns == "通勤远" and "通勤远" in c.get(response.url).content.decode()
     fu = talk.follow_ups.get()
     c.post(reverse("voice:follow_up_done", args=[fu.pk]))
