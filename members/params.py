@@ -51,14 +51,14 @@ def parse_date(value: str | None) -> date | None:
 
 
 def parse_month(value: str | None) -> date | None:
-    """The first day of a month given as YYYY-MM, within the accepted years, or None."""
+    """The first day of a month given as YYYY-MM (or YYYY-M), within the accepted years, or None."""
     value = (value or "").strip()
-    if len(value) != 7 or value[4] != "-" or not (value[:4].isdigit() and value[5:].isdigit()):
-        return None
-    if not value.isascii():
+    year, _, month = value.partition("-")
+    # YYYY-MM, or YYYY-M as people type it; ASCII digits only
+    if not value.isascii() or len(year) != 4 or not (year.isdigit() and month.isdigit()) or len(month) not in (1, 2):
         return None
     try:
-        first = date(int(value[:4]), int(value[5:]), 1)
+        first = date(int(year), int(month), 1)
     except ValueError:
         return None
     return first if MIN_DATE <= first <= MAX_DATE else None

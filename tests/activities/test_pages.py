@@ -73,7 +73,7 @@ def test_management_pages_are_403_for_a_member_who_sees_the_activity(client, tre
 
 
 def test_calendar_shows_the_months_activities_and_survives_bad_input(client, tree, member_a):
-    start = timezone.now().replace(day=15, hour=2)
+    start = timezone.localtime().replace(day=15, hour=10)  # the 15th of this month where the portal is
     ActivityFactory(
         title="月中活动",
         organizer=tree["city"],
