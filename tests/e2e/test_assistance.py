@@ -68,7 +68,10 @@ def test_officer_files_a_case_through_to_two_grants(page, browser, live_server, 
     admin.goto(f"{live_server.url}/assistance/notice/")
     row = admin.get_by_test_id("notice-row").first.inner_text()
     assert "张*明" in row and "张小明" not in row
-    HardshipCase.objects.filter(pk=case.pk).update(notice_end=today)  # the notice period has run its course
+    # the notice period has run its course (approval comes only after its last day)
+    HardshipCase.objects.filter(pk=case.pk).update(
+        notice_start=today - timedelta(days=10), notice_end=today - timedelta(days=1)
+    )
     admin.goto(f"{live_server.url}/assistance/{case.pk}/")
     _click(admin, "审批建档")
     assert admin.get_by_test_id("case-status").inner_text() == "已审批建档"
