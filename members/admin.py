@@ -139,7 +139,7 @@ class ChoiceSynonymAdmin(admin.ModelAdmin):
     """The spellings the roster import reads as a choice (男性 → 男, 党员 → 中共党员 …): the city
     administrator adds the ones officers use."""
 
-    list_display = ("field", "text", "value_label", "value")
+    list_display = ("field", "text", "value_label")
     list_filter = ("field",)
     search_fields = ("text",)
 

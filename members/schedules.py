@@ -1,13 +1,13 @@
 """The retention job's schedule, declared in code and stored by django-celery-beat, created **switched off**.
 
 Created when missing (after every migrate) and never changed afterwards: a city administrator switches it on
-in the admin (/admin/django_celery_beat/periodictask/, "retention", tick "Enabled") after reading a dry run;
+in the admin (/admin/django_celery_beat/periodictask/, "个人信息保存期限清理", tick "Enabled") after reading a dry run;
 whether it is on is theirs to decide. Times are Asia/Shanghai.
 """
 
 from __future__ import annotations
 
-RETENTION = "retention"
+RETENTION = "个人信息保存期限清理"  # the periodic task's name, shown in the admin
 
 
 def sync_retention_schedule() -> None:
@@ -25,7 +25,5 @@ def sync_retention_schedule() -> None:
         crontab=crontab,
         enabled=False,
         description="每周日 03:00（北京时间）按保存期限删除或匿名化到期数据；"
-        "默认关闭，由市级机关工会管理员在阅读试运行报告后开启 / "
-        "every Sunday at 03:00 Asia/Shanghai: delete or anonymise what passed its retention period; "
-        "off until a city administrator switches it on",
+        "默认关闭，由市级机关工会管理员在阅读试运行报告后开启",
     )

@@ -55,9 +55,23 @@ def crontab_human_readable(self) -> str:
     options.locale_code = "zh_CN"
     options.use_24hour_time_format = True
     try:
-        return ExpressionDescriptor(expression, options).get_description()
+        text = ExpressionDescriptor(expression, options).get_description()
     except Exception:  # noqa: BLE001 - an expression cron-descriptor does not read: shown as it is
         return expression
+    for english, chinese in _WEEKDAYS.items():  # cron-descriptor's zh_CN leaves the day names in English
+        text = text.replace(english, chinese)
+    return text
+
+
+_WEEKDAYS = {
+    "Sunday": "星期日",
+    "Monday": "星期一",
+    "Tuesday": "星期二",
+    "Wednesday": "星期三",
+    "Thursday": "星期四",
+    "Friday": "星期五",
+    "Saturday": "星期六",
+}
 
 
 def install() -> None:

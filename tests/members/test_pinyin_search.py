@@ -142,7 +142,8 @@ def test_the_services_keep_the_pinyin_up_to_date(tree, officer_a):
 @given(st.text(max_size=50))
 def test_any_search_text_answers_a_page(client, tree, officer_a, q):
     client.force_login(officer_a)
-    assert client.get("/members/", {"q": q}).status_code == 200
+    control = any(ch < " " and ch not in "\t\r\n" for ch in q)  # such an address answers the Chinese 400 page
+    assert client.get("/members/", {"q": q}).status_code == (400 if control else 200)
 
 
 def test_an_imported_member_is_found_by_pinyin(client, tree, officer_a, settings, tmp_path):

@@ -12,7 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from members.models import MembershipChange, RetentionRun
 from members.retention import ANONYMOUS, scheduled_run
-from members.schedules import sync_retention_schedule
+from members.schedules import RETENTION, sync_retention_schedule
 from notifications.models import Notification
 from tests.factories import MemberFactory
 
@@ -32,14 +32,14 @@ def _former(tree, years_ago: int, name: str):
 
 
 def test_the_schedule_is_declared_in_code_and_switched_off(db):
-    PeriodicTask.objects.filter(name="retention").delete()
+    PeriodicTask.objects.filter(name=RETENTION).delete()
     sync_retention_schedule()
-    task = PeriodicTask.objects.get(name="retention")
+    task = PeriodicTask.objects.get(name=RETENTION)
     assert task.task == "members.tasks.retention_task" and not task.enabled
     task.enabled = True  # a city administrator switches it on in the admin …
     task.save()
     sync_retention_schedule()  # … and a later migrate leaves that choice alone
-    assert PeriodicTask.objects.get(name="retention").enabled
+    assert PeriodicTask.objects.get(name=RETENTION).enabled
 
 
 def test_a_dry_run_comes_first_then_the_run_anonymises_only_what_passed_its_period(tree, city_admin, capsys):
