@@ -261,14 +261,15 @@ def grant_totals(*, actor, filters: GrantFilters) -> dict:
     return {"by_campaign_source": by_campaign_source, "by_unit": by_unit, "grand": grand}
 
 
-def grant_export(*, actor, filters: GrantFilters, request=None) -> tuple[list[Grant], dict]:
-    """The grants and totals of the disbursement roster (with bank accounts): the export is recorded."""
+def grant_export(*, actor, filters: GrantFilters, request=None, printed: bool = False) -> tuple[list[Grant], dict]:
+    """The grants and totals of the disbursement roster (with bank accounts): the export (or the printed
+    sheet) is recorded."""
     grants = list(grant_list(actor=actor, filters=filters))
     totals = grant_totals(actor=actor, filters=filters)
     record_access(
         actor=actor,
         action=AccessAction.EXPORT,
-        what=gettext_lazy("Disbursement roster"),
+        what=gettext_lazy("Disbursement roster (printed)") if printed else gettext_lazy("Disbursement roster"),
         app="assistance",
         rows=len(grants),
         unit=filters.unit_id,

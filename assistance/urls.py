@@ -22,6 +22,7 @@ urlpatterns = [
     path("grants/<int:pk>/received/", views.GrantReceivedView.as_view(), name="grant_received"),
     path("reports/", views.ReportView.as_view(), name="report"),
     path("reports/xlsx/", views.ReportExportView.as_view(), name="report_xlsx"),
+    path("reports/print/", views.ReportPrintView.as_view(), name="report_print"),
     path("access-log/", views.AccessLogView.as_view(), name="access_log"),
     path("recuperation/", views.RecuperationView.as_view(), name="recuperation"),
 ]

@@ -546,12 +546,34 @@ class ReportView(TemplateView):
         return ctx
 
 
+def _chosen(form) -> dict:
+    """The unit and campaign the roster was filtered by (its title names them)."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return {"unit": data.get("unit"), "campaign": data.get("campaign")}
+
+
 class ReportExportView(View):
     def get(self, request):
         selectors.require_file_access(request.user)
-        _form, filters = _grant_filters(request)
+        form, filters = _grant_filters(request)
         grants, totals = selectors.grant_export(actor=request.user, filters=filters, request=request)
-        return exports.disbursement_roster(grants, totals, today=timezone.localdate())
+        return exports.disbursement_roster(grants, totals, today=timezone.localdate(), **_chosen(form))
+
+
+class ReportPrintView(TemplateView):
+    """The disbursement roster as a sign-off sheet to print (the same lines, totals and signatures)."""
+
+    template_name = "assistance/roster_print.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        request = self.request
+        selectors.require_file_access(request.user)
+        form, filters = _grant_filters(request)
+        grants, _totals = selectors.grant_export(actor=request.user, filters=filters, request=request, printed=True)
+        sheet = exports.roster_table(grants, today=timezone.localdate(), **_chosen(form))
+        ctx.update(sheet=sheet, query=request.GET.urlencode())
+        return ctx
 
 
 class AccessLogView(View):

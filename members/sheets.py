@@ -9,13 +9,21 @@ a bold totals row where one is given. Two writers share the columns (``Col``):
   memory stays flat for a whole city;
 - ``SheetWriter``: a formatted report sheet (the yearly workbook), with named styles and notes;
 - ``write_form_workbook``: a template people fill in (the member import's): text-formatted columns,
-  drop-down lists (data validation) on choice columns, an example row and a sheet explaining each column.
+  drop-down lists (data validation) on choice columns, an example row and a sheet explaining each column;
+- ``SignSheet``: a sign-off sheet (签收表) for the finance office — the unit and batch in the title, a totals
+  row, signature lines with dates for 经办人 / 审核人 / 单位工会负责人, the title and header repeated on every
+  printed page and page numbers — written once as xlsx (``SignSheet.write``) and shown once as the print view
+  (``templates/includes/sign_sheet.html``, which repeats the header with ``thead {display: table-header-group}``
+  and numbers the pages with CSS page counters).
+
+Every streaming sheet prints with its heading and header on each page and "第 &P 页 共 &N 页" in the footer.
 
 Responses are ``FileResponse(as_attachment=True, filename=...)`` (``xlsx_response``, ``file_response``).
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +51,15 @@ DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
 PERCENT = "0.0%"
 FORMATS = {"text": "General", "count": INTEGER, "money": MONEY, "date": DATE, "datetime": DATETIME, "percent": PERCENT}
+#: The page numbers of a printed sheet: the xlsx footer (``&P``/``&N``) and the print view's CSS counters.
+PAGE_OF = gettext_lazy("Page %(page)s of %(pages)s")
+#: The signature lines under a sign-off sheet: who prepared it, who checked it, the head of the unit's union.
+SIGNATURES = (
+    gettext_lazy("Prepared by"),
+    gettext_lazy("Checked by"),
+    gettext_lazy("Head of the unit's union"),
+)
+SIGNATURE_LINE = gettext_lazy("%(role)s (signature): ________________    Date: ________")
 
 
 def chinese(label) -> str:
@@ -191,13 +208,23 @@ class Sheet:
     _BOLD = Font(bold=True)
     _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 
-    def __init__(self, wb: Workbook, title, columns: Sequence[Col], *, heading=None):
+    def __init__(self, wb: Workbook, title, columns: Sequence[Col], *, heading=None, fit_width: bool = False):
+        """``fit_width``: printed fitted to the page width (landscape when the columns are wide), as the
+        sheets meant for paper are; the heading and header rows are repeated on every printed page and the
+        footer numbers the pages either way."""
         self.ws = wb.create_sheet(chinese(title)[:31])
         self.columns = list(columns)
         self.rows_written = 0
         header_row = 2 if heading else 1
         self.ws.freeze_panes = f"A{header_row + 1}"
-        self.ws.print_title_rows = f"{header_row}:{header_row}"
+        self.ws.print_title_rows = f"1:{header_row}"
+        self.ws.oddFooter.center.text = page_footer()
+        if fit_width:
+            self.ws.page_setup.paperSize = "9"  # A4
+            self.ws.page_setup.orientation = "landscape" if is_wide(self.columns) else "portrait"
+            self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+            self.ws.page_setup.fitToWidth = 1
+            self.ws.page_setup.fitToHeight = 0
         for i, col in enumerate(self.columns, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = col.width
         if heading:
@@ -256,6 +283,107 @@ class Sheet:
         self.ws.append([])
         for text in texts:
             self.ws.append([self._text(chinese(text))])
+
+    def signatures(self, roles: Iterable = SIGNATURES) -> None:
+        """The signature lines with their dates, one per role, under the table (an empty row between)."""
+        self.ws.append([])
+        for role in roles:
+            self.ws.append([])
+            self.ws.append([self._text(signature_line(role))])
+
+
+def is_wide(columns: Sequence[Col]) -> bool:
+    """Columns that do not fit the width of an A4 page upright (printed landscape)."""
+    return sum(c.width for c in columns) > 100
+
+
+def page_footer() -> str:
+    """The xlsx footer that numbers the printed pages: 第 &P 页 共 &N 页."""
+    return chinese(PAGE_OF) % {"page": "&P", "pages": "&N"}
+
+
+def signature_line(role) -> str:
+    """One signature line of a sign-off sheet, in Chinese (the paper is the finance office's)."""
+    return chinese(SIGNATURE_LINE) % {"role": chinese(role)}
+
+
+def page_counter_css() -> str:
+    """The CSS ``content`` of the print view's page numbers, in the interface language (第 1 页 共 3 页)."""
+    before, rest = str(PAGE_OF).split("%(page)s", 1)
+    middle, after = rest.split("%(pages)s", 1)
+    before, middle, after = (json.dumps(t, ensure_ascii=False) for t in (before, middle, after))
+    return f"{before} counter(page) {middle} counter(pages) {after}"
+
+
+def display(col: Col, value) -> str:
+    """A cell as the print view shows it: money with two decimals and separators, dates as 2026-09-20."""
+    if value is None:
+        return ""
+    if isinstance(value, Promise):
+        return str(value)
+    if col.kind == "money" and isinstance(value, (Decimal, int, float)):
+        return f"{Decimal(value):,.2f}"
+    if col.kind == "count" and isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+@dataclass
+class SignSheet:
+    """A sign-off sheet (签收表): the unit and batch in ``title``, the ``rows`` under the ``columns``, the
+    ``totals`` row, and the signature lines; the same object writes the xlsx and fills the print view, so
+    that the paper from either looks the same."""
+
+    title: str
+    columns: Sequence[Col]
+    rows: list[list]
+    totals: list | None = None
+    signatures: Sequence = SIGNATURES
+
+    def write(self, wb: Workbook, sheet_title) -> int:
+        """The sheet into ``wb`` (a new_workbook()); returns the number of data rows."""
+        sheet = Sheet(wb, sheet_title, self.columns, heading=self.title, fit_width=True)
+        sheet.rows(self.rows)
+        if self.totals is not None:
+            sheet.totals(self.totals)
+        if self.signatures:
+            sheet.signatures(self.signatures)
+        return sheet.rows_written
+
+    def response(self, sheet_title, filename: str) -> FileResponse:
+        wb = new_workbook()
+        self.write(wb, sheet_title)
+        return xlsx_response(wb, filename)
+
+    # --- the print view (templates/includes/sign_sheet.html) ---
+    @property
+    def header(self) -> list[tuple[str, bool]]:
+        return [(str(c.header), c.kind in ("money", "count")) for c in self.columns]
+
+    def _printed(self, values) -> list[tuple[str, bool]]:
+        return [(display(c, v), c.kind in ("money", "count")) for c, v in zip(self.columns, values, strict=False)]
+
+    @property
+    def printed_rows(self) -> list[list[tuple[str, bool]]]:
+        return [self._printed(r) for r in self.rows]
+
+    @property
+    def printed_totals(self) -> list[tuple[str, bool]] | None:
+        return self._printed(self.totals) if self.totals is not None else None
+
+    @property
+    def signature_lines(self) -> list[str]:
+        return [str(SIGNATURE_LINE) % {"role": role} for role in self.signatures]
+
+    @property
+    def landscape(self) -> bool:
+        return is_wide(self.columns)
+
+    @property
+    def page_counter(self) -> str:
+        return page_counter_css()
 
 
 def new_workbook() -> Workbook:

@@ -3,10 +3,13 @@ headers whatever the interface language, formula-safe cells, frozen header, prin
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import FileResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from members.sheets import Col, chinese, new_workbook, write_sheet, xlsx_response
+from members.sheets import Col, SignSheet, chinese, new_workbook, write_sheet, xlsx_response
 
 SIGNOFF_COLUMNS = [
     Col(_("No."), 6),
@@ -19,19 +22,27 @@ SIGNOFF_COLUMNS = [
 ]
 
 
-def signoff_sheet(distribution, recipients) -> FileResponse:
-    """One line per person on the roster, with an empty signature and date to fill in by hand."""
-    wb = new_workbook()
-    heading = (
+def signoff_table(distribution, recipients) -> SignSheet:
+    """One line per person on the roster, with an empty signature and date to fill in by hand, the
+    totals (people and amount) and the signature lines: the xlsx and the print view are made from it."""
+    title = (
         f"{distribution.organization.name} {distribution.date:%Y-%m-%d} {distribution.item} "
         f"{chinese(_('sign-off sheet'))}"
     )
-    rows = (
+    rows = [
         [i, r.member.unit.name, r.member.name, distribution.item, r.amount, None, None]
         for i, r in enumerate(recipients, start=1)
-    )
-    write_sheet(wb, _("Sign-off sheet"), SIGNOFF_COLUMNS, rows, heading=heading)
-    return xlsx_response(wb, f"signoff-{distribution.pk}.xlsx")
+    ]
+    total = sum((r.amount for r in recipients), Decimal("0"))
+    people = _("%(count)s people") % {"count": len(rows)}
+    return SignSheet(title, SIGNOFF_COLUMNS, rows, totals=[_("Total"), None, people, None, total, None, None])
+
+
+def signoff_sheet(distribution, recipients) -> FileResponse:
+    """The sign-off sheet as xlsx."""
+    with translation.override("zh-hans"):
+        table = signoff_table(distribution, recipients)
+    return table.response(_("Sign-off sheet"), f"signoff-{distribution.pk}.xlsx")
 
 
 def spending_sheet(report) -> FileResponse:

@@ -309,7 +309,7 @@ class SignoffPrintView(TemplateView):
         actor = self.request.user
         distribution = selectors.distribution_get(actor=actor, pk=self.kwargs["pk"])
         rows = selectors.signoff_rows(actor=actor, distribution=distribution, request=self.request, printed=True)
-        ctx.update(distribution=distribution, rows=rows)
+        ctx.update(distribution=distribution, sheet=exports.signoff_table(distribution, rows))
         return ctx
 
 

@@ -31,4 +31,8 @@
       event.target.form.submit();
     }
   });
+  // A print view's button: <button data-print> (the sign-off sheets).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

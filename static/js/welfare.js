@@ -1,4 +1,4 @@
-// Welfare pages: the festival field only matters for festival gifts; the print view prints itself on demand.
+// Welfare pages: the festival field only matters for festival gifts; (the print button is portal.js's).
 (function () {
   "use strict";
   var category = document.querySelector("select[name=category]");
@@ -20,8 +20,5 @@
     select.addEventListener("change", function () {
       if (select.value) { target.value = select.value; }
     });
-  });
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
   });
 })();

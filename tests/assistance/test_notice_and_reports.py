@@ -60,14 +60,31 @@ def test_xlsx_roster_has_signatures_totals_and_escaping(client, officer_a, city_
     wb = load_workbook(BytesIO(b"".join(response.streaming_content)))
     roster, totals = wb.worksheets
     assert roster["K2"].value == "领取人签名"
-    assert roster.max_row == 5
-    assert roster["A1"].value.startswith("帮扶资金发放花名册")
+    assert roster["A1"].value.startswith("市财政局 2026年金秋助学 帮扶资金发放花名册 ")  # the unit and the campaign
+    assert [c.value for c in roster[6]][:2] == ["合计", "3 笔"] and roster["H6"].value == Decimal("301.5")
+    signatures = [row[0].value for row in roster.iter_rows(min_row=7) if row[0].value]
+    assert [s.split("（")[0] for s in signatures] == ["经办人", "审核人", "单位工会负责人"]
+    assert roster.print_title_rows == "$1:$2" and roster.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert roster.page_setup.orientation == "landscape" and roster.page_setup.fitToWidth == 1
     assert roster["B3"].value == "=HYPERLINK" and roster["B3"].data_type == "s"  # text, never a formula
     assert roster["B3"].quotePrefix
     assert [c.value for c in totals[2]][:5] == ["2026年金秋助学", "工会经费", 3, Decimal("301.5") and 301.5, 10000]
     log = AccessRecord.objects.get(action="export")
     assert (log.actor, log.app, log.what, log.rows) == (city_admin, "assistance", "帮扶资金发放花名册", 3)
     assert log.filters == f"campaign={campaign.pk}"
+
+
+def test_the_roster_print_view_is_the_same_sign_off_sheet(client, officer_a, city_admin, tree, campaign):
+    _grants(3, officer_a, city_admin, tree["a"], campaign)
+    client.force_login(city_admin)
+    page = client.get(f"/assistance/reports/print/?campaign={campaign.pk}&unit={tree['a'].pk}").content.decode()
+    assert "市财政局 2026年金秋助学 帮扶资金发放花名册" in page
+    assert page.count('data-testid="print-row"') == 3 and "领取人签名" in page
+    totals = page.split('data-testid="print-totals"')[1].split("</tr>")[0]
+    assert "3 笔" in totals and "301.50" in totals
+    assert "单位工会负责人（签字）" in page and "size: A4 landscape" in page
+    assert "thead { display: table-header-group; }" in page
+    assert AccessRecord.objects.get(action="export").what == "帮扶资金发放花名册（打印）"
 
 
 @pytest.mark.parametrize("n", [10, 30])

@@ -60,7 +60,7 @@ def test_another_units_officer_exports_none_of_unit_as_grants(client, officer_a,
         response = client.get("/assistance/reports/xlsx/")
         assert response.status_code == 200
         roster = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
-        return [row[3] for row in roster.iter_rows(min_row=3, values_only=True)]
+        return [row[3] for row in roster.iter_rows(min_row=3, values_only=True) if isinstance(row[0], int)]
 
     assert exported(officer_a) == [filed_a.number]
     assert exported(officer_b) == []
@@ -102,7 +102,7 @@ def test_the_roster_export_has_chinese_headers_under_the_english_interface(clien
     response = client.get("/assistance/reports/xlsx/")
     roster, totals = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets
     assert roster.title == "花名册" and totals.title == "合计"
-    assert roster["A1"].value.startswith("帮扶资金发放花名册")
+    assert "帮扶资金发放花名册" in roster["A1"].value
     assert [c.value for c in roster[2]][:4] == ["序号", "姓名", "单位", "档案编号"]
     assert roster["K2"].value == "领取人签名"
     assert totals["A1"].value == "帮扶活动" and totals.cell(row=totals.max_row, column=1).value == "合计"

@@ -160,6 +160,7 @@ TABLE: dict[str, Row] = {
     "assistance:grant_received": Row({"pk": "grant"}, get=NO_GET, post=(L, 403, DONE, 404, DONE)),
     "assistance:report": Row(get=OFFICERS),
     "assistance:report_xlsx": Row(get=OFFICERS),
+    "assistance:report_print": Row(get=OFFICERS),
     "assistance:access_log": Row(get=(L, R, R, R, R)),  # the old address: to the access record (which checks)
     "assistance:recuperation": Row(get=OFFICERS, post=(L, 403, DONE, DONE, DONE)),
     # --- welfare (a draft festival batch of unit A) ---

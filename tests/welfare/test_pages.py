@@ -140,14 +140,39 @@ def test_signoff_sheet_has_chinese_headers_an_empty_signature_column_and_no_form
     assert ws["A1"].value == '市财政局 2026-09-20 =HYPERLINK("http://x") 签收表'  # the heading: unit, date, item
     headers = [c.value for c in ws[2]]
     assert headers == ["序号", "单位", "姓名", "物品", "金额（元）", "签名", "日期"]
-    rows = list(ws.iter_rows(min_row=3))
-    assert len(rows) == 4
+    rows = list(ws.iter_rows(min_row=3, max_row=6))
     for row in rows:
         assert row[1].value == "市财政局" and row[5].value is None and row[4].value == Decimal("500")
         item = row[3]
         assert item.value == '=HYPERLINK("http://x")' and item.data_type == "s" and item.quotePrefix  # text
-    print_page = client.get(reverse("welfare:signoff_print", args=[batch.pk])).content.decode()
-    assert print_page.count('data-testid="print-row"') == 4 and "签名" in print_page
+
+
+def test_signoff_sheet_is_ready_for_the_finance_office(client, tree, officer_a, policy):
+    """The totals row, the three signature lines with dates, the title and header on every printed page,
+    page numbers, A4 fitted to the width: in the xlsx and in the print view."""
+    MemberFactory.create_batch(3, unit=tree["a"])
+    batch = confirmed(officer_a, tree["a"], policy)
+    client.force_login(officer_a)
+    ws = xlsx(client.get(reverse("welfare:signoff_xlsx", args=[batch.pk])))
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[6][:5] == ["合计", None, "4 人", None, 2000]  # after the 4 people
+    assert ws.cell(row=7, column=5).number_format == "#,##0.00" and ws.cell(row=7, column=1).font.b
+    signatures = [row[0] for row in values[7:] if row[0]]
+    assert [s.split("（")[0] for s in signatures] == ["经办人", "审核人", "单位工会负责人"]
+    assert all("签字" in s and "日期" in s for s in signatures)
+    assert ws.print_title_rows == "$1:$2"  # the title and the header on every page
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+    page = client.get(reverse("welfare:signoff_print", args=[batch.pk])).content.decode()
+    assert page.count('data-testid="print-row"') == 4 and "签名" in page
+    assert "市财政局 2026-09-20 中秋月饼礼盒 签收表" in page
+    assert "thead { display: table-header-group; }" in page
+    assert 'content: "第 " counter(page) " 页 共 " counter(pages) " 页"' in page
+    totals = page.split('data-testid="print-totals"')[1].split("</tr>")[0]
+    assert "合计" in totals and "4 人" in totals and "2,000.00" in totals
+    for role in ("经办人（签字）", "审核人（签字）", "单位工会负责人（签字）"):
+        assert role in page
 
 
 def test_exports_keep_chinese_headers_under_the_english_interface(client, tree, officer_a, policy):
