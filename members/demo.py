@@ -57,7 +57,33 @@ NATIVE = (
     "山东济南",
 )
 POSITIONS = ("科员", "副主任科员", "主任科员", "科长", "副科长", "一级主任科员", "二级主任科员", "四级调研员", "办事员")
-TITLES = ("", "", "", "助理工程师", "工程师", "高级工程师", "会计师", "经济师", "中级教师", "主治医师")
+#: Professional titles (职称) by the kind of work a unit does, ten slots each (most civil servants hold none): a
+#: doctor's title only at the health commission, a teacher's at the education bureau, an engineer's where
+#: things are built, an accountant's or auditor's where money is checked.
+TITLES_BY_UNIT = (
+    (("卫生健康",), ("", "", "", "", "主治医师", "副主任医师", "主管护师", "主管药师", "经济师", "会计师")),
+    (("教育",), ("", "", "", "", "", "一级教师", "高级教师", "高级教师", "经济师", "会计师")),
+    (("财政", "审计", "税务"), ("", "", "", "", "会计师", "会计师", "高级会计师", "审计师", "经济师", "助理会计师")),
+    (
+        ("住房", "交通", "自然资源", "水利", "生态环境", "应急"),
+        ("", "", "", "", "助理工程师", "工程师", "工程师", "高级工程师", "经济师", "会计师"),
+    ),
+    (("农业",), ("", "", "", "", "农艺师", "高级农艺师", "畜牧师", "助理农艺师", "经济师", "会计师")),
+    (("科学技术",), ("", "", "", "", "工程师", "高级工程师", "助理研究员", "经济师", "会计师", "")),
+    (("统计", "发展", "商务", "市场"), ("", "", "", "", "", "统计师", "经济师", "经济师", "会计师", "")),
+)
+#: Any other office: few titles, none tied to a profession the unit does not have.
+TITLES = ("", "", "", "", "", "", "经济师", "会计师", "助理会计师", "")
+
+
+def title_for(unit_name: str, slot: int) -> str:
+    """The professional title in ``slot`` (0-9) for a member of the unit."""
+    for keys, titles in TITLES_BY_UNIT:
+        if any(key in unit_name for key in keys):
+            return titles[slot]
+    return TITLES[slot]
+
+
 MINORITY_NAMES = ("阿依古丽·买买提", "努尔兰·艾力", "扎西·次仁")
 
 
@@ -125,7 +151,7 @@ def people(count: int, unit_names: list[str], seed: int = 2019) -> Iterator[Demo
             birth_date=born,
             id_number=number,
             ethnicity=ethnicity,
-            unit_name=rng.choices(unit_names, weights)[0],
+            unit_name=(unit_name := rng.choices(unit_names, weights)[0]),
             employment_type=employment,
             political_status=rng.choices(
                 (
@@ -149,7 +175,7 @@ def people(count: int, unit_names: list[str], seed: int = 2019) -> Iterator[Demo
             )[0],
             native_place=rng.choice(NATIVE),
             position=rng.choice(POSITIONS),
-            professional_title=rng.choice(TITLES),
+            professional_title=title_for(unit_name, rng.randrange(len(TITLES))),
             join_date=min(join, date(2026, 6, 30)),
             mobile=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
             status=status,

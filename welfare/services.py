@@ -256,12 +256,81 @@ def _problems(lines: list[_Line], budgets: dict, limits) -> list[CapProblem]:
 
 def cap_problems(distribution: Distribution) -> list[CapProblem]:
     """The people this batch would take over a cap (a preview: no locks; confirm checks again)."""
+    return cap_check(distribution).problems
+
+
+@dataclass(frozen=True)
+class CapCheck:
+    """The cap check of a draft batch as one summary: how many people would go over, by how much in all
+    and at most, per cap; and the largest amount per person that would pass for everyone on the roster."""
+
+    problems: list[CapProblem]
+    largest_amount: Decimal | None = None  # None: nobody on the roster
+
+    @property
+    def people(self) -> int:
+        return len({p.recipient_id for p in self.problems})
+
+    def _over_by_person(self) -> dict[int, Decimal]:
+        over: dict[int, Decimal] = {}
+        for p in self.problems:
+            over[p.recipient_id] = max(over.get(p.recipient_id, Decimal("0")), p.over_by)
+        return over
+
+    @property
+    def total_over(self) -> Decimal:
+        return sum(self._over_by_person().values(), Decimal("0"))
+
+    @property
+    def max_over(self) -> Decimal:
+        return max(self._over_by_person().values(), default=Decimal("0"))
+
+    @property
+    def by_cap(self) -> list[tuple[str, Decimal, int]]:
+        """(the cap's label, the cap, how many people it stops), in the order of the limits."""
+        counts: dict[tuple[str, Decimal], int] = {}
+        for p in self.problems:
+            counts[(p.what, p.cap)] = counts.get((p.what, p.cap), 0) + 1
+        return [(what, cap, n) for (what, cap), n in counts.items()]
+
+    @property
+    def recipient_ids(self) -> set[int]:
+        return {p.recipient_id for p in self.problems}
+
+
+def cap_check(distribution: Distribution) -> CapCheck:
+    """The cap check of a draft batch (a preview: no locks; confirm checks again)."""
     if not distribution.is_draft:
-        return []
+        return CapCheck([])
     limits = _limits(distribution)
     with unscoped(_ROSTER_BUDGETS):
         rows = list(_budget_rows(distribution, limits).values_list("member_id", "festival", "spent"))
-    return _problems(_roster_lines(distribution), {(m, f): s for m, f, s in rows}, limits)
+    budgets = {(m, f): s for m, f, s in rows}
+    lines = _roster_lines(distribution)
+    room = [cap - budgets.get((line.member_id, key), Decimal("0")) for line in lines for key, cap, _label in limits]
+    largest = max(min(room), Decimal("0")) if room else None
+    return CapCheck(_problems(lines, budgets, limits), largest)
+
+
+@transaction.atomic
+def distribution_remove_over_cap(*, actor, distribution: Distribution, reason: str) -> list[Recipient]:
+    """Take everyone this draft batch would take over a cap out of its roster in one go, each with the
+    reason (kept on the line and in its history)."""
+    distribution = _lock_draft(actor, distribution)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for removing these people.")})
+    ids = cap_check(distribution).recipient_ids
+    if not ids:
+        raise ValidationError(_("Nobody on the roster would go over a cap."))
+    removed = list(distribution.recipients.filter(pk__in=ids, included=True).select_related("member"))
+    for recipient in removed:
+        recipient.included = False
+        recipient.reason = reason[:200]
+        recipient._change_reason = reason[:100]  # django-simple-history's change reason
+        recipient.full_clean()
+        recipient.save(update_fields=["included", "reason"])
+    return removed
 
 
 class CapExceeded(ValidationError):

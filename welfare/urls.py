@@ -11,6 +11,11 @@ urlpatterns = [
     path("distributions/<int:pk>/amount/", views.DistributionAmountView.as_view(), name="amount"),
     path("distributions/<int:pk>/confirm/", views.DistributionConfirmView.as_view(), name="confirm"),
     path("distributions/<int:pk>/delete/", views.DistributionDeleteView.as_view(), name="delete"),
+    path(
+        "distributions/<int:pk>/remove-over-cap/",
+        views.DistributionRemoveOverCapView.as_view(),
+        name="remove_over_cap",
+    ),
     path("distributions/<int:pk>/recipients/add/", views.RecipientAddView.as_view(), name="recipient_add"),
     path(
         "distributions/<int:pk>/recipients/<int:rid>/remove/",

@@ -181,9 +181,10 @@ class DistributionDetailView(TemplateView):
         if pending:
             roster = roster.filter(included=True, received_on__isnull=True)
         try:
-            problems = services.cap_problems(distribution)
+            check = services.cap_check(distribution)
         except ValidationError as exc:
-            problems, ctx["policy_error"] = [], " ".join(error_texts(exc))
+            check, ctx["policy_error"] = services.CapCheck([]), " ".join(error_texts(exc))
+        problems = check.problems
         ctx.update(
             distribution=distribution,
             page=paginate(self.request, roster, default_size=100),
@@ -192,7 +193,9 @@ class DistributionDetailView(TemplateView):
             pending=pending,
             stats=selectors.roster_figures(distribution),
             problems=problems,
-            flagged={p.recipient_id for p in problems},
+            check=check,
+            flagged=check.recipient_ids,
+            over_cap_reason=_("Over the yearly cap"),
             can_manage=can_manage,
             today=timezone.localdate(),
         )
@@ -260,13 +263,29 @@ class DistributionConfirmView(DistributionActionView):
         try:
             return services.distribution_confirm(actor=request.user, distribution=self.distribution)
         except services.CapExceeded as exc:
-            # One message: the count, then each person's figures.
-            lines = "; ".join(
-                _("%(name)s: %(what)s %(spent)s received, cap %(cap)s, this batch adds %(adding)s")
-                % {"name": p.name, "what": p.what, "spent": p.spent, "cap": p.cap, "adding": p.adding}
-                for p in exc.problems
-            )
-            raise ValidationError(f"{' '.join(error_texts(exc))} {lines}") from exc
+            # One message: the summary (the batch page shows it with the action that resolves it).
+            check = services.CapCheck(exc.problems)
+            summary = _(
+                "%(people)s people would go over a cap, by %(total)s yuan in all and %(most)s yuan at most: "
+                "take them out of the batch or lower the amount."
+            ) % {"people": check.people, "total": check.total_over, "most": check.max_over}
+            raise ValidationError(summary) from exc
+
+
+class DistributionRemoveOverCapView(DistributionActionView):
+    """One action for the cap check: everyone over a cap out of the batch, with the reason."""
+
+    def act(self, request, **kwargs):
+        d = _form_or_error(ReasonForm(request.POST))
+        return services.distribution_remove_over_cap(
+            actor=request.user, distribution=self.distribution, reason=d["reason"]
+        )
+
+    def get_success_message(self, removed) -> str:
+        return _("%(count)s people over the cap taken out of the batch: %(names)s.") % {
+            "count": len(removed),
+            "names": "、".join(r.member.name for r in removed[:10]) + ("…" if len(removed) > 10 else ""),
+        }
 
 
 class DistributionDeleteView(DistributionActionView):

@@ -81,20 +81,22 @@ def test_officer_runs_the_mid_autumn_batch_and_next_months_birthdays(page, live_
     if os.environ.get("E2E_SCREENSHOTS"):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "welfare-flagged.png"), full_page=True)
-    near_row.locator("input[name=reason]").fill("已达年度节日慰问上限")
-    near_row.get_by_role("button", name="移出").click()
-    page.get_by_text("已将李近限移出名单").wait_for()
+    assert "1 人将超出上限" in page.get_by_test_id("cap-summary").inner_text()
+    assert "400.00" in page.get_by_test_id("cap-largest").inner_text()
+    page.get_by_test_id("remove-over-cap").locator("input[name=reason]").fill("已达年度节日慰问上限")
+    page.get_by_test_id("remove-over-cap").get_by_role("button").click()
+    page.get_by_text("已将超出上限的 1 人移出本批次").wait_for()
     assert page.get_by_test_id("cap-problem").count() == 0
     page.get_by_test_id("confirm").click()
     page.get_by_text("批次已确认").wait_for()
     assert page.get_by_test_id("status").inner_text() == "已确认"
 
     # Sign-offs: one in person, one on behalf.
-    page.locator('tr[data-name="王正常"]').get_by_role("button", name="已领取").click()
+    page.locator('tr[data-name="王正常"]').get_by_role("button", name="登记领取").click()
     page.get_by_text("已登记王正常的签收").wait_for()
     row = page.locator('tr[data-name="赵平安"]')
     row.locator("input[name=received_by]").fill("赵小红")
-    row.get_by_role("button", name="已领取").click()
+    row.get_by_role("button", name="登记领取").click()
     page.get_by_text("已登记赵平安的签收").wait_for()
     assert "赵小红" in page.locator('tr[data-name="赵平安"]').inner_text()
     unit_a = set(Member.objects.filter(unit=tree["a"]).values_list("name", flat=True))

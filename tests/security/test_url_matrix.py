@@ -172,6 +172,7 @@ TABLE: dict[str, Row] = {
     "welfare:confirm": Row({"pk": "distribution"}, get=NO_GET, post=POST_UNIT_A),
     "welfare:delete": Row({"pk": "distribution"}, get=NO_GET, post=POST_UNIT_A),
     "welfare:recipient_add": Row({"pk": "distribution"}, get=NO_GET, post=POST_UNIT_A),
+    "welfare:remove_over_cap": Row({"pk": "distribution"}, get=NO_GET, post=POST_UNIT_A),
     "welfare:recipient_remove": Row({"pk": "distribution", "rid": "recipient"}, get=NO_GET, post=POST_UNIT_A),
     "welfare:recipient_sign": Row({"pk": "distribution", "rid": "recipient"}, get=NO_GET, post=POST_UNIT_A),
     "welfare:signoff_xlsx": Row({"pk": "distribution"}, get=UNIT_A),

@@ -155,3 +155,58 @@ def test_a_confirmed_batch_cannot_change(tree, officer_a, policy, one):
         with pytest.raises(ValidationError):
             call()
     assert spent(one) == Decimal("500")  # confirming twice charged once
+
+
+def _three_near_the_cap(officer, unit):
+    """Three members who received 1,400 (800 at spring + 600 at Qingming) and one who received 800: a 500
+    mid-autumn batch takes the three over the 1,800 cap by 100 each."""
+    near = [MemberFactory(unit=unit, name=name) for name in ("李近限", "周近限", "吴近限")]
+    fine = MemberFactory(unit=unit, name="王正常")
+    confirmed_batch(officer, unit, festival="spring", on=date(2026, 2, 10), amount="800")
+    extra = festival_batch(officer, unit, festival="qingming", on=date(2026, 4, 3), amount="600")
+    for r in extra.recipients.exclude(member__in=near):
+        services.recipient_remove(actor=officer, recipient=r, reason="仅个别")
+    services.distribution_confirm(actor=officer, distribution=extra)
+    return near, fine
+
+
+def test_the_cap_check_is_a_summary_with_the_largest_amount_that_passes(tree, officer_a, policy):
+    near, _fine = _three_near_the_cap(officer_a, tree["a"])
+    batch = festival_batch(officer_a, tree["a"], amount="500")
+    check = services.cap_check(batch)
+    assert check.people == 3 and check.total_over == Decimal("300") and check.max_over == Decimal("100")
+    assert check.by_cap == [("节日慰问品", Decimal("1800"), 3)]
+    assert check.largest_amount == Decimal("400")  # 1,800 − 1,400: passes for everyone
+    services.distribution_set_amount(actor=officer_a, distribution=batch, amount=check.largest_amount)
+    assert services.cap_check(batch).people == 0
+    services.distribution_confirm(actor=officer_a, distribution=batch)
+
+
+def test_one_action_takes_exactly_the_people_over_the_cap_out_with_the_reason(tree, officer_a, policy):
+    near, fine = _three_near_the_cap(officer_a, tree["a"])
+    batch = festival_batch(officer_a, tree["a"], amount="500")
+    on_roster = set(batch.recipients.filter(included=True).values_list("member_id", flat=True))
+    removed = services.distribution_remove_over_cap(actor=officer_a, distribution=batch, reason="已达年度节日慰问上限")
+    assert {r.member_id for r in removed} == {m.pk for m in near}
+    assert set(batch.recipients.filter(included=True).values_list("member_id", flat=True)) == on_roster - {
+        m.pk for m in near
+    }
+    line = batch.recipients.get(member=near[0])
+    assert not line.included and line.reason == "已达年度节日慰问上限"
+    last = line.history.latest("history_date")
+    assert last.history_change_reason == "已达年度节日慰问上限" and last.included is False
+    assert batch.recipients.get(member=fine).included
+    services.distribution_confirm(actor=officer_a, distribution=batch)
+    with pytest.raises(ValidationError):  # a confirmed batch no longer changes
+        services.distribution_remove_over_cap(actor=officer_a, distribution=batch, reason="x")
+
+
+def test_the_remove_over_cap_action_needs_a_reason_and_someone_over(tree, officer_a, policy):
+    _three_near_the_cap(officer_a, tree["a"])
+    batch = festival_batch(officer_a, tree["a"], amount="500")
+    with pytest.raises(ValidationError):
+        services.distribution_remove_over_cap(actor=officer_a, distribution=batch, reason="  ")
+    assert services.cap_check(batch).people == 3  # nothing changed
+    services.distribution_set_amount(actor=officer_a, distribution=batch, amount=Decimal("400"))
+    with pytest.raises(ValidationError):
+        services.distribution_remove_over_cap(actor=officer_a, distribution=batch, reason="超限")

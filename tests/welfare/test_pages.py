@@ -78,9 +78,11 @@ def test_officer_creates_flags_removes_confirms_and_records_sign_offs(client, tr
     assert response.status_code == 302 and response["Location"] == reverse("welfare:detail", args=[batch.pk])
     page = client.get(response["Location"]).content.decode()
     assert page.count('data-testid="cap-problem"') == 1 and "李近限" in page and "1400" in page and "1800" in page
-    # Confirming anyway is refused with the person's line.
+    assert page.count('data-testid="cap-summary"') == 1 and "1 人将超出上限" in page
+    assert "登记领取" not in page  # a draft records no receipts
+    # Confirming anyway is refused with the summary.
     response = client.post(reverse("welfare:confirm", args=[batch.pk]), follow=True)
-    assert "李近限" in response.content.decode()
+    assert "1 人将超出上限" in "".join(str(m) for m in response.context["messages"])
     batch.refresh_from_db()
     assert batch.is_draft
     r = batch.recipients.get(member=near)
@@ -89,6 +91,7 @@ def test_officer_creates_flags_removes_confirms_and_records_sign_offs(client, tr
     batch.refresh_from_db()
     assert not batch.is_draft and 'data-testid="cap-problem"' not in response.content.decode()
     r_ok = batch.recipients.get(member=ok)
+    assert "登记领取" in client.get(reverse("welfare:detail", args=[batch.pk])).content.decode()
     client.post(
         reverse("welfare:recipient_sign", args=[batch.pk, r_ok.pk]), {"received_on": "2026-09-20", "received_by": ""}
     )
@@ -188,6 +191,33 @@ def test_exports_keep_chinese_headers_under_the_english_interface(client, tree, 
     headers = [c.value for c in ws[2]]
     assert headers[:4] == ["单位", "在册会员", "节日慰问品 支出", "节日慰问品 上限×人数"]
     assert not any(h.isascii() for h in headers)
+
+
+def test_the_cap_summary_and_its_one_action_on_the_page(client, tree, officer_a, officer_b, zone_lead, policy):
+    near = [MemberFactory(unit=tree["a"], name=n) for n in ("李近限", "周近限")]
+    confirmed_batch(officer_a, tree["a"], festival="spring", on=date(2026, 2, 10), amount="800")
+    extra = festival_batch(officer_a, tree["a"], festival="qingming", on=date(2026, 4, 3), amount="600")
+    for r in extra.recipients.exclude(member__in=near):
+        services.recipient_remove(actor=officer_a, recipient=r, reason="仅个别")
+    services.distribution_confirm(actor=officer_a, distribution=extra)
+    batch = festival_batch(officer_a, tree["a"], amount="500")
+    url = reverse("welfare:remove_over_cap", args=[batch.pk])
+    client.force_login(officer_a)
+    page = client.get(reverse("welfare:detail", args=[batch.pk])).content.decode()
+    assert "2 人将超出上限：合计超出 200.00 元，单人最多超出 100.00 元" in page
+    assert "所有人都不超出上限的最高人均金额：400.00 元" in page
+    assert page.count('data-testid="remove-over-cap"') == 1 and "将超出上限的 2 人移出本批次" in page
+    # Another unit's officer and the zone lead cannot use the action (404 outside the scope, 403 read-only).
+    client.force_login(officer_b)
+    assert client.post(url, {"reason": "x"}).status_code == 404
+    client.force_login(zone_lead)
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert batch.recipients.filter(included=False).count() == 0
+    client.force_login(officer_a)
+    response = client.post(url, {"reason": "已达年度上限"}, follow=True)
+    assert "已将超出上限的 2 人移出本批次" in response.content.decode()
+    assert set(batch.recipients.filter(included=False).values_list("member__name", flat=True)) == {"李近限", "周近限"}
+    assert 'data-testid="cap-summary"' not in response.content.decode()
 
 
 def test_officer_of_another_unit_gets_404_everywhere(client, tree, officer_a, officer_b, policy):
