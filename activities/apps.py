@@ -72,3 +72,6 @@ class ActivitiesConfig(AppConfig):
         register_report_sheet(
             ReportSheet("activities", _("Activities and participation"), reports.activities_sheet, 20)
         )
+        from .retention import register as register_retention
+
+        register_retention()  # the retention periods of docs/data-map.md (members.retention)

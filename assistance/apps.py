@@ -76,3 +76,6 @@ class AssistanceConfig(AppConfig):
         from . import reports
 
         register_report_sheet(ReportSheet("assistance", _("Hardship files and grants"), reports.assistance_sheet, 30))
+        from .retention import register as register_retention
+
+        register_retention()  # the retention periods of docs/data-map.md (members.retention)

@@ -52,7 +52,8 @@ def retention_rules() -> list[RetentionRule]:
     return [_rules[k] for k in sorted(_rules)]
 
 
-def _years_before(today: date, years: int) -> date:
+def years_before(today: date, years: int) -> date:
+    """The same day ``years`` earlier (28 February for 29 February): where a period of years starts."""
     try:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February
@@ -70,7 +71,7 @@ def _former_members_due(today: date) -> QuerySet:
         Member.objects.filter(status__in=ENDED)
         .exclude(name=ANONYMOUS)
         .annotate(last_change=Max("changes__on"))
-        .filter(last_change__lt=_years_before(today, 10))
+        .filter(last_change__lt=years_before(today, 10))
     )
     return Member.objects.filter(pk__in=ended.values("pk"))
 
@@ -108,7 +109,7 @@ def _anonymise_members(qs: QuerySet) -> int:
 
 def _answered_corrections_due(today: date) -> QuerySet:
     return CorrectionRequest.objects.exclude(status=CorrectionStatus.OPEN).filter(
-        answered_at__lt=timezone.make_aware(datetime.combine(_years_before(today, 3), time.min))
+        answered_at__lt=timezone.make_aware(datetime.combine(years_before(today, 3), time.min))
     )
 
 

@@ -42,3 +42,6 @@ class VoiceConfig(AppConfig):
         from . import personal_data
 
         register_personal_data_section("voice", _("Suggestions and requests"), personal_data.item_rows, 60)
+        from .retention import register as register_retention
+
+        register_retention()  # the retention periods of docs/data-map.md (members.retention)
