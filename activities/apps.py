@@ -75,3 +75,13 @@ class ActivitiesConfig(AppConfig):
         from .retention import register as register_retention
 
         register_retention()  # the retention periods of docs/data-map.md (members.retention)
+        from members.audit import register_filter_label
+
+        from .models import ActivityKind, EntryStatus
+
+        # The access record names an export's filters in Chinese (状态=候补, not status=waitlisted).
+        register_filter_label("status", _("Status"), dict(EntryStatus.choices), app="activities")
+        register_filter_label("kind", _("Kind"), dict(ActivityKind.choices), app="activities")
+        register_filter_label(
+            "when", _("When"), {"upcoming": _("Upcoming"), "past": _("Past"), "all": _("All")}, app="activities"
+        )

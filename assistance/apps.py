@@ -79,3 +79,12 @@ class AssistanceConfig(AppConfig):
         from .retention import register as register_retention
 
         register_retention()  # the retention periods of docs/data-map.md (members.retention)
+        from members.audit import named, register_filter_label
+
+        from .models import Campaign, Source, Status
+
+        # The access record names an export's filters in Chinese (帮扶活动=2026年金秋助学, not campaign=3).
+        register_filter_label("campaign", _("Campaign"), named(Campaign), app="assistance")
+        register_filter_label("source", _("Source"), dict(Source.choices), app="assistance")
+        register_filter_label("campaign_year", _("Campaign year"), app="assistance")
+        register_filter_label("status", _("Status"), dict(Status.choices), app="assistance")

@@ -62,3 +62,4 @@ class MembersConfig(AppConfig):
         register_personal_data_section("record", _("My record"), privacy.record_rows, 10)
         register_personal_data_section("history", _("Membership history"), privacy.history_rows, 11)
         register_personal_data_section("honours", _("Honours"), privacy.honour_rows, 12)
+        register_personal_data_section("corrections", _("Correction requests"), privacy.correction_rows, 13)

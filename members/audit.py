@@ -17,7 +17,15 @@ from django.utils import translation
 
 from .models import AccessAction, AccessRecord, Organization
 
-__all__ = ["AccessAction", "Counted", "describe_filters", "record_access", "register_filter_label"]
+__all__ = [
+    "AccessAction",
+    "Counted",
+    "describe_filters",
+    "named",
+    "record_access",
+    "register_filter_label",
+    "unit_name",
+]
 
 #: An ID number (17 digits and a digit or X) or a run of 12+ digits (a bank account) inside a text.
 _SENSITIVE = re.compile(r"\d{17}[\dXx]|\d{12,}")
@@ -29,15 +37,42 @@ def redact(text: str) -> str:
 
 
 #: Query parameters of the pages' filters, as the access record names them (in the portal's language): the
-#: label, and how to show a value (a dict of choices, or a function). Apps add theirs with
-#: ``register_filter_label`` from ``AppConfig.ready()``; an unknown key is kept as it is.
-_FILTER_LABELS: dict[str, tuple[Any, Any]] = {}
+#: label, and how to show a value (a dict of choices, or a function), by (app, key); app "" is the portal-wide
+#: meaning (members' own). Apps add theirs with ``register_filter_label(..., app=...)`` from
+#: ``AppConfig.ready()`` — the same key means different things in different apps (``status`` of a member, of a
+#: registration, of a suggestion); an unknown key is kept as it is.
+_FILTER_LABELS: dict[tuple[str, str], tuple[Any, Any]] = {}
+_defaults_loaded = False
+#: Not filters: paging, the file format, the order of the lines.
+_NOT_FILTERS = {"page", "per_page", "format", "csrfmiddlewaretoken", "sort", "order"}
 
 
-def register_filter_label(key: str, label, values=None) -> None:
-    """How the access record names the query parameter ``key`` of an export (``values``: {value: label} or a
-    function of the value)."""
-    _FILTER_LABELS[key] = (label, values)
+def register_filter_label(key: str, label, values=None, *, app: str = "") -> None:
+    """How the access record names the query parameter ``key`` of an export of ``app`` (``values``:
+    {value: label} or a function of the value)."""
+    _FILTER_LABELS[(app, key)] = (label, values)
+
+
+def named(model, field: str = "name"):
+    """How to show a filter whose value is a row's id: by the row's ``field`` (a campaign by its name); an id
+    that names no row is kept as it is."""
+
+    def show(value: str) -> str:
+        from .params import parse_int
+        from .scoping import unscoped
+
+        pk = parse_int(value)
+        if pk is None:
+            return value
+        with unscoped("the access record names the row an export was filtered by"):
+            return model._base_manager.filter(pk=pk).values_list(field, flat=True).first() or value
+
+    return show
+
+
+def unit_name(value: str) -> str:
+    """A unit's id as the access record shows it: the unit's name."""
+    return _unit_name(value)
 
 
 def _unit_name(value: str) -> str:
@@ -87,13 +122,15 @@ def _default_filter_labels() -> None:
         "kind": (_("Kind"), None),
     }
     for key, (label, values) in defaults.items():
-        _FILTER_LABELS.setdefault(key, (label, values))
+        _FILTER_LABELS.setdefault(("", key), (label, values))
 
 
-def _show(key: str, value: str) -> tuple[str, str]:
-    if not _FILTER_LABELS:
+def _show(key: str, value: str, app: str = "") -> tuple[str, str]:
+    global _defaults_loaded  # noqa: PLW0603 - loaded once, at the first use (the choices need the apps)
+    if not _defaults_loaded:
         _default_filter_labels()
-    label, values = _FILTER_LABELS.get(key, (key, None))
+        _defaults_loaded = True
+    label, values = _FILTER_LABELS.get((app, key)) or _FILTER_LABELS.get(("", key), (key, None))
     if isinstance(values, dict):
         shown = values.get(value, value)
     elif callable(values):
@@ -103,19 +140,19 @@ def _show(key: str, value: str) -> tuple[str, str]:
     return str(label), str(shown)
 
 
-def describe_filters(params) -> str:
-    """The filters of an export as ``label=value`` pairs in the portal's language (性别=女, not gender=F), empty
-    ones and paging left out, redacted."""
+def describe_filters(params, app: str = "") -> str:
+    """The filters of an export of ``app`` as ``label=value`` pairs in the portal's language (性别=女, not
+    gender=F), empty ones, paging and ordering left out, redacted."""
     if params is None:
         return ""
     parts = []
     with translation.override(settings.LANGUAGE_CODE):
         for key in sorted(params.keys()):
-            if key in {"page", "per_page", "format", "csrfmiddlewaretoken"}:
+            if key in _NOT_FILTERS:
                 continue
             for value in params.getlist(key) if hasattr(params, "getlist") else [params[key]]:
                 if value not in ("", None):
-                    label, shown = _show(key, str(value)[:100])
+                    label, shown = _show(key, str(value)[:100], app)
                     parts.append(f"{label}={shown}")
     return redact("；".join(parts))[:500]
 
@@ -158,7 +195,8 @@ def record_access(
         target_model, target_id = obj._meta.label_lower, obj.pk
         app = app or obj._meta.app_label
     if filters is None:
-        filters = describe_filters(request.GET) if request is not None and action == AccessAction.EXPORT else ""
+        exported = request is not None and action == AccessAction.EXPORT
+        filters = describe_filters(request.GET, app) if exported else ""
     with translation.override(settings.LANGUAGE_CODE):  # the record is kept in the portal's language
         what = str(what)
     subject = _subject_member_id(obj)

@@ -157,6 +157,35 @@ def honour_rows(member: Member) -> tuple[list, list[list]]:
     return headers, rows
 
 
+def correction_rows(member: Member) -> tuple[list, list[list]]:
+    """The member's own correction requests and their answers (who answered is left out: an officer's name is
+    not the member's data; the unit union tells on request)."""
+    headers = [
+        _("Asked at"),
+        _("Fields to correct"),
+        _("What it should say"),
+        _("Reason"),
+        _("Status"),
+        _("Answer due by"),
+        _("Answered at"),
+        _("Answer"),
+    ]
+    rows = [
+        [
+            c.created_at,
+            "、".join(c.field_labels()),
+            c.proposed,
+            c.reason,
+            c.get_status_display(),
+            c.due_on,
+            c.answered_at,
+            c.answer,
+        ]
+        for c in member.corrections.order_by("created_at", "pk")
+    ]
+    return headers, rows
+
+
 def own_data_xlsx(member: Member) -> tuple[bytes, int]:
     """Every sheet the apps registered, for this member only, in Chinese; and the number of data rows."""
     import io

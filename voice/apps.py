@@ -45,3 +45,16 @@ class VoiceConfig(AppConfig):
         from .retention import register as register_retention
 
         register_retention()  # the retention periods of docs/data-map.md (members.retention)
+        from django.utils.translation import pgettext_lazy
+
+        from members.audit import register_filter_label, unit_name
+
+        from .models import Category, ItemKind, ItemStatus
+
+        # The access record names an export's filters in Chinese (类型=投诉, not kind=complaint).
+        register_filter_label("status", _("Status"), dict(ItemStatus.choices), app="voice")
+        register_filter_label("category", _("Topic"), dict(Category.choices), app="voice")
+        register_filter_label("kind", pgettext_lazy("voice item", "Kind"), dict(ItemKind.choices), app="voice")
+        register_filter_label("addressee", _("Addressed to"), unit_name, app="voice")
+        overdue = {"7": _("Unanswered 7 days or more"), "14": _("Unanswered 14 days or more")}
+        register_filter_label("overdue", _("Overdue"), overdue, app="voice")

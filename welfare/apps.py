@@ -55,3 +55,10 @@ class WelfareConfig(AppConfig):
         from . import reports
 
         register_report_sheet(ReportSheet("welfare", _("Welfare spending against caps"), reports.welfare_sheet, 40))
+        from members.audit import register_filter_label
+
+        from .models import Category, DistributionStatus
+
+        # The access record names an export's filters in Chinese (类别=生日慰问, not category=birthday).
+        register_filter_label("category", _("Category"), dict(Category.choices), app="welfare")
+        register_filter_label("status", _("Status"), dict(DistributionStatus.choices), app="welfare")

@@ -241,3 +241,36 @@ def test_describe_filters_leaves_out_paging_and_empty_values():
 
     params = QueryDict("page=2&per_page=50&q=&unit=3&status=active")
     assert describe_filters(params) == "状态=正式；单位=3"  # in Chinese (issue #17); unit 3 does not exist
+
+
+def test_other_apps_exports_name_their_filters_in_chinese(client, city_admin, tree):
+    """Each app registers its filters' labels (members.audit.register_filter_label, app=...): the same key
+    means what its app means (a suggestion's status is not a member's), ids are named, ordering is left out."""
+    from assistance.models import Campaign
+    from members.audit import describe_filters
+
+    campaign = Campaign.objects.create(
+        name="2026年金秋助学",
+        kind="education",
+        opens_on="2026-07-01",
+        closes_on="2026-09-30",
+        created_by=city_admin,
+    )
+    voice = QueryDict(f"kind=complaint&category=health&status=answered&addressee={tree['a'].pk}&overdue=7&sort=-sent")
+    assert (
+        describe_filters(voice, "voice")
+        == "受理组织=市财政局；事项分类=健康；诉求类型=投诉；已超期=7天以上未答复；状态=已答复"
+    )
+    aid = QueryDict(f"campaign={campaign.pk}&source=union&campaign_year=2026&unit={tree['a'].pk}")
+    assert (
+        describe_filters(aid, "assistance")
+        == "帮扶活动=2026年金秋助学；帮扶活动年度=2026；资金来源=工会经费；单位=市财政局"
+    )
+    assert describe_filters(QueryDict("status=waitlisted"), "activities") == "状态=候补"
+    assert describe_filters(QueryDict("category=birthday"), "welfare") == "类别=生日慰问"
+    assert describe_filters(QueryDict("status=active")) == "状态=正式"  # members' own meaning stays
+    # Through an export: the voice inbox's filters are recorded in Chinese.
+    client.force_login(city_admin)
+    assert client.get("/voice/inbox/export/?kind=complaint&status=answered").status_code == 200
+    record = AccessRecord.objects.filter(action="export", app="voice").latest("pk")
+    assert record.filters == "诉求类型=投诉；状态=已答复"

@@ -143,3 +143,21 @@ def test_the_full_number_reaches_no_log_cache_or_url(client, two_members, city_a
     assert FULL not in caplog.text
     assert not [v for v in cached_values(caches["default"]) if FULL.encode() in v]
     assert all(FULL not in r.filters + r.target_ref + r.what for r in AccessRecord.objects.all())
+
+
+def test_the_download_holds_the_own_correction_requests_and_their_answers(client, two_members, officer_a, city_admin):
+    from members.corrections import correction_request_answer, correction_request_create
+
+    me, other = two_members
+    mine = correction_request_create(actor=me.user, fields=["native_place"], proposed="江苏海门", reason="籍贯登记有误")
+    correction_request_answer(actor=city_admin, pk=mine.pk, done=False, answer="须提供户口簿复印件")
+    correction_request_create(actor=other.user, fields=["mobile"], proposed="13800001111", reason="换号")
+    client.force_login(me.user)
+    wb = _workbook(client.get("/members/my-data/"))
+    assert "更正申请" in wb.sheetnames
+    sheet = wb["更正申请"]
+    assert [c.value for c in sheet[1]][:5] == ["申请时间", "更正项目", "应更正为", "原因", "状态"]
+    text = _text(sheet)
+    assert "籍贯" in text and "江苏海门" in text and "籍贯登记有误" in text and "须提供户口簿复印件" in text
+    assert "不予更正" in text
+    assert "13800001111" not in text and "换号" not in text  # nobody else's request
