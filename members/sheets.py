@@ -294,7 +294,7 @@ class Sheet:
 
 def is_wide(columns: Sequence[Col]) -> bool:
     """Columns that do not fit the width of an A4 page upright (printed landscape)."""
-    return sum(c.width for c in columns) > 100
+    return sum(c.width for c in columns) > 140
 
 
 def page_footer() -> str:
