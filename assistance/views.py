@@ -547,9 +547,14 @@ class ReportView(TemplateView):
 
 
 def _chosen(form) -> dict:
-    """The unit and campaign the roster was filtered by (its title names them)."""
+    """The unit and campaign the roster was filtered by (its title names them); a unit's officer, who reads
+    one unit only, has that unit's name in the title without choosing it."""
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return {"unit": data.get("unit"), "campaign": data.get("campaign")}
+    unit = data.get("unit")
+    if unit is None:
+        units = list(form.fields["unit"].queryset[:2])
+        unit = units[0] if len(units) == 1 else None
+    return {"unit": unit, "campaign": data.get("campaign")}
 
 
 class ReportExportView(View):

@@ -71,7 +71,7 @@ def test_xlsx_roster_has_signatures_totals_and_escaping(client, officer_a, city_
     assert [c.value for c in totals[2]][:5] == ["2026年金秋助学", "工会经费", 3, Decimal("301.5") and 301.5, 10000]
     log = AccessRecord.objects.get(action="export")
     assert (log.actor, log.app, log.what, log.rows) == (city_admin, "assistance", "帮扶资金发放花名册", 3)
-    assert log.filters == f"campaign={campaign.pk}"
+    assert log.filters == "帮扶活动=2026年金秋助学"  # named in Chinese (the campaign's name, not its id)
 
 
 def test_the_roster_print_view_is_the_same_sign_off_sheet(client, officer_a, city_admin, tree, campaign):
@@ -108,7 +108,7 @@ def test_report_and_export_query_counts_are_pinned(
     with django_assert_num_queries(18):
         response = client.get("/assistance/reports/?per_page=100")
     assert len(response.context["page"]) == n
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):  # one more: the units the title may name
         client.get("/assistance/reports/xlsx/")
 
 
@@ -163,3 +163,9 @@ def test_other_lists_have_pinned_query_counts(client, officer_a, city_admin, tre
         client.get(url)
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_an_officers_roster_is_titled_with_the_own_unit(client, officer_a):
+    client.force_login(officer_a)
+    page = client.get("/assistance/reports/print/").content.decode()
+    assert "市财政局 帮扶资金发放花名册" in page and "全部单位" not in page
