@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from members.models import Member, Organization
+from members.pinyin import NameOrder
 from members.scoping import require_manage, require_officer, scope_for, scope_q, unscoped
 
 from .models import Activity, CalendarFeed, EntryStatus, MentoringPair, ReadingRoom, Registration, Team
@@ -212,7 +213,7 @@ def registrable_members(*, actor, activity: Activity) -> QuerySet[Member]:
         .current()
         .exclude(pk__in=taken)
         .select_related("unit")
-        .order_by("unit__sort_order", "name", "pk")
+        .order_by("unit__sort_order", NameOrder(), "pk")
     )
 
 
@@ -256,7 +257,7 @@ def team_candidates(*, actor, activity: Activity) -> QuerySet[Member]:
         .current()
         .exclude(pk__in=taken)
         .select_related("unit")
-        .order_by("unit__sort_order", "name", "pk")
+        .order_by("unit__sort_order", NameOrder(), "pk")
     )
 
 

@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 from members.models import Member, Organization
 from members.pagination import PAGE_SIZES, paginate
 from members.params import parse_month
+from members.pinyin import NameOrder
 from members.scoping import get_for_actor, require_officer, scope_for
 from members.sheets import xlsx_response
 from members.web import ServiceActionView, form_errors_from
@@ -505,7 +506,10 @@ class ResultsView(View):
         if activity.is_team:
             return [(f"t{t.pk}", t.name) for t in selectors.teams(activity=activity) if t.status == "confirmed"]
         regs = activity.registrations.filter(status=EntryStatus.CONFIRMED).select_related("member", "member__unit")
-        return [(f"m{r.member_id}", f"{r.member.name}（{r.member.unit.name}）") for r in regs.order_by("member__name")]
+        return [
+            (f"m{r.member_id}", f"{r.member.name}（{r.member.unit.name}）")
+            for r in regs.order_by(NameOrder("member__name", "member__name_pinyin"))
+        ]
 
     def _render(self, request, activity, form):
         results = activity.results.select_related("member", "member__unit", "team", "team__unit", "honour")
@@ -623,7 +627,7 @@ class MentoringListView(View):
         """The form to pair two members, for those who manage a unit (its members, its units)."""
         if not manages_some_unit(request.user):
             return None
-        members = Member.objects.for_actor(request.user, manage=True).current().order_by("name")
+        members = Member.objects.for_actor(request.user, manage=True).current().order_by(NameOrder(), "pk")
         units = Organization.objects.units().for_actor(request.user, manage=True)
         return MentoringPairForm(data, members=members, units=units)
 

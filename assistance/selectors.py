@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from members.audit import AccessAction, record_access
 from members.models import Honour, HonourTitle, Member, Organization
+from members.pinyin import NameOrder
 from members.scoping import get_for_actor, require_manage, scope_for
 
 from .models import (
@@ -229,7 +230,12 @@ def grant_list(*, actor, filters: GrantFilters) -> QuerySet[Grant]:
         Grant.objects.for_actor(actor)
         .filter(filters.as_q())
         .select_related("case", "case__member", "case__unit", "campaign", "approved_by")
-        .order_by("campaign__opens_on", "case__unit__sort_order", "case__member__name", "pk")
+        .order_by(
+            "campaign__opens_on",
+            "case__unit__sort_order",
+            NameOrder("case__member__name", "case__member__name_pinyin"),
+            "pk",
+        )
     )
 
 

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.pagination import PAGE_SIZES, paginate
+from members.pinyin import NameOrder
 from members.scoping import require_city_admin, scope_for
 from members.web import ServiceActionView, form_errors_from
 
@@ -23,12 +24,22 @@ from .workdays import end_after
 #: ?sort= keys of each list and the columns they order by; "-key" reverses (members' sort_header tag).
 CASE_SORTS = {
     "created": ("created_at", "pk"),
-    "name": ("member__name", "pk"),
+    "name": (NameOrder("member__name", "member__name_pinyin"), "pk"),
     "due": ("review_due", "pk"),
     "unit": ("unit__sort_order", "unit__name", "pk"),
 }
 CAMPAIGN_SORTS = {"name": ("name", "pk"), "opens_on": ("opens_on", "pk")}
-RECUPERATION_SORTS = {"starts_on": ("starts_on", "pk"), "name": ("member__name", "pk")}
+RECUPERATION_SORTS = {
+    "starts_on": ("starts_on", "pk"),
+    "name": (NameOrder("member__name", "member__name_pinyin"), "pk"),
+}
+
+
+def _reversed(column):
+    """A column of an ordering, the other way round (a name's pinyin order is an expression)."""
+    if isinstance(column, str):
+        return column[1:] if column.startswith("-") else f"-{column}"
+    return column.desc()
 
 
 def _ordering(request, sorts: dict[str, tuple[str, ...]], default: str) -> tuple[str, tuple[str, ...]]:
@@ -38,7 +49,7 @@ def _ordering(request, sorts: dict[str, tuple[str, ...]], default: str) -> tuple
         sort = default
     columns = sorts[sort.lstrip("-")]
     if sort.startswith("-"):
-        columns = tuple(c[1:] if c.startswith("-") else f"-{c}" for c in columns)
+        columns = tuple(_reversed(c) for c in columns)
     return sort, columns
 
 
@@ -426,7 +437,9 @@ class CampaignDetailView(TemplateView):
             page_sizes=PAGE_SIZES,
             budgets=budgets,
             roster_form=forms.RosterForm(
-                cases=selectors.eligible_cases(actor=actor).order_by("unit__sort_order", "member__name"),
+                cases=selectors.eligible_cases(actor=actor).order_by(
+                    "unit__sort_order", NameOrder("member__name", "member__name_pinyin")
+                ),
                 initial={"source": Source.UNION},
             ),
             batch_form=forms.BatchGrantForm(),

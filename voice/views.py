@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from members.pagination import PAGE_SIZES, paginate
 from members.params import parse_int
+from members.pinyin import NameOrder
 from members.scoping import require_city_admin, require_officer, scope_for
 from members.sheets import xlsx_response
 from members.web import ServiceActionView, form_errors_from
@@ -315,8 +316,8 @@ class TalkListView(TemplateView):
         order = {
             "-held": ("-held_on", "-pk"),
             "held": ("held_on", "pk"),
-            "name": ("member__name", "-held_on"),
-            "-name": ("-member__name", "-held_on"),
+            "name": (NameOrder("member__name", "member__name_pinyin"), "-held_on"),
+            "-name": (NameOrder("member__name", "member__name_pinyin").desc(), "-held_on"),
         }
         qs = selectors.talk_list(actor=self.request.user, q=q, unit_id=unit_id).order_by(
             *order.get(sort, order["-held"])

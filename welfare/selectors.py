@@ -13,6 +13,7 @@ from members.audit import AccessAction, record_access
 from members.choices import CURRENT_STATUSES, EmploymentType, MemberStatus
 from members.festivals import Festival
 from members.models import Member, Organization, OrganizationKind
+from members.pinyin import NameOrder
 from members.scoping import get_for_actor, scope_for
 
 from .defaults import portal_province
@@ -86,12 +87,16 @@ def eligible_members(*, actor, distribution: Distribution) -> QuerySet[Member]:
 def add_candidates(*, actor, distribution: Distribution, limit: int = 500) -> QuerySet[Member]:
     """Eligible members not on the roster (the "add a person" choices of a draft batch)."""
     on_roster = distribution.recipients.filter(included=True).values("member_id")
-    return eligible_members(actor=actor, distribution=distribution).exclude(pk__in=on_roster).order_by("name")[:limit]
+    return (
+        eligible_members(actor=actor, distribution=distribution)
+        .exclude(pk__in=on_roster)
+        .order_by(NameOrder(), "pk")[:limit]
+    )
 
 
 def roster(distribution: Distribution) -> QuerySet[Recipient]:
     return distribution.recipients.select_related("member", "member__unit").order_by(
-        "-included", "member__unit__sort_order", "member__name", "member_id"
+        "-included", "member__unit__sort_order", NameOrder("member__name", "member__name_pinyin"), "member_id"
     )
 
 
@@ -124,7 +129,12 @@ def signoff_rows(*, actor, distribution: Distribution, request=None, printed: bo
     rows = list(
         distribution.recipients.filter(included=True)
         .select_related("member", "member__unit")
-        .order_by("member__unit__sort_order", "member__unit__name", "member__name", "member_id")
+        .order_by(
+            "member__unit__sort_order",
+            "member__unit__name",
+            NameOrder("member__name", "member__name_pinyin"),
+            "member_id",
+        )
     )
     record_access(
         actor=actor,
@@ -270,7 +280,7 @@ def member_totals(*, actor, year: int, unit_id: int | None = None, q: str = "") 
         qs = qs.filter(unit_id=unit_id)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(card_number=q))
-    return qs.select_related("unit").order_by("unit__sort_order", "name", "pk")
+    return qs.select_related("unit").order_by("unit__sort_order", NameOrder(), "pk")
 
 
 def attach_totals(members, *, actor, year: int) -> None:

@@ -373,3 +373,16 @@ def test_the_batch_list_sorts_by_its_column_headers(client, tree, officer_a, pol
     assert "?sort=-amount" in page and "?sort=unit" in page and "?sort=-date" in page  # a second click reverses
     page = client.get(reverse("welfare:list") + "?sort=-amount").content.decode()
     assert page.index("甲礼盒") < page.index("乙礼盒") and "?sort=amount" in page
+
+
+def test_the_roster_and_the_sign_off_sheet_are_in_pinyin_order(client, tree, officer_a, policy):
+    """安 (an), 白 (bai), 张 (zhang): the order of a Chinese roster, not of the character codes (安 张 白)."""
+    Member.objects.filter(unit=tree["a"]).delete()
+    for name in ("张三丰", "安娜", "白雪"):
+        MemberFactory(unit=tree["a"], name=name)
+    batch = confirmed(officer_a, tree["a"], policy)
+    client.force_login(officer_a)
+    ws = xlsx(client.get(reverse("welfare:signoff_xlsx", args=[batch.pk])))
+    assert [ws.cell(row=r, column=3).value for r in (3, 4, 5)] == ["安娜", "白雪", "张三丰"]
+    page = client.get(reverse("welfare:detail", args=[batch.pk]))
+    assert [r.member.name for r in page.context["page"]] == ["安娜", "白雪", "张三丰"]
