@@ -213,37 +213,6 @@ def execution(*, actor, union: Organization, year: int) -> Execution:
     return Execution(union=union, year=year, budget=budget, income=income, expenditure=expenditure)
 
 
-def chart_option(ex: Execution) -> dict:
-    """The ECharts option of the execution page: budget and actual per top-level expenditure category, and the
-    spending month by month."""
-    tops = [r for r in ex.expenditure if not r.category.parent_id]
-    total = ex.expenditure_total
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["预算", "实际支出"]},
-        "grid": [
-            {"left": 60, "right": 20, "top": 40, "height": "35%"},
-            {"left": 60, "right": 20, "top": "62%", "height": "30%"},
-        ],
-        "xAxis": [
-            {"type": "category", "data": [r.category.name for r in tops], "gridIndex": 0, "axisLabel": {"interval": 0}},
-            {"type": "category", "data": [f"{m}月" for m in range(1, 13)], "gridIndex": 1},
-        ],
-        "yAxis": [{"type": "value", "gridIndex": 0}, {"type": "value", "gridIndex": 1}],
-        "series": [
-            {"name": "预算", "type": "bar", "data": [float(r.budget) for r in tops]},
-            {"name": "实际支出", "type": "bar", "data": [float(r.actual) for r in tops]},
-            {
-                "name": "月度支出",
-                "type": "line",
-                "xAxisIndex": 1,
-                "yAxisIndex": 1,
-                "data": [float(v) for v in total.months],
-            },
-        ],
-    }
-
-
 # --- Dues -----------------------------------------------------------------------------------------------
 def dues_imports(*, actor, union_id: int | None = None) -> QuerySet[DuesImport]:
     qs = DuesImport.objects.for_actor(actor).select_related("union", "created_by")
