@@ -29,6 +29,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _festival_batch(officer, unit, amount="500"):
+    from tests.welfare.factories import WelfarePolicyFactory
+    from welfare.models import WelfarePolicy
+
+    if not WelfarePolicy.objects.filter(year=2026).exists():  # a transactional test flushed the migration's
+        WelfarePolicyFactory(year=2026)
     batch = welfare.distribution_create(
         actor=officer,
         organization=unit,
