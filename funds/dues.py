@@ -75,10 +75,10 @@ def parse_amount(value) -> Decimal:
         raise ValueError(_("“%(value)s” is not an amount") % {"value": str(value)[:20]})
     if amount < 0:
         raise ValueError(_("is negative"))
+    if amount >= Decimal("10000000"):  # before quantize, which cannot hold 1E+26 to the fen
+        raise ValueError(_("is implausibly large"))
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(_("has more than two decimals"))
-    if amount >= Decimal("10000000"):
-        raise ValueError(_("is implausibly large"))
     return amount.quantize(Decimal("0.01"))
 
 
