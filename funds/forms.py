@@ -146,4 +146,3 @@ class AllocationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
         self.fields["date"].initial = timezone.localdate()
-

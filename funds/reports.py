@@ -5,8 +5,6 @@ postings summed by direction."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -15,7 +13,7 @@ from members.scoping import scope_for
 from members.sheets import Col, SheetWriter
 from members.workbook import report_units
 
-from .models import ZERO, BudgetLine, BudgetStatus, Posting
+from .models import ZERO, BudgetLine, BudgetStatus, MonthTotal
 
 
 def funds_sheet(writer: SheetWriter, *, actor, year: int, organization) -> None:
@@ -36,10 +34,10 @@ def funds_sheet(writer: SheetWriter, *, actor, year: int, organization) -> None:
     }
     actual = {
         (r["union_id"], r["category__direction"]): r["s"]
-        for r in Posting.objects.for_actor(actor)
-        .filter(union_id__in=ids, date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
+        for r in MonthTotal.objects.for_actor(actor)
+        .filter(union_id__in=ids, year=year)
         .values("union_id", "category__direction")
-        .annotate(s=Sum("amount"))
+        .annotate(s=Sum("total"))
         .order_by()
     }
     writer.columns(

@@ -24,6 +24,7 @@ from .models import (
     Direction,
     DuesImport,
     DuesPayment,
+    MonthTotal,
     Posting,
     WageBase,
 )
@@ -183,20 +184,15 @@ class Execution:
 
 def execution(*, actor, union: Organization, year: int) -> Execution:
     """Budget and actual per category and month for one union's year: four queries whatever the number of
-    postings (the budget, its lines, the categories, one grouped sum over the year's postings)."""
+    postings (the budget, its lines, the categories, the year's monthly totals kept beside the postings)."""
     budget = Budget.objects.for_actor(actor).filter(union=union, year=year).first()
     amounts = dict(budget.lines.values_list("category_id", "amount")) if budget else {}
     sums = (
-        Posting.objects.for_actor(actor)
-        .filter(union=union, date__gte=date(year, 1, 1), date__lte=date(year, 12, 31))
-        .annotate(m=ExtractMonth("date"))
-        .values("category_id", "m")
-        .annotate(s=Sum("amount"))
-        .order_by()
+        MonthTotal.objects.for_actor(actor).filter(union=union, year=year).values_list("category_id", "month", "total")
     )
     by_cat: dict[int, list[Decimal]] = {}
-    for row in sums:
-        by_cat.setdefault(row["category_id"], [ZERO] * 12)[row["m"] - 1] += row["s"]
+    for category_id, month, total in sums:
+        by_cat.setdefault(category_id, [ZERO] * 12)[month - 1] += total
     rows: dict[int, ExecRow] = {}
     ordered = categories()
     for cat in ordered:

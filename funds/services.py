@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from .models import (
     Direction,
     DuesRule,
     KindMapping,
+    MonthTotal,
     Posting,
 )
 
@@ -253,6 +254,46 @@ def _spent(union_id: int, year: int, category_id: int) -> Decimal:
         )
 
 
+def _add_to_month(posting: Posting) -> None:
+    """Add a posting to its month's total (the row is created once; the UPDATE takes its row lock)."""
+    key = {
+        "union_id": posting.union_id,
+        "year": posting.date.year,
+        "month": posting.date.month,
+        "category_id": posting.category_id,
+    }
+    with unscoped(_LEDGER):
+        if not MonthTotal.objects.filter(**key).update(total=F("total") + posting.amount):
+            MonthTotal.objects.bulk_create([MonthTotal(**key)], ignore_conflicts=True)
+            MonthTotal.objects.filter(**key).update(total=F("total") + posting.amount)
+
+
+def rebuild_month_totals(union_id: int | None = None) -> int:
+    """Recompute the monthly totals from the postings (after a bulk load, or to check them)."""
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    with unscoped("rebuilding the monthly totals from every posting: maintenance, city-wide by design"):
+        postings = Posting.objects.all() if union_id is None else Posting.objects.filter(union_id=union_id)
+        rows = (
+            postings.annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+            .values("union_id", "y", "m", "category_id")
+            .annotate(s=Sum("amount"))
+            .order_by()
+        )
+        (MonthTotal.objects.all() if union_id is None else MonthTotal.objects.filter(union_id=union_id)).delete()
+        return len(
+            MonthTotal.objects.bulk_create(
+                (
+                    MonthTotal(
+                        union_id=r["union_id"], year=r["y"], month=r["m"], category_id=r["category_id"], total=r["s"]
+                    )
+                    for r in rows.iterator(chunk_size=5000)
+                ),
+                batch_size=5000,
+            )
+        )
+
+
 def _check_budget(union_id: int, on: date, category: Category, amount: Decimal) -> None:
     """Under the lock of the category's budget line: refuse an expenditure the approved budget does not cover.
     A union without an approved budget for the year has no budget in force: its postings are recorded and the
@@ -304,6 +345,7 @@ def _record(
                     % {"number": fields["voucher_number"]}
                 }
             ) from None
+        _add_to_month(posting)
     return posting
 
 
@@ -354,6 +396,7 @@ def _reverse(*, original: Posting, on: date, actor, summary: str) -> Posting:
             reversal.save()
     except IntegrityError:
         raise ValidationError(_("This posting is already reversed."), code="reversed") from None
+    _add_to_month(reversal)
     return reversal
 
 

@@ -150,7 +150,10 @@ class BudgetApproveView(_BudgetAction):
         if not form.is_valid():
             raise ValidationError(_("Enter the date of approval and the committee decision."))
         services.budget_approve(
-            actor=request.user, budget=budget, approved_on=form.cleaned_data["approved_on"], note=form.cleaned_data["note"]
+            actor=request.user,
+            budget=budget,
+            approved_on=form.cleaned_data["approved_on"],
+            note=form.cleaned_data["note"],
         )
 
     def get_success_message(self, result) -> str:
@@ -382,7 +385,10 @@ def _charts(ex: selectors.Execution) -> list[dict]:
             unit="元",
         ),
     ]
-    return [{"key": c.key, "title": c.title, "spec": c.spec(), "series": c.series, "rows": c.rows(), "unit": c.unit} for c in charts]
+    return [
+        {"key": c.key, "title": c.title, "spec": c.spec(), "series": c.series, "rows": c.rows(), "unit": c.unit}
+        for c in charts
+    ]
 
 
 class ExecutionView(View):
@@ -577,9 +583,10 @@ class AllocationCreateView(View):
                 form_errors_from(form, exc)
             else:
                 messages.success(
-                    request, _("The allocation is recorded: %(amount)s yuan posted to allocation income.") % {"amount": allocation.amount}
+                    request,
+                    _("The allocation is recorded: %(amount)s yuan posted to allocation income.")
+                    % {"amount": allocation.amount},
                 )
                 return redirect("funds:ledger")
         rule = services.rule_for(timezone.localdate().year)
         return render(request, "funds/allocation_form.html", {"form": form, "rule": rule})
-

@@ -197,3 +197,15 @@ def test_a_plain_member_gets_the_own_dues_only(client, member_a):
     assert client.get(reverse("funds:index"))["Location"] == reverse("funds:my_dues")
     assert client.get(reverse("funds:my_dues")).status_code == 200
     assert client.get(reverse("funds:ledger")).status_code == 403
+
+
+def test_the_monthly_totals_kept_beside_the_postings_equal_a_rebuild(tree, officer_a, city_admin):
+    from funds.models import MonthTotal
+
+    _post(officer_a, tree["a"], "19", "100.10", "记-1")
+    p = _post(officer_a, tree["a"], "2102", "40", "记-2")
+    services.posting_reverse(actor=officer_a, posting=p, reason="x")
+    services.allocation_record(actor=officer_a, union=tree["a"], on=timezone.localdate(), payroll_total=Decimal("1000"))
+    kept = sorted(MonthTotal.objects.values_list("union_id", "year", "month", "category_id", "total"))
+    services.rebuild_month_totals()
+    assert sorted(MonthTotal.objects.values_list("union_id", "year", "month", "category_id", "total")) == kept
