@@ -485,3 +485,42 @@ class ReadingRoom(models.Model):
         if not manage and scope.member_unit_id:
             units.add(scope.member_unit_id)
         return Q(unit__in=units) if units else Q(pk__in=[])
+
+
+class CostKind(models.TextChoices):
+    PRIZES = "prizes", _("Prizes")
+    VENUE = "venue", _("Venue")
+    MATERIALS = "materials", _("Materials")
+    OTHER = "other", _("Other costs")
+
+
+class ActivityCost(models.Model):
+    """A cost of an activity paid from the organiser's union funds (prizes, venue, materials): each is posted to
+    the union's funds ledger (members.ledger) and reversed there when the cost is removed."""
+
+    scope_path = "activity__organizer"
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="costs", verbose_name=_("activity"))
+    kind = models.CharField(_("kind of cost"), max_length=12, choices=CostKind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    payee = models.CharField(_("payee"), max_length=100)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("activity cost")
+        verbose_name_plural = _("activity costs")
+        ordering = ["paid_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="activitycost_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.kind} {self.amount}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        # Costs are the organiser's business: only those who manage the activity read them.
+        return organizer_q(scope, manage=True, path="activity__organizer")

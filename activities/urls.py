@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cost_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/qr/renew/", views.QRRenewView.as_view(), name="qr_renew"),
     path("<int:pk>/check-in/<str:token>/", views.CheckinView.as_view(), name="checkin"),
     path("<int:pk>/results/", views.ResultsView.as_view(), name="results"),
+    path("<int:pk>/costs/", cost_views.CostsView.as_view(), name="costs"),
+    path("costs/<int:pk>/remove/", cost_views.CostRemoveView.as_view(), name="cost_remove"),
     path("<int:pk>/event.ics", views.ActivityICSView.as_view(), name="ics"),
     path("registrations/<int:pk>/cancel/", views.RegistrationCancelView.as_view(), name="registration_cancel"),
     path("teams/<int:pk>/cancel/", views.TeamCancelView.as_view(), name="team_cancel"),

@@ -121,6 +121,9 @@ class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("City administrator")
     ZONE_LEAD = "zone_lead", _("Liaison zone lead")
     UNIT_OFFICER = "unit_officer", _("Unit officer")
+    #: A member of a union's funds audit committee (经费审查委员会): reads that union's ledger, budget and
+    #: vouchers, changes nothing. Held at the city union or at a unit.
+    FUNDS_AUDITOR = "funds_auditor", _("Funds audit committee member")
 
 
 #: The kind of organisation each role is held at.
@@ -128,6 +131,7 @@ ROLE_KIND = {
     Role.CITY_ADMIN: OrganizationKind.CITY,
     Role.ZONE_LEAD: OrganizationKind.ZONE,
     Role.UNIT_OFFICER: OrganizationKind.UNIT,
+    Role.FUNDS_AUDITOR: (OrganizationKind.CITY, OrganizationKind.UNIT),
 }
 
 
@@ -158,7 +162,9 @@ class RoleAssignment(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.organization_id and self.organization.kind != ROLE_KIND[self.role]:
+        kinds = ROLE_KIND[self.role]
+        kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        if self.organization_id and self.organization.kind not in kinds:
             raise ValidationError({"organization": _("This role is held at an organisation of another kind.")})
 
 

@@ -9,6 +9,7 @@ ROLE_GROUPS: dict[Role, str] = {
     Role.CITY_ADMIN: "city_admin",
     Role.ZONE_LEAD: "zone_lead",
     Role.UNIT_OFFICER: "unit_officer",
+    Role.FUNDS_AUDITOR: "funds_auditor",
 }
 
 #: app_label.codename of the permissions each role's group holds by default. Other apps add
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "members.delete_choicesynonym",
     },
     Role.ZONE_LEAD: {"members.view_member", "members.export_member", "members.view_organization"},
+    Role.FUNDS_AUDITOR: set(),  # the funds app adds its read permissions
     Role.UNIT_OFFICER: {
         "members.view_member",
         "members.add_member",

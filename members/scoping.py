@@ -48,6 +48,9 @@ class Scope:
     member_unit_id: int | None = None
     roles: frozenset[str] = frozenset()
     user_id: int | None = None
+    #: Unions (the city union or units) whose funds audit committee the actor sits on: read-only over
+    #: their funds (the funds app's models add these to their own rule).
+    audit_org_ids: frozenset[int] = frozenset()
 
     @property
     def is_city_admin(self) -> bool:
@@ -104,6 +107,7 @@ def _compute_scope(actor, Member, Organization, Role, RoleAssignment) -> Scope: 
     roles = frozenset(r for r, _ in assignments)
     own = Member.objects.filter(user=actor).values_list("pk", "unit_id").first()
     member_id, member_unit_id = own if own else (None, None)
+    audit_org_ids = frozenset(o for r, o in assignments if r == Role.FUNDS_AUDITOR)
     if actor.is_superuser or Role.CITY_ADMIN in roles:
         scope = Scope(
             sees_all=True,
@@ -112,6 +116,7 @@ def _compute_scope(actor, Member, Organization, Role, RoleAssignment) -> Scope: 
             roles=roles,
             user_id=actor.pk,
             city_ids=frozenset(o for r, o in assignments if r == Role.CITY_ADMIN),
+            audit_org_ids=audit_org_ids,
         )
     else:
         zone_ids = frozenset(o for r, o in assignments if r == Role.ZONE_LEAD)
@@ -129,6 +134,7 @@ def _compute_scope(actor, Member, Organization, Role, RoleAssignment) -> Scope: 
             member_unit_id=member_unit_id,
             roles=roles,
             user_id=actor.pk,
+            audit_org_ids=audit_org_ids,
         )
     return scope
 

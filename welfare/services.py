@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.ledger import post_spending, source_of
 from members.models import Organization
 from members.scoping import get_for_actor, require_city_admin, require_manage, unscoped
 
@@ -379,7 +380,24 @@ def distribution_confirm(*, actor, distribution: Distribution) -> Distribution:
     distribution.confirmed_by = actor
     distribution.confirmed_at = timezone.now()
     distribution.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    _post_to_funds(actor, distribution, sum((line.amount for line in lines), Decimal("0")))
     return distribution
+
+
+def _post_to_funds(actor, distribution: Distribution, total: Decimal) -> None:
+    """The batch's total to the union's funds ledger (集体福利); the union's budget may refuse it, and then the
+    whole confirmation is rolled back."""
+    kind = distribution.category if distribution.category in (Category.FESTIVAL, Category.BIRTHDAY) else "other"
+    post_spending(
+        actor=actor,
+        kind=f"welfare.{kind}",
+        union_id=distribution.organization_id,
+        on=distribution.date,
+        amount=total,
+        source=source_of(distribution),
+        payee=distribution.item,
+        summary=f"{distribution.get_festival_display() or distribution.get_category_display()} · {distribution.item}",
+    )
 
 
 # --- Sign-off ------------------------------------------------------------------------------------

@@ -11,9 +11,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.ledger import city_union_id, post_spending, source_of
 from members.scoping import scope_for
 
-from ..models import Campaign, CampaignBudget, Grant, HardshipCase, RosterEntry, Status
+from ..models import Campaign, CampaignBudget, CampaignKind, Grant, HardshipCase, RosterEntry, Source, Status
 from ._common import lock, require_city, require_unit_manager, validated
 
 
@@ -116,6 +117,17 @@ def grant_create(
             % {"number": case.number, "campaign": campaign.name},
             code="double_aid",
         ) from None
+    if source == Source.UNION:  # government aid and charity are not the union's money
+        post_spending(
+            actor=actor,
+            kind="assistance.winter" if campaign.kind == CampaignKind.WINTER else "assistance.hardship",
+            union_id=city_union_id(),  # the campaigns are the city union's
+            on=granted_on,
+            amount=amount,
+            source=source_of(grant),
+            payee=case.number,
+            summary=campaign.name,
+        )
     return grant
 
 

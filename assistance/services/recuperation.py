@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from members.ledger import city_union_id, post_spending, source_of
 from members.models import Honour, Member
 
 from ..models import Recuperation, RecuperationRule
@@ -50,4 +51,14 @@ def recuperation_create(
     )
     validated(trip)
     trip.save()
+    post_spending(
+        actor=actor,
+        kind="assistance.recuperation",
+        union_id=city_union_id(),  # recuperation is the city union's
+        on=starts_on,
+        amount=cost,
+        source=source_of(trip),
+        payee=place,
+        summary=honour.get_title_display(),
+    )
     return trip
