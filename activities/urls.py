@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/qr.png", views.QRCodeView.as_view(), name="qr"),
     path("<int:pk>/qr/renew/", views.QRRenewView.as_view(), name="qr_renew"),
     path("<int:pk>/check-in/<str:token>/", views.CheckinView.as_view(), name="checkin"),
+    path("<int:pk>/check-in-card/", views.CardCheckinView.as_view(), name="card_checkin"),
     path("<int:pk>/results/", views.ResultsView.as_view(), name="results"),
     path("<int:pk>/event.ics", views.ActivityICSView.as_view(), name="ics"),
     path("registrations/<int:pk>/cancel/", views.RegistrationCancelView.as_view(), name="registration_cancel"),

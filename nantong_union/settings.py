@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "surveys",
     "contests",
     "quiz",
+    "care",
 ]
 
 MIDDLEWARE = [

@@ -34,5 +34,6 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("contests/", include("contests.urls")),
     path("quiz/", include("quiz.urls")),
+    path("care/", include("care.urls")),
     path("admin/", admin.site.urls),
 ]
