@@ -24,7 +24,7 @@ from members.cards import PRINT_TTL_SECONDS, card_token
 from members.models import Member
 from members.pagination import PAGE_SIZES, paginate
 from members.params import parse_int
-from members.scoping import require_city_admin, require_officer, scope_for
+from members.scoping import require_city_admin, require_manage, require_officer, scope_for
 from members.web import ServiceActionView, error_texts, form_errors_from
 
 from . import links, selectors, services, throttle
@@ -85,8 +85,10 @@ class JoinView(TemplateView):
     def post(self, request, key):
         unit = self._unit()
         form = ApplicationForm(request.POST)
-        if not throttle.allow_application(address=throttle.client_address(request), unit_id=unit.pk):
-            form.is_valid()
+        if form.is_valid() and not throttle.allow_application(
+            address=throttle.client_address(request), unit_id=unit.pk
+        ):
+            # Counted are the applications that would be saved: a mistyped form costs nothing and is no abuse.
             form.add_error(None, _("Too many applications from here in a short time: please try again in an hour."))
             return self.render_to_response({"unit": unit, "form": form}, status=429)
         if form.is_valid():
@@ -189,6 +191,8 @@ class ApplicationDeclineView(ServiceActionView):
     success_message = gettext_lazy("Declined; the applicant is told the reason.")
 
     def act(self, request, pk):
+        application = selectors.application_get(actor=request.user, pk=pk)  # 404 outside the scope
+        require_manage(request.user, application)  # 403 without the right
         form = DeclineForm(request.POST)
         if not form.is_valid():
             raise _form_message(form)
@@ -465,6 +469,12 @@ class LegalActionView(ServiceActionView):
         if action not in self.ACTIONS:
             raise Http404
         form_class, service, self.success_message = self.ACTIONS[action]
+        item = selectors.legal_get(actor=request.user, pk=pk)  # 404 outside the scope
+        if action == "rate":
+            if item.member_id != scope_for(request.user).member_id:
+                raise PermissionDenied
+        else:
+            require_manage(request.user, item)  # the city union answers and closes
         data = {}
         if form_class is not None:
             form = form_class(request.POST)
@@ -564,6 +574,7 @@ class HealthChecksView(TemplateView):
         return {"year": year, "q": q, "page": paginate(self.request, qs), "page_sizes": PAGE_SIZES}
 
     def post(self, request):
+        require_officer(actor=request.user)
         year = _year(request)
         form = HealthCheckForm(request.POST, members=_managed_members(request.user))
         if not form.is_valid():
