@@ -13,6 +13,9 @@ class CounsellingCoordinatorAdmin(admin.ModelAdmin):
     list_display = ("user", "named_on")
     raw_id_fields = ("user",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_actor(request.user)
+
 
 @admin.register(Counsellor)
 class CounsellorAdmin(admin.ModelAdmin):

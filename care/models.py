@@ -147,12 +147,17 @@ class CardPhoto(models.Model):
 class CounsellingCoordinator(models.Model):
     """The person the city union names for counselling: reads every booking (never the notes)."""
 
-    scope_exempt = "the list of who the city union named for counselling: kept in the admin by the city union"
+    scope_path = "user"  # the rule itself is scope_q: the city keeps the list, each person reads the own row
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="counselling_coordinator"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="counselling_coordinator",
+        verbose_name=_("login"),
     )
     named_on = models.DateField(_("named on"), default=timezone.localdate)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("counselling coordinator")
@@ -160,6 +165,12 @@ class CounsellingCoordinator(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        if scope.sees_all:
+            return Q()
+        return Q(user_id=scope.user_id) if scope.user_id and not manage else _nobody()
 
 
 class CounsellorKind(models.TextChoices):
@@ -279,7 +290,8 @@ class CounsellingBooking(models.Model):
         if scope.user_id is None:
             return _nobody()
         q = Q(slot__counsellor__user_id=scope.user_id) | Q(
-            Exists(CounsellingCoordinator.objects.filter(user_id=scope.user_id))
+            # the actor's own row of the coordinators' list (a subquery: the actor is the scope here)
+            Exists(CounsellingCoordinator._base_manager.filter(user_id=scope.user_id))
         )
         if scope.member_id:
             q |= Q(member_id=scope.member_id)

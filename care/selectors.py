@@ -76,7 +76,7 @@ def card_photo(*, actor) -> CardPhoto | None:
 
 # --- Counselling ----------------------------------------------------------------------------------
 def is_coordinator(actor) -> bool:
-    return CounsellingCoordinator.objects.filter(user_id=actor.pk).exists()
+    return CounsellingCoordinator.objects.for_actor(actor).filter(user_id=actor.pk).exists()
 
 
 def counsellor_of(actor) -> Counsellor | None:
