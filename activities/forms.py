@@ -40,6 +40,7 @@ class ActivityForm(forms.ModelForm):
             "teams_per_unit",
             "poster",
             "description",
+            "registrations_private",
         ]
         widgets = {
             "starts_at": DT,

@@ -147,6 +147,13 @@ class Activity(models.Model):
     team_size_min = models.PositiveSmallIntegerField(_("team size minimum"), null=True, blank=True)
     team_size_max = models.PositiveSmallIntegerField(_("team size maximum"), null=True, blank=True)
     teams_per_unit = models.PositiveSmallIntegerField(_("teams per unit"), null=True, blank=True)
+    #: Social events for single staff (婚恋交友): who registered is seen only by the organiser (and each
+    #: person's own registration), never on a list anyone else reads (see Registration.scope_q).
+    registrations_private = models.BooleanField(
+        _("registrations visible only to the organiser"),
+        default=False,
+        help_text=_("For social events for single staff: nobody but the organiser sees who registered."),
+    )
     #: The secret in the check-in QR code.
     checkin_token = models.CharField(max_length=64, default=new_token, editable=False)
     created_by = models.ForeignKey(
@@ -317,7 +324,12 @@ class Registration(models.Model):
         registration of an activity the actor manages (its participants list, attendance, export)."""
         if scope.sees_all:
             return Q()
-        return default_scope_q(cls, scope, manage=manage) | organizer_q(scope, manage=True, path="activity__organizer")
+        organiser = organizer_q(scope, manage=True, path="activity__organizer")
+        # Social events for single staff (Activity.registrations_private): who registered is seen only by the
+        # organiser and by the registered person, never through the member's unit.
+        own = Q(member_id=scope.member_id) if scope.member_id and not manage else Q(pk__in=[])
+        members_rows = default_scope_q(cls, scope, manage=manage) & (~Q(activity__registrations_private=True) | own)
+        return members_rows | organiser
 
 
 class Result(models.Model):

@@ -290,11 +290,11 @@ def next_activity_month(*, actor, after, filters: ActivityFilters) -> date | Non
 
 def member_registrations(*, actor, member: Member) -> QuerySet[Registration]:
     """A member's registrations, for the member's page (the page itself is already scoped)."""
-    return (
-        member.registrations.exclude(status=EntryStatus.CANCELLED)
-        .select_related("activity", "team")
-        .order_by("-activity__starts_at")
-    )
+    qs = member.registrations.exclude(status=EntryStatus.CANCELLED)
+    if scope_for(actor).member_id != member.pk:
+        # Social events for single staff: the registration is the person's and the organiser's business only.
+        qs = qs.filter(Registration.scope_q(scope_for(actor), manage=False))
+    return qs.select_related("activity", "team").order_by("-activity__starts_at")
 
 
 def member_mentoring(*, actor, member: Member) -> QuerySet[MentoringPair]:

@@ -347,6 +347,35 @@ def checkin_by_qr(*, actor, activity_id: int, token: str) -> Registration:
 
 
 @transaction.atomic
+def checkin_by_card(*, actor, activity_id: int, card_token: str) -> Registration:
+    """The organiser scanned a member's card (电子会员卡): mark that member's confirmed registration attended.
+
+    The card's QR holds a signed, expiring token (members.cards), never the ID number; a forged, expired or
+    other person's token checks nobody in."""
+    from members.cards import card_member_id
+
+    activity = activity_get(actor=actor, pk=activity_id, manage=True, lock=True)
+    member_id = card_member_id(card_token)
+    if member_id is None:
+        raise ValidationError(_("This card code is not valid or has expired: ask the member to open the card again."))
+    registration = (
+        activity.registrations.select_for_update(of=("self",))
+        .select_related("member")
+        .filter(member_id=member_id, status=EntryStatus.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        raise ValidationError(_("The card's holder has no confirmed place in this activity."))
+    today = timezone.localdate()
+    if not timezone.localdate(activity.starts_at) <= today <= timezone.localdate(activity.ends_at):
+        raise ValidationError(_("Check-in is open only on the day of the activity."))
+    if registration.attended_at is None:
+        registration.attended_at = timezone.now()
+        registration.save(update_fields=["attended_at"])
+    return registration
+
+
+@transaction.atomic
 def attendance_set_for(*, actor, activity_id: int, shown_ids: set[int], attended_ids: set[int]) -> int:
     """The officer's tick list: of the confirmed registrations shown, exactly the ticked are attended."""
     activity = activity_get(actor=actor, pk=activity_id, manage=True)

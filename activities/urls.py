@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/qr.png", views.QRCodeView.as_view(), name="qr"),
     path("<int:pk>/qr/renew/", views.QRRenewView.as_view(), name="qr_renew"),
     path("<int:pk>/check-in/<str:token>/", views.CheckinView.as_view(), name="checkin"),
+    path("<int:pk>/check-in-card/", views.CardCheckinView.as_view(), name="card_checkin"),
     path("<int:pk>/results/", views.ResultsView.as_view(), name="results"),
     path("<int:pk>/costs/", cost_views.CostsView.as_view(), name="costs"),
     path("costs/<int:pk>/remove/", cost_views.CostRemoveView.as_view(), name="cost_remove"),

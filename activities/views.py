@@ -499,6 +499,19 @@ class CheckinView(ServiceActionView):
         return reverse("activities:checkin", args=[self.kwargs["pk"], self.kwargs["token"]])
 
 
+class CardCheckinView(ServiceActionView):
+    """The organiser checks a member in by the code of the member's card (scanned into the field, or typed)."""
+
+    def act(self, request, pk):
+        return services.checkin_by_card(actor=request.user, activity_id=pk, card_token=request.POST.get("card", ""))
+
+    def get_success_message(self, result) -> str:
+        return _("%(name)s is checked in.") % {"name": result.member.name}
+
+    def get_success_url(self) -> str:
+        return reverse("activities:participants", args=[self.kwargs["pk"]])
+
+
 class ResultsView(View):
     template_name = "activities/results.html"
 

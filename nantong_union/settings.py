@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "contests",
     "quiz",
     "funds",
+    "care",
 ]
 
 MIDDLEWARE = [

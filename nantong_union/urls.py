@@ -35,5 +35,6 @@ urlpatterns = [
     path("contests/", include("contests.urls")),
     path("quiz/", include("quiz.urls")),
     path("funds/", include("funds.urls")),
+    path("care/", include("care.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,60 @@
+"""Query counts of the care app's lists: fixed, whatever the number of rows."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from care import services
+from care.models import HealthCheck, LegalRequest, TrainingRecord
+from tests.care.conftest import slot_at
+from tests.care.test_joining import apply
+from tests.factories import MemberFactory, valid_id_number
+
+
+def _many(tree, n):
+    members = MemberFactory.create_batch(n, unit=tree["a"])
+    today = timezone.localdate()
+    for i, m in enumerate(members):
+        TrainingRecord.objects.create(member=m, title="课程", on=today, hours=Decimal("2"))
+        HealthCheck.objects.create(member=m, year=today.year, planned_on=today + timedelta(days=3)) if i % 2 else None
+        LegalRequest.objects.create(member=m, subject=f"问题{i}", description="描述")
+    for i in range(n):
+        apply(tree["a"], id_number=valid_id_number(7000 + i), gender="", mobile=f"139629{i:05d}")
+    return members
+
+
+@pytest.mark.parametrize("n", [3, 8])
+def test_officer_lists_take_a_fixed_number_of_queries(
+    n, tree, officer_a, city_admin, client_for, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    _many(tree, n)
+    officer, admin = client_for(officer_a), client_for(city_admin)
+    officer.get(reverse("care:applications"))  # the session and the scope, once
+    admin.get(reverse("care:legal_inbox"))
+    for client, url, queries in (
+        (officer, reverse("care:applications"), 11),
+        (officer, reverse("care:training"), 11),
+        (officer, reverse("care:health"), 10),
+        (officer, reverse("care:officers_untrained"), 11),
+        (admin, reverse("care:legal_inbox"), 10),
+    ):
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+
+
+def test_the_counselling_page_takes_a_fixed_number_of_queries(
+    counsellor, member_a, client_for, django_assert_num_queries
+):
+    for day in range(1, 6):
+        slot_at(counsellor, days=day)
+    services.booking_create(actor=member_a, slot_id=slot_at(counsellor, days=7).pk)
+    c = client_for(member_a)
+    c.get(reverse("care:counselling"))
+    with django_assert_num_queries(14):
+        assert c.get(reverse("care:counselling")).status_code == 200
