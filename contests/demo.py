@@ -158,4 +158,4 @@ def _seed_team_contest(admin, city, rng, stdout) -> None:
     contest.notice_ends_at = timezone.now() - timedelta(days=1)
     contest.save(update_fields=["published_at", "notice_ends_at"])
     done = services.results_finalise(actor=admin, contest=contest)
-    stdout.write(f"Contests: {TEAM_TITLE} with {len(captains)} teams, final; {done.honours} unit honours.")
+    stdout.write(f"Contests: {TEAM_TITLE} with {len(captains)} teams, final; {done.unit_honours} unit honours.")

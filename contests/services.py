@@ -336,6 +336,7 @@ HONOUR_LEVEL = {OrganizationKind.CITY: HonourLevel.CITY, OrganizationKind.ZONE: 
 class Finalised:
     honours: int
     skipped: list[str]
+    unit_honours: int = 0
 
 
 def results_finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
@@ -365,8 +366,8 @@ def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
         )
     year = timezone.localdate(now).year
     level = HONOUR_LEVEL.get(contest.organizer.kind, HonourLevel.UNIT)
-    honours, skipped = 0, []
-    unit_honours = contest.organizer.kind != OrganizationKind.UNIT
+    honours, unit_honours, skipped = 0, 0, []
+    units_honoured = contest.organizer.kind != OrganizationKind.UNIT
     winners = (
         contest.results.exclude(prize="")
         .select_related("entry__member", "entry__member__unit", "entry__unit")
@@ -390,7 +391,7 @@ def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
                 honours += 1
             except (PermissionDenied, Http404):
                 skipped.append(member.name)  # moved to a unit the organiser does not manage
-        elif contest.mode == EntryMode.TEAM and unit_honours and result.unit_honour_id is None:
+        elif contest.mode == EntryMode.TEAM and units_honoured and result.unit_honour_id is None:
             team = result.entry.team_name
             data = {
                 "title": UnitHonourTitle.CONTEST_PRIZE,
@@ -401,7 +402,7 @@ def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
             }
             data["name"] = data["name"][:100]
             result.unit_honour = unit_honour_add(actor=actor, unit=result.entry.unit, data=data)
-            honours += 1
+            unit_honours += 1
         result.save(update_fields=["certificate_no", "honour", "unit_honour"])
         if member.user_id:
             notification_enqueue(
@@ -415,7 +416,7 @@ def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
     contest.status = ContestStatus.FINAL
     contest.final_at = now
     contest.save(update_fields=["status", "final_at"])
-    return Finalised(honours, skipped)
+    return Finalised(honours, skipped, unit_honours)
 
 
 # --- entries --------------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_a_team_contests_final_prizes_become_honours_of_the_winning_units(tree, 
     assert not UnitHonour.objects.exists()  # on public notice: not yet an honour
     after = contest.notice_ends_at + timedelta(seconds=1)
     done = services.results_finalise(actor=city_admin, contest=contest, now=after)
-    assert done.honours == 2
+    assert done.unit_honours == 2 and done.honours == 0
     rows = {h.unit_id: h for h in UnitHonour.objects.all()}
     assert set(rows) == {tree["a"].pk, tree["b"].pk}  # the third team won no prize
     first = rows[tree["a"].pk]
@@ -161,7 +161,7 @@ def test_a_units_own_team_contest_gives_no_unit_honour(tree, officer_a):
     contest = _finished_team_contest(tree, tree["a"], officer_a, teams)
     after = contest.notice_ends_at + timedelta(seconds=1)
     done = services.results_finalise(actor=officer_a, contest=contest, now=after)
-    assert done.honours == 0 and not UnitHonour.objects.exists()
+    assert done.honours == done.unit_honours == 0 and not UnitHonour.objects.exists()
     contest.refresh_from_db()
     assert contest.status == ContestStatus.FINAL
 
