@@ -12,13 +12,14 @@ class ContestsConfig(AppConfig):
             Section,
             register_demo_seeder,
             register_member_section,
+            register_nav_confinement,
             register_nav_item,
             register_personal_data_section,
             register_unit_section,
         )
         from notifications.reminders import register_reminder_source
 
-        from . import demo, reminders, sections
+        from . import demo, middleware, reminders, sections
 
         register_nav_item(
             NavItem(
@@ -35,6 +36,7 @@ class ContestsConfig(AppConfig):
                 26,
             )
         )
+        register_nav_confinement(middleware.nav_confinement)
         register_member_section(Section("contests", "contests/_member_section.html", sections.member_section, 25))
         register_unit_section(Section("contests", "contests/_unit_section.html", sections.unit_section, 25))
         register_personal_data_section("contest_entries", _("Contest entries"), sections.personal_rows, 25)

@@ -1,5 +1,6 @@
 """Demo data for `manage.py seed_demo`: a photography contest with entries, a panel of three outside
-experts who scored every entry, and published results (on public notice). Idempotent: keyed by title."""
+experts who scored every entry, and published results (on public notice); and a units' team contest whose
+results are final, so that its prizes stand on the winning units' honour rolls. Idempotent: keyed by title."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from . import services
 from .models import Contest, Entry
 
 TITLE = "“光影机关”职工摄影比赛"
+TEAM_TITLE = "机关职工书法团体赛"
 WORKS = ["晨光里的市政大楼", "濠河夜色", "岗位上的坚守", "田野丰收", "社区志愿者", "雨后狼山", "老街记忆", "工地的黎明"]
 
 
@@ -35,7 +37,11 @@ def _photo(seed: int) -> bytes:
 def seed(*, stdout, rng) -> None:
     admin = get_user_model().objects.filter(username="admin").first()
     city = Organization.objects.filter(kind=OrganizationKind.CITY).first()
-    if admin is None or city is None or Contest.objects.filter(title=TITLE).exists():
+    if admin is None or city is None:
+        return
+    if not Contest.objects.filter(title=TEAM_TITLE).exists():
+        _seed_team_contest(admin, city, rng, stdout)
+    if Contest.objects.filter(title=TITLE).exists():
         return
     contest = services.contest_create(
         actor=admin,
@@ -92,3 +98,64 @@ def seed(*, stdout, rng) -> None:
     services.judging_close(actor=admin, contest=contest)
     services.results_publish(actor=admin, contest=contest)
     stdout.write(f"Contests: {TITLE} with {len(members)} entries, 3 judges, results on public notice.")
+
+
+def _seed_team_contest(admin, city, rng, stdout) -> None:
+    """Four units' teams, two judges, results final: the winning units hold the prizes as unit honours."""
+    captains = []
+    for unit in Organization.objects.filter(kind=OrganizationKind.UNIT).order_by("sort_order", "pk")[:4]:
+        member = Member.objects.current().filter(unit=unit).order_by("pk").first()
+        if member is not None:
+            captains.append(member)
+    if len(captains) < 2:
+        return
+    contest = services.contest_create(
+        actor=admin,
+        data={
+            "title": TEAM_TITLE,
+            "kind": "calligraphy",
+            "organizer": city,
+            "mode": "team",
+            "description": "各单位工会组队参赛，每队提交一幅集体创作的书法作品。",
+            "allow_image": True,
+            "submissions_close_at": timezone.now() + timedelta(days=1),
+            "first_prizes": 1,
+            "second_prizes": 1,
+            "third_prizes": 1,
+            "excellence_awards": 0,
+        },
+    )
+    services.criteria_set(
+        actor=admin, contest=contest, rows=[("笔法", Decimal(50), Decimal(50)), ("章法", Decimal(50), Decimal(50))]
+    )
+    for i, member in enumerate(captains):
+        entry = Entry(
+            contest=contest,
+            member=member,
+            unit_id=member.unit_id,
+            team_name=f"{member.unit.short_name or member.unit.name}代表队"[:60],
+            title=f"书法长卷（{i + 1}）",
+            content_type="image/jpeg",
+            submitted_at=timezone.now() - timedelta(days=20, hours=i),
+        )
+        entry.file.save("work.jpg", ContentFile(_photo(i + 10)), save=False)
+        entry.save()
+    judges = [
+        services.expert_add(actor=admin, contest=contest, name=name, affiliation=org)[0]
+        for name, org in (("钱书远", "市书法家协会"), ("孙墨林", "南通博物苑"))
+    ]
+    services.judging_start(actor=admin, contest=contest)
+    criteria = list(contest.criteria.order_by("position"))
+    for judge in judges:
+        for sheet in judge.assignments.all():
+            values = {c.pk: Decimal(int(c.max_score * Decimal(rng.uniform(0.6, 0.98)))) for c in criteria}
+            services.sheet_save(actor=judge.user, assignment=sheet, values=values)
+    services.judging_close(actor=admin, contest=contest)
+    services.results_publish(actor=admin, contest=contest)
+    # The demo's public notice ended yesterday: the results are final and the prizes are unit honours.
+    contest.refresh_from_db()
+    contest.published_at = timezone.now() - timedelta(days=contest.notice_days + 1)
+    contest.notice_ends_at = timezone.now() - timedelta(days=1)
+    contest.save(update_fields=["published_at", "notice_ends_at"])
+    done = services.results_finalise(actor=admin, contest=contest)
+    stdout.write(f"Contests: {TEAM_TITLE} with {len(captains)} teams, final; {done.unit_honours} unit honours.")

@@ -132,6 +132,7 @@ class ContestFilterForm(forms.Form):
 
 def organizer_choices(scope):
     """The organisers an actor may create a contest for."""
-    if scope.sees_all:
+    units = scope.manage_units()
+    if units is None:
         return Organization.objects.filter(is_active=True).order_by("kind", "sort_order", "name")
-    return Organization.objects.filter(pk__in=scope.manageable_unit_ids).order_by("sort_order", "name")
+    return Organization.objects.filter(pk__in=units).order_by("sort_order", "name")

@@ -22,10 +22,23 @@ def confined(user) -> bool:
     scope = scope_for(user)
     if scope.member_id or scope.roles:
         return False
-    from .models import Expert
+    cached = getattr(user, "_contest_expert", None)
+    if cached is None:
+        from .models import Expert
 
-    with unscoped("is this login an outside expert: its own row, before any page is served"):
-        return Expert.objects.filter(user_id=user.pk).exists()
+        with unscoped("is this login an outside expert: its own row, before any page is served"):
+            cached = Expert.objects.filter(user_id=user.pk).exists()
+        user._contest_expert = cached  # once per request (the middleware, then the navbar)
+    return cached
+
+
+#: The navbar items an outside expert keeps (every other item would lead to a 404).
+EXPERT_NAV = frozenset({"judging"})
+
+
+def nav_confinement(scope, user) -> frozenset[str] | None:
+    """members.registry's nav confinement: an outside expert's navbar offers the score sheets only."""
+    return EXPERT_NAV if confined(user) else None
 
 
 class ExpertConfinementMiddleware:

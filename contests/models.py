@@ -20,29 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Honour, Member, Organization, OrganizationKind
-from members.scoping import Scope, ScopedManager
-
-
-def audience_q(scope: Scope, prefix: str = "") -> Q:
-    """Contests a person may take part in: the city's, the own zone's and the own unit's (by organiser)."""
-    if scope.member_unit_id is None:
-        return Q(pk__in=[])
-    zone_of_unit = Organization.objects.filter(children__id=scope.member_unit_id).values("pk")
-    return (
-        Q(**{f"{prefix}organizer__kind": OrganizationKind.CITY})
-        | Q(**{f"{prefix}organizer_id": scope.member_unit_id})
-        | Q(**{f"{prefix}organizer_id__in": zone_of_unit})
-    )
-
-
-def organiser_q(scope: Scope, prefix: str = "", *, manage: bool) -> Q:
-    """Contests an officer organises (manage) or reads (their units', their zone's). City and zone contests
-    are managed by the city administrators."""
-    if scope.sees_all:
-        return Q()
-    ids = scope.manageable_unit_ids if manage else scope.readable_org_ids
-    return Q(**{f"{prefix}organizer_id__in": ids}) if ids else Q(pk__in=[])
+from members.models import Honour, Member, Organization, OrganizationKind, UnitHonour
+from members.scoping import Scope, ScopedManager, audience_q, ids_q, organiser_q
 
 
 class ContestKind(models.TextChoices):
@@ -166,7 +145,7 @@ class Contest(models.Model):
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         if scope.sees_all:
             return Q()  # (an empty Q would vanish from an OR below)
-        if manage or scope.sees_all:
+        if manage:
             return organiser_q(scope, manage=manage)
         return organiser_q(scope, manage=False) | audience_q(scope)
 
@@ -248,10 +227,7 @@ class Expert(models.Model):
         if scope.sees_all:
             return Q()  # (an empty Q would vanish from an OR below)
         own = Q(user_id=scope.user_id) if scope.user_id and not manage else Q(pk__in=[])
-        if scope.sees_all:
-            return Q()
-        ids = scope.manageable_unit_ids if manage else scope.readable_org_ids
-        return (Q(organization_id__in=ids) if ids else Q(pk__in=[])) | own
+        return ids_q("organization_id", scope.manage_units() if manage else scope.read_orgs()) | own
 
 
 class Judge(models.Model):
@@ -402,7 +378,8 @@ class Score(models.Model):
 
 
 class Result(models.Model):
-    """An entry's place: its combined score, rank and prize; on finalising, the honour written for it."""
+    """An entry's place: its combined score, rank and prize; on finalising, the honour written for it (a
+    member's honour for an individual entry, the unit's collective honour for a team's)."""
 
     scope_path = "entry__unit"
     scope_owner = "entry__member"
@@ -415,6 +392,15 @@ class Result(models.Model):
     prize = models.CharField(_("prize"), max_length=12, choices=Prize.choices, blank=True)
     certificate_no = models.CharField(_("certificate number"), max_length=30, blank=True)
     honour = models.ForeignKey(Honour, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit_honour = models.ForeignKey(
+        UnitHonour,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("unit honour"),
+        help_text=_("A team's final prize on its unit's honour roll (集体荣誉)."),
+    )
 
     history = HistoricalRecords()
     objects = ScopedManager()
@@ -434,7 +420,7 @@ class Result(models.Model):
             return Q()  # (an empty Q would vanish from an OR below)
         from members.scoping import default_scope_q
 
-        if manage or scope.sees_all:
+        if manage:
             return organiser_q(scope, "contest__", manage=manage)
         rows = default_scope_q(cls, scope, manage=False) | organiser_q(scope, "contest__", manage=False)
         public = Q(contest__status__in=PUBLIC_STATUSES) & audience_q(scope, "contest__")

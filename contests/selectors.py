@@ -8,9 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from members.models import Member, Organization, OrganizationKind
-from members.scoping import get_for_actor, scope_for
+from members.scoping import audience_q, get_for_actor, scope_for
 
-from .models import PUBLIC_STATUSES, Assignment, Contest, ContestStatus, Entry, Judge, Result, Score, audience_q
+from .models import PUBLIC_STATUSES, Assignment, Contest, ContestStatus, Entry, Judge, Result, Score
 
 
 @dataclass(frozen=True)

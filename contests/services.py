@@ -13,9 +13,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import HonourLevel, HonourTitle, Member, OrganizationKind, User
-from members.scoping import can_manage, get_for_actor, require_manage, scope_for, unit_require_manage
-from members.services import honour_add, one_time_password
+from members.models import HonourLevel, HonourTitle, Member, OrganizationKind, UnitHonourTitle, User
+from members.scoping import (
+    audience_q,
+    can_manage,
+    get_for_actor,
+    require_manage,
+    scope_for,
+    unit_require_manage,
+)
+from members.services import honour_add, one_time_password, unit_honour_add
 from notifications.services import notification_enqueue
 
 from . import scoring
@@ -31,7 +38,6 @@ from .models import (
     Prize,
     Result,
     Score,
-    audience_q,
 )
 from .uploads import clean_work_file
 
@@ -41,7 +47,7 @@ def organizer_require_manage(*, actor: User, organizer) -> None:
     """A unit's officers organise the unit's contests; the city's and a zone's are the city administrators'."""
     if organizer.kind == OrganizationKind.UNIT:
         unit_require_manage(actor=actor, unit_id=organizer.pk)
-    elif not scope_for(actor).sees_all:
+    elif scope_for(actor).manage_units() is not None:  # the city's and the zones' are the city's to run
         raise PermissionDenied
 
 
@@ -330,6 +336,7 @@ HONOUR_LEVEL = {OrganizationKind.CITY: HonourLevel.CITY, OrganizationKind.ZONE: 
 class Finalised:
     honours: int
     skipped: list[str]
+    unit_honours: int = 0
 
 
 def results_finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
@@ -344,8 +351,10 @@ def results_finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
 @transaction.atomic
 def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
     """After the notice period the results are final: each prize of an individual entry becomes an honour
-    on the member's record (members.services.honour_add), each winner gets a certificate number and a
-    notice. A team's prize stays with its unit (the unit's page lists it)."""
+    on the member's record (members.services.honour_add); each prize of a team in a contest of the city or
+    a liaison zone becomes a collective honour (集体荣誉) on its unit's honour roll
+    (members.services.unit_honour_add; a unit's own team contest is between its own teams and gives the
+    unit no honour). Each winner gets a certificate number and a notice."""
     contest = _lock(actor, contest)
     now = now or timezone.now()
     if contest.status != ContestStatus.PUBLISHED:
@@ -357,9 +366,12 @@ def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
         )
     year = timezone.localdate(now).year
     level = HONOUR_LEVEL.get(contest.organizer.kind, HonourLevel.UNIT)
-    honours, skipped = 0, []
+    honours, unit_honours, skipped = 0, 0, []
+    units_honoured = contest.organizer.kind != OrganizationKind.UNIT
     winners = (
-        contest.results.exclude(prize="").select_related("entry__member", "entry__member__unit").order_by("rank", "pk")
+        contest.results.exclude(prize="")
+        .select_related("entry__member", "entry__member__unit", "entry__unit")
+        .order_by("rank", "pk")
     )
     for seq, result in enumerate(winners, start=1):
         result.certificate_no = f"{year}-{contest.pk:04d}-{seq:04d}"
@@ -379,7 +391,19 @@ def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
                 honours += 1
             except (PermissionDenied, Http404):
                 skipped.append(member.name)  # moved to a unit the organiser does not manage
-        result.save(update_fields=["certificate_no", "honour"])
+        elif contest.mode == EntryMode.TEAM and units_honoured and result.unit_honour_id is None:
+            team = result.entry.team_name
+            data = {
+                "title": UnitHonourTitle.CONTEST_PRIZE,
+                "name": f"{contest.title} {prize}（{team}）" if team else f"{contest.title} {prize}",
+                "level": level,
+                "year": year,
+                "awarded_by": contest.organizer.name[:100],
+            }
+            data["name"] = data["name"][:100]
+            result.unit_honour = unit_honour_add(actor=actor, unit=result.entry.unit, data=data)
+            unit_honours += 1
+        result.save(update_fields=["certificate_no", "honour", "unit_honour"])
         if member.user_id:
             notification_enqueue(
                 recipient_id=member.user_id,
@@ -392,7 +416,7 @@ def _finalise(*, actor: User, contest: Contest, now=None) -> Finalised:
     contest.status = ContestStatus.FINAL
     contest.final_at = now
     contest.save(update_fields=["status", "final_at"])
-    return Finalised(honours, skipped)
+    return Finalised(honours, skipped, unit_honours)
 
 
 # --- entries --------------------------------------------------------------------------------------

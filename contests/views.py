@@ -277,7 +277,12 @@ class FinaliseView(ContestActionView):
         return services.results_finalise(actor=request.user, contest=self.contest(request))
 
     def get_success_message(self, result) -> str:
-        text = _("The results are final: %(n)d honours written to the members' records.") % {"n": result.honours}
+        if result.unit_honours:
+            text = _("The results are final: %(n)d honours written to the units' honour rolls.") % {
+                "n": result.unit_honours
+            }
+        else:
+            text = _("The results are final: %(n)d honours written to the members' records.") % {"n": result.honours}
         if result.skipped:
             text += " " + _("Not written (moved to another unit): %(names)s.") % {"names": "、".join(result.skipped)}
         return text

@@ -20,7 +20,7 @@ def dashboard_panel(request, scope):
     ballots = [b for b in selectors.my_ballots(actor=request.user) if b["open"] and not b["voted"]]
     awaiting = list(selectors.awaiting_city(actor=request.user)[:10]) if scope.is_city_admin else []
     under_way = []
-    if scope.manageable_unit_ids and not scope.is_city_admin:
+    if scope.manage_units():  # a unit officer (the city has its own list above)
         under_way = list(
             Election.objects.for_actor(request.user, manage=True)
             .filter(status__in=ACTIVE_STATUSES)

@@ -57,7 +57,7 @@ class ElectionListView(TemplateView):
             ctx["page"] = paginate(self.request, qs)
             ctx["statuses"] = Status.choices
             ctx["awaiting"] = list(selectors.awaiting_city(actor=actor)[:20]) if scope.is_city_admin else []
-            ctx["can_create"] = bool(scope.manageable_unit_ids) or scope.is_city_admin
+            ctx["can_create"] = scope.manages_any_unit
         return ctx
 
 

@@ -11,6 +11,7 @@ from .models import (
     Organization,
     RetentionRun,
     RoleAssignment,
+    UnitHonour,
     User,
 )
 
@@ -169,3 +170,13 @@ class ChoiceSynonymAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._city(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(UnitHonour)
+class UnitHonourAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The unit honour roll (集体荣誉): the city administrators keep it (the voice app's pages do the same)."""
+
+    list_display = ("unit", "title", "name", "level", "year")
+    list_filter = ("title", "level", "year")
+    search_fields = ("unit__name", "name")
+    list_select_related = ("unit",)

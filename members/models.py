@@ -357,6 +357,69 @@ class Honour(models.Model):
         return f"{self.year} {self.name or self.get_title_display()}"
 
 
+class UnitHonourTitle(models.TextChoices):
+    MODEL_STAFF_HOME = "model_staff_home", _("Model staff home")
+    MODEL_STAFF_SMALL_HOME = "model_staff_small_home", _("Model staff small home")
+    ADVANCED_UNION = "advanced_union", _("Advanced grassroots union")
+    READING_ROOM_DEMO = "reading_room_demo", _("Staff reading room demonstration site")
+    CONTEST_PRIZE = "contest_prize", _("Contest prize")
+    OTHER = "other", _("Other honour")
+
+
+class UnitHonour(models.Model):
+    """A collective honour (集体荣誉) held by a unit union: 模范职工之家, 先进基层工会, 职工书屋示范点, and the
+    prizes of its teams in contests. The honour roll is kept by the city (the voice app's pages); other apps
+    write into it through ``members.services.unit_honour_add`` (a team contest's final prizes)."""
+
+    scope_path = "unit"  # the rule itself is scope_q: published to all, kept by the city
+
+    unit = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="unit_honours",
+        verbose_name=_("unit"),
+        limit_choices_to={"kind": "unit"},
+    )
+    title = models.CharField(_("honour"), max_length=30, choices=UnitHonourTitle.choices)
+    name = models.CharField(_("name of the honour"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=HonourLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    awarded_by = models.CharField(_("awarded by"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("unit honour")
+        verbose_name_plural = _("unit honours")
+        ordering = ["-year", "unit__sort_order", "pk"]
+        constraints = [
+            # One 模范职工之家 of a level a year; a unit's teams may win several prizes in a year's contests.
+            models.UniqueConstraint(
+                fields=["unit", "title", "level", "year"],
+                condition=~models.Q(title="contest_prize"),
+                name="unithonour_unique",
+            ),
+            models.CheckConstraint(condition=models.Q(year__gte=1949, year__lte=2100), name="unithonour_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name or self.get_title_display()}"
+
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        """The honour roll is published: everyone logged in reads it; the city administrator keeps it."""
+        allowed = scope.sees_all if manage else scope.user_id is not None
+        return models.Q() if allowed else models.Q(pk__in=[])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.unit_id and self.unit.kind != "unit":
+            raise ValidationError({"unit": _("Only a unit union can hold this honour.")})
+
+
 class ChangeKind(models.TextChoices):
     JOIN = "join", _("Joined")
     TRANSFER = "transfer", pgettext_lazy("membership change", "Transferred")

@@ -95,8 +95,25 @@ def register_nav_item(item: NavItem) -> None:
     _nav_items[item.key] = item
 
 
+#: Callables ``(scope, user) -> frozenset of nav keys | None``: a login confined to a few pages (an outside
+#: expert sees the judging pages and nothing else) is offered only those keys' items; None: not confined.
+_nav_confinements: list[Callable[[Any, Any], frozenset[str] | None]] = []
+
+
+def register_nav_confinement(fn: Callable[[Any, Any], frozenset[str] | None]) -> None:
+    """An app that confines some logins to its own pages says which navbar items they keep (the items of
+    every other app would lead them to a 404)."""
+    if all(existing is not fn for existing in _nav_confinements):
+        _nav_confinements.append(fn)
+
+
 def nav_items(scope, user) -> list[NavItem]:
-    return [i for i in sorted(_nav_items.values(), key=lambda i: (i.order, i.key)) if i.visible(scope, user)]
+    items = [i for i in sorted(_nav_items.values(), key=lambda i: (i.order, i.key)) if i.visible(scope, user)]
+    for confinement in _nav_confinements:
+        keys = confinement(scope, user)
+        if keys is not None:
+            items = [i for i in items if i.key in keys]
+    return items
 
 
 # --- Report sheets -----------------------------------------------------------------------------

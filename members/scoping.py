@@ -80,6 +80,66 @@ class Scope:
     def can_manage_unit(self, unit_id: int | None) -> bool:
         return self.sees_all or unit_id in self.manageable_unit_ids
 
+    # -- the same answers as ids, None meaning "all" (the city's administrators): for a query's filter
+    def read_units(self) -> frozenset[int] | None:
+        """The units whose data the actor reads; None: every unit."""
+        return None if self.sees_all else self.readable_unit_ids
+
+    def read_orgs(self) -> frozenset[int] | None:
+        """The organisations the actor reads as an officer: the units, the own zones and the city (for a
+        city administrator's role); None: every organisation."""
+        return None if self.sees_all else self.readable_org_ids
+
+    def manage_units(self) -> frozenset[int] | None:
+        """The units the actor manages; None: every unit."""
+        return None if self.sees_all else self.manageable_unit_ids
+
+    def manage_orgs(self) -> frozenset[int] | None:
+        """What the actor may run as an owner (a survey, a contest of its own): the managed units and the
+        zones the actor leads; None: every organisation."""
+        return None if self.sees_all else self.manageable_unit_ids | self.zone_ids
+
+    @property
+    def manages_any_unit(self) -> bool:
+        """Manages some unit (a unit officer) or every unit (the city)."""
+        return self.sees_all or bool(self.manageable_unit_ids)
+
+    def can_read_org(self, org_id: int | None) -> bool:
+        """Reads this organisation as an officer (a unit, the own zone, or anything for the city)."""
+        return self.sees_all or org_id in self.readable_org_ids
+
+
+def ids_q(lookup: str, ids: frozenset[int] | None) -> models.Q:
+    """``lookup__in=ids`` as a Q: every row for None (see ``Scope.read_units``), no row for no ids.
+
+    The Q for every row is ``Q()``, which vanishes inside an OR (``Q() | q`` is ``q``): combine only the
+    answers for a limited scope, and return the whole table before combining."""
+    if ids is None:
+        return models.Q()
+    return models.Q(**{f"{lookup}__in": ids}) if ids else models.Q(pk__in=[])
+
+
+def audience_q(scope: Scope, prefix: str = "") -> models.Q:
+    """Things organised for a person (a contest, a quiz): the city's, the own zone's and the own unit's, by
+    their ``organizer``. Nothing for a login without a member record."""
+    if scope.member_unit_id is None:
+        return models.Q(pk__in=[])
+    from .models import Organization, OrganizationKind
+
+    zone_of_unit = Organization.objects.filter(children__id=scope.member_unit_id).values("pk")
+    return (
+        models.Q(**{f"{prefix}organizer__kind": OrganizationKind.CITY})
+        | models.Q(**{f"{prefix}organizer_id": scope.member_unit_id})
+        | models.Q(**{f"{prefix}organizer_id__in": zone_of_unit})
+    )
+
+
+def organiser_q(scope: Scope, prefix: str = "", *, manage: bool) -> models.Q:
+    """Things an officer organises (``manage``: in the managed units; the city's and a zone's are the city
+    administrators') or reads (the units read, the own zone's), by their ``organizer``. ``Q()`` (every row)
+    for the city: see ``ids_q``."""
+    return ids_q(f"{prefix}organizer_id", scope.manage_units() if manage else scope.read_orgs())
+
 
 EMPTY = Scope()
 _CACHE_ATTR = "_union_scope"

@@ -33,6 +33,7 @@ from .models import (
     OrganizationKind,
     Role,
     RoleAssignment,
+    UnitHonour,
     User,
 )
 from .pinyin import NameOrder
@@ -40,6 +41,7 @@ from .roles import ROLE_GROUPS
 from .scoping import (
     forget_scope,
     get_for_actor,
+    require_city_admin,
     require_manage,
     require_perm,
     require_read,
@@ -726,6 +728,20 @@ def honour_add(*, actor: User, member: Member, data: dict):
 
     _require_unit_manager(actor, member.unit)
     honour = Honour(member=member, **data)
+    honour.full_clean()
+    honour.save()
+    return honour
+
+
+@transaction.atomic
+def unit_honour_add(*, actor: User, unit: Organization, data: dict) -> UnitHonour:
+    """A collective honour (集体荣誉) on a unit's honour roll: ``data`` holds title, level, year and
+    optionally name and awarded_by. The roll is kept by the city union's administrators (403 for anyone
+    else); the voice app's honour pages and a team contest's final prizes both write through here."""
+    require_city_admin(actor)
+    fields = {k: data[k] for k in ("title", "level", "year", "name", "awarded_by") if k in data}
+    fields["name"] = (fields.get("name") or "").strip()
+    honour = UnitHonour(unit=unit, **fields)
     honour.full_clean()
     honour.save()
     return honour

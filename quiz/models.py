@@ -13,27 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member, Organization, OrganizationKind
-from members.scoping import Scope, ScopedManager
-
-
-def audience_q(scope: Scope, prefix: str = "") -> Q:
-    """Quizzes a person may take: the city's, the own zone's and the own unit's (by organiser)."""
-    if scope.member_unit_id is None:
-        return Q(pk__in=[])
-    zone_of_unit = Organization.objects.filter(children__id=scope.member_unit_id).values("pk")
-    return (
-        Q(**{f"{prefix}organizer__kind": OrganizationKind.CITY})
-        | Q(**{f"{prefix}organizer_id": scope.member_unit_id})
-        | Q(**{f"{prefix}organizer_id__in": zone_of_unit})
-    )
-
-
-def organiser_q(scope: Scope, prefix: str = "", *, manage: bool) -> Q:
-    if scope.sees_all:
-        return Q()
-    ids = scope.manageable_unit_ids if manage else scope.readable_org_ids
-    return Q(**{f"{prefix}organizer_id__in": ids}) if ids else Q(pk__in=[])
+from members.models import Member, Organization
+from members.scoping import Scope, ScopedManager, audience_q, organiser_q
 
 
 class QuestionKind(models.TextChoices):
@@ -154,7 +135,7 @@ class Quiz(models.Model):
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         if scope.sees_all:
             return Q()  # (an empty Q would vanish from an OR below)
-        if manage or scope.sees_all:
+        if manage:
             return organiser_q(scope, manage=manage)
         return organiser_q(scope, manage=False) | audience_q(scope)
 
@@ -234,7 +215,7 @@ class Participant(models.Model):
         from members.scoping import default_scope_q
 
         rows = default_scope_q(cls, scope, manage=manage) | organiser_q(scope, "quiz__", manage=manage)
-        if manage or scope.sees_all:
+        if manage:
             return rows
         # A ranked contest's leaderboard is public to its audience (names, units and best scores).
         return rows | (Q(quiz__mode=QuizMode.CONTEST) & audience_q(scope, "quiz__"))

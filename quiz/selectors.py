@@ -10,9 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from members.models import Member, Organization, OrganizationKind
-from members.scoping import get_for_actor, scope_for, unscoped
+from members.scoping import audience_q, get_for_actor, scope_for, unscoped
 
-from .models import Attempt, Participant, Quiz, Subject, audience_q
+from .models import Attempt, Participant, Quiz, Subject
 
 
 @dataclass(frozen=True)

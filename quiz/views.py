@@ -23,10 +23,10 @@ from .models import Question, Subject
 
 
 def organizer_choices(actor):
-    scope = scope_for(actor)
-    if scope.sees_all:
+    units = scope_for(actor).manage_units()
+    if units is None:
         return Organization.objects.filter(is_active=True).order_by("kind", "sort_order", "name")
-    return Organization.objects.filter(pk__in=scope.manageable_unit_ids).order_by("sort_order", "name")
+    return Organization.objects.filter(pk__in=units).order_by("sort_order", "name")
 
 
 def parse_answers(data) -> dict[int, list[int]]:

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from members.registry import GiftSuggestion
-from members.scoping import scope_for
+from members.scoping import ids_q, scope_for
 
 from .models import Answer, Option, QuestionKind, Survey, SurveyStatus
 
@@ -20,8 +20,8 @@ def gift_suggestions(actor, unit=None) -> list[GiftSuggestion]:
     (every option tied for the most, on a tie). Three queries, whatever the number of surveys or answers."""
     scope = scope_for(actor)
     surveys = Survey.objects.for_actor(actor).filter(status=SurveyStatus.CLOSED, starter=GIFT_STARTER)
-    if not scope.sees_all:  # the results are read by those who read the owner (surveys.selectors.require_results)
-        surveys = surveys.filter(owner_id__in=scope.readable_org_ids | scope.zone_ids)
+    # The results are read by those who read the owner (surveys.selectors.require_results).
+    surveys = surveys.filter(ids_q("owner_id", scope.read_orgs()))
     if unit is not None:  # the unit's own, its zone's and the city's surveys
         surveys = surveys.filter(Q(owner_id__in=[unit.pk, unit.parent_id or unit.pk]) | Q(owner__kind="city"))
     surveys = {s.pk: s for s in surveys.order_by("-ends_at", "-pk")[:20]}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organization
-from members.scoping import ScopedManager
+from members.scoping import ScopedManager, ids_q
 
 #: Anonymous responses are written out in shuffled batches of at least this many.
 MIX_BATCH = 5
@@ -70,9 +70,8 @@ class Survey(models.Model):
         if scope.sees_all:
             return models.Q()
         if manage:
-            ids = scope.manageable_unit_ids | scope.zone_ids
-            return models.Q(owner_id__in=ids) if ids else models.Q(pk__in=[])
-        q = models.Q(owner_id__in=scope.readable_org_ids) if scope.readable_org_ids else models.Q(pk__in=[])
+            return ids_q("owner_id", scope.manage_orgs())
+        q = ids_q("owner_id", scope.read_orgs())
         if scope.member_unit_id:
             zone = Organization.objects.filter(pk=scope.member_unit_id).values("parent_id")
             q |= models.Q(owner_id=scope.member_unit_id) | models.Q(owner_id__in=zone) | models.Q(owner__kind="city")

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from members.models import Organization, User
-from members.scoping import get_for_actor, scope_for
+from members.scoping import get_for_actor, ids_q, scope_for
 
 from .models import MIN_GROUP, Answer, Question, QuestionKind, Respondent, Response, Survey, SurveyStatus
 
@@ -23,15 +23,14 @@ def survey_get(*, actor: User, pk: int, manage: bool = False) -> Survey:
 def require_results(actor: User, survey: Survey) -> None:
     """Results: the city, and those who read the owner (its officers; a zone lead for the zone and its units)."""
     scope = scope_for(actor)
-    if not (scope.sees_all or survey.owner_id in scope.readable_org_ids or survey.owner_id in scope.zone_ids):
+    if not scope.can_read_org(survey.owner_id):
         raise PermissionDenied
 
 
 def managed_list(*, actor: User, q: str = "", status: str = "") -> QuerySet:
     scope = scope_for(actor)
     qs = Survey.objects.for_actor(actor).select_related("owner")
-    if not scope.sees_all:
-        qs = qs.filter(owner_id__in=scope.readable_org_ids | scope.zone_ids)
+    qs = qs.filter(ids_q("owner_id", scope.read_orgs()))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(owner__name__icontains=q))
     if status:

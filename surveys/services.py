@@ -39,9 +39,8 @@ def owners_for(actor: User):
     """The organisations the actor may build a survey for: the own units, the own zone, the city."""
     scope = scope_for(actor)
     qs = Organization.objects.filter(is_active=True)
-    if scope.sees_all:
-        return qs
-    return qs.filter(pk__in=scope.manageable_unit_ids | scope.zone_ids)
+    orgs = scope.manage_orgs()
+    return qs if orgs is None else qs.filter(pk__in=orgs)
 
 
 def _save(obj):

@@ -1,4 +1,5 @@
-"""The admin: unit honours, and suggestions with the sender hidden from everyone but superusers.
+"""The admin: suggestions, with the sender hidden from everyone but superusers (the unit honours' admin moved
+to members with their model).
 
 Talk records are confidential and have no admin page at all.
 """
@@ -6,18 +7,7 @@ Talk records are confidential and have no admin page at all.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import UnitHonour, VoiceItem
-
-
-@admin.register(UnitHonour)
-class UnitHonourAdmin(admin.ModelAdmin):
-    list_display = ("unit", "title", "name", "level", "year")
-    list_filter = ("title", "level", "year")
-    search_fields = ("unit__name", "name")
-    list_select_related = ("unit",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_actor(request.user)
+from .models import VoiceItem
 
 
 @admin.register(VoiceItem)

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Organization, OrganizationKind, Role, RoleAssignment
-from members.scoping import get_for_actor, require_city_admin, require_manage, scope_for, unscoped
+from members.scoping import get_for_actor, require_manage, scope_for, unscoped
+from members.services import unit_honour_add
 from members.uploads import check_upload
 from notifications.services import notification_send
 
@@ -297,11 +298,8 @@ def follow_up_done(*, actor, follow_up_id: int) -> FollowUp:
 def honour_create(
     *, actor, unit: Organization, title: str, level: str, year: int, name: str = "", awarded_by: str = ""
 ) -> UnitHonour:
-    require_city_admin(actor)
-    honour = UnitHonour(unit=unit, title=title, level=level, year=year, name=name.strip(), awarded_by=awarded_by)
-    honour.full_clean()
-    honour.save()
-    return honour
+    data = {"title": title, "level": level, "year": year, "name": name, "awarded_by": awarded_by}
+    return unit_honour_add(actor=actor, unit=unit, data=data)
 
 
 @transaction.atomic

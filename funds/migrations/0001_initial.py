@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0016_alter_roleassignment_role'),
+        ('members', '0018_alter_roleassignment_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('funds', '0002_national_categories'),
-        ('members', '0016_alter_roleassignment_role'),
+        ('members', '0018_alter_roleassignment_role'),
     ]
 
     operations = [

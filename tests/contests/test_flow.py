@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contests import services
 from contests.models import ContestStatus, Result
-from members.models import Honour
+from members.models import Honour, UnitHonour
 
 from .factories import RUBRIC, ContestFactory, entrant, photo_upload, score_all, submit
 
@@ -102,3 +102,87 @@ def test_after_closing_a_judge_cannot_change_and_the_organiser_needs_a_reason(tr
     assert sheet.total == Decimal("4.00")
     assert sheet.history.first().history_change_reason == "计分录入错误"
     assert Result.objects.get(entry=e).score == Decimal("4.000")
+
+
+def _finished_team_contest(tree, organizer, actor, teams):
+    """A team contest with ``teams`` [(unit key, team name, scores)] judged by one expert and published."""
+    contest = ContestFactory(
+        organizer=organizer, mode="team", first_prizes=1, second_prizes=1, third_prizes=0, excellence_awards=0
+    )
+    services.criteria_set(actor=actor, contest=contest, rows=RUBRIC)
+    by_code = {}
+    for key, team, scores in teams:
+        entry = services.entry_submit(
+            actor=entrant(tree[key]), contest=contest, data={"title": team, "text": "正文", "team_name": team}
+        )
+        by_code[entry.code] = scores
+    judge, _login = services.expert_add(actor=actor, contest=contest, name="团体赛评委")
+    services.judging_start(actor=actor, contest=contest)
+    score_all(judge, by_code)
+    services.judging_close(actor=actor, contest=contest)
+    services.results_publish(actor=actor, contest=contest)
+    contest.refresh_from_db()
+    return contest
+
+
+def test_a_team_contests_final_prizes_become_honours_of_the_winning_units(tree, city_admin):
+    teams = [
+        ("a", "财政局代表队", (40, 30, 20, 10)),
+        ("b", "教育局代表队", (30, 20, 15, 8)),
+        ("c", "丙队", (1, 1, 1, 1)),
+    ]
+    contest = _finished_team_contest(tree, tree["city"], city_admin, teams)
+    assert not UnitHonour.objects.exists()  # on public notice: not yet an honour
+    after = contest.notice_ends_at + timedelta(seconds=1)
+    done = services.results_finalise(actor=city_admin, contest=contest, now=after)
+    assert done.unit_honours == 2 and done.honours == 0
+    rows = {h.unit_id: h for h in UnitHonour.objects.all()}
+    assert set(rows) == {tree["a"].pk, tree["b"].pk}  # the third team won no prize
+    first = rows[tree["a"].pk]
+    assert first.title == "contest_prize" and first.level == "city" and first.year == timezone.localdate(after).year
+    assert contest.title in first.name and "一等奖" in first.name and "财政局代表队" in first.name
+    assert first.awarded_by == tree["city"].name
+    assert not Honour.objects.exists()  # a team's prize is the unit's, not its entrant's
+    assert Result.objects.get(unit_honour=first).entry.unit_id == tree["a"].pk
+    assert first.history.count() == 1
+
+
+def test_a_unit_can_hold_several_contest_prizes_in_a_year(tree, city_admin):
+    teams = [("a", "甲一队", (40, 30, 20, 10)), ("a", "甲二队", (30, 20, 15, 8))]
+    contest = _finished_team_contest(tree, tree["city"], city_admin, teams)
+    services.results_finalise(actor=city_admin, contest=contest, now=contest.notice_ends_at + timedelta(seconds=1))
+    assert UnitHonour.objects.filter(unit=tree["a"], title="contest_prize").count() == 2
+
+
+def test_a_units_own_team_contest_gives_no_unit_honour(tree, officer_a):
+    """Between a unit's own teams: the unit's officer organises and finalises it, and the unit's honour roll,
+    kept by the city, is not the officer's to write."""
+    teams = [("a", "一科", (40, 30, 20, 10)), ("a", "二科", (30, 20, 15, 8))]
+    contest = _finished_team_contest(tree, tree["a"], officer_a, teams)
+    after = contest.notice_ends_at + timedelta(seconds=1)
+    done = services.results_finalise(actor=officer_a, contest=contest, now=after)
+    assert done.honours == done.unit_honours == 0 and not UnitHonour.objects.exists()
+    contest.refresh_from_db()
+    assert contest.status == ContestStatus.FINAL
+
+
+def test_an_officer_cannot_write_the_own_unit_onto_the_honour_roll(tree, officer_a):
+    """Attack: a unit officer calls the members service directly to give the own unit a collective honour."""
+    from django.core.exceptions import PermissionDenied
+
+    from members.services import unit_honour_add
+
+    data = {"title": "contest_prize", "level": "city", "year": 2026, "name": "自封一等奖"}
+    with pytest.raises(PermissionDenied):
+        unit_honour_add(actor=officer_a, unit=tree["a"], data=data)
+    assert not UnitHonour.objects.exists()
+
+
+def test_the_units_page_shows_its_team_prize(client, tree, city_admin, officer_b):
+    teams = [("a", "财政局代表队", (40, 30, 20, 10)), ("b", "教育局代表队", (30, 20, 15, 8))]
+    contest = _finished_team_contest(tree, tree["city"], city_admin, teams)
+    services.results_finalise(actor=city_admin, contest=contest, now=contest.notice_ends_at + timedelta(seconds=1))
+    client.force_login(officer_b)
+    html = client.get(f"/members/units/{tree['b'].pk}/").content.decode()
+    assert f"{contest.title} 二等奖（教育局代表队）" in html
+    assert "财政局代表队" not in html  # the other unit's honour is on the other unit's page

@@ -145,3 +145,40 @@ def test_a_member_cannot_change_or_see_another_members_entry(judged, tree):
     assert Entry.objects.filter(pk=entry.pk).exists()
     own = _client(judged["author"])
     assert own.get(reverse("contests:entry_detail", args=[entry.pk])).status_code == 200  # positive control
+
+
+def _links(html: str) -> set[str]:
+    import re
+
+    return {h for h in re.findall(r'href="([^"#][^"]*)"', html) if h.startswith("/") and not h.startswith("/static/")}
+
+
+def test_an_outside_experts_pages_offer_no_link_to_a_page_he_cannot_use(judged):
+    """The navbar of every page an outside expert can open offers only what he can use: each link answers
+    (200, or a redirect to his sheets), none leads to a 404; the other apps' menu items are not there."""
+    c = _client(judged["expert"].user)
+    sheet = judged["expert"].assignments.first()
+    pages = [
+        reverse("contests:judging"),
+        reverse("contests:sheet", args=[sheet.pk]),
+        reverse("notifications:list"),
+        reverse("notifications:preferences"),
+        reverse("password_change"),
+    ]
+    links: set[str] = set()
+    for page in pages:
+        answer = c.get(page)
+        assert answer.status_code == 200, page
+        html = answer.content.decode()
+        for label in ("职工之声", "活动", "福利", "选举", "问卷", "知识竞赛", "会员"):
+            assert f">{label}</a>" not in html, (page, label)
+        links |= _links(html)
+    assert reverse("contests:judging") in links  # his one menu item
+    dead = {link: c.get(link).status_code for link in sorted(links)}
+    dead = {link: status for link, status in dead.items() if status not in (200, 302)}
+    assert not dead, f"links the expert cannot use: {dead}"
+
+
+def test_a_members_navbar_is_not_confined(judged, member_a):
+    html = _client(member_a).get(reverse("contests:list")).content.decode()
+    assert reverse("activities:calendar") in html and reverse("contests:list") in html

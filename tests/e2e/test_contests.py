@@ -121,6 +121,8 @@ def test_a_photo_from_a_phone_to_honours_and_certificates(browser, live_server, 
                 judge.click("[data-testid=sheet-save]")
                 judge.goto(f"{live_server.url}/contests/judging/")
             if username == "expert":
+                menu = judge.inner_text("#mainNav")
+                assert "评分表" in menu and not any(x in menu for x in ("活动", "福利", "职工之声", "选举", "问卷"))
                 assert judge.goto(f"{live_server.url}/members/").status == 404  # the expert sees nothing else
             judge_ctx.close()
 

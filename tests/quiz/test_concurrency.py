@@ -45,3 +45,47 @@ def test_1000_papers_handed_in_at_once_lose_nothing_and_score_right(require_post
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     with open(ROOT / "test-artifacts" / "quiz-concurrency.txt", "a", encoding="utf-8") as f:
         f.write(line + "\n")
+
+
+def test_a_hand_in_and_a_saved_answer_do_not_wait_for_a_lock_on_the_quiz(require_postgres, tree, city_admin):
+    """Another transaction holds the quiz's row (another taker's hand-in did, before FOR UPDATE OF): the
+    hand-in and the answer save lock their own attempt only and go through (a 2 s lock timeout says so)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from members.scoping import unscoped
+    from quiz import services
+    from quiz.models import Quiz
+    from tests.contests.factories import entrant
+    from tests.quiz.factories import QuizFactory, bank
+
+    subject = bank(city_admin, tree["city"])
+    quiz = QuizFactory(organizer=tree["city"], time_limit_minutes=10)
+    services.rules_set(actor=city_admin, quiz=quiz, rules=[(subject, "true_false", 2, Decimal(50))])
+    user = entrant(tree["a"])
+    attempt = services.attempt_start(actor=user, quiz=quiz)
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_quiz_row():
+        try:
+            with unscoped("the test holds the quiz row as a concurrent transaction would"), transaction.atomic():
+                Quiz.objects.select_for_update().get(pk=quiz.pk)
+                held.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_quiz_row)
+    holder.start()
+    assert held.wait(30)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            assert services.answer_save(actor=user, attempt_id=attempt.pk, position=1, values=[0])
+            done = services.attempt_submit(actor=user, attempt_id=attempt.pk, answers={2: [0]})
+    finally:
+        release.set()
+        holder.join(30)
+    assert done.submitted_at is not None and done.score == Decimal(100)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0015_retention_runs'),
+        ('members', '0017_unit_honour_contest_prizes'),
     ]
 
     operations = [
