@@ -256,3 +256,28 @@ def test_a_late_start_is_cut_at_the_closing_time(tree, city_admin):
     services.rules_set(actor=city_admin, quiz=q, rules=[(subject, "single", 2, Decimal(5))])
     attempt = services.attempt_start(actor=entrant(tree["a"]), quiz=q)
     assert attempt.deadline == q.closes_at
+
+
+def test_a_hand_in_is_a_fixed_number_of_statements_whatever_the_papers_length(
+    tree, city_admin, django_assert_num_queries
+):
+    """Session, login, the login's roles and member record; the attempt locked, the paper read, all its rows in
+    one UPDATE, the attempt's score, the participant's best in one UPDATE; the session written back (with the
+    test transaction's savepoints): the same for 4 questions as for 12."""
+    subject = bank(city_admin, tree["city"])
+    for n in (4, 12):
+        q = QuizFactory(organizer=tree["city"], time_limit_minutes=10)
+        services.rules_set(
+            actor=city_admin,
+            quiz=q,
+            rules=[(subject, "single", n // 2, Decimal(5)), (subject, "true_false", n // 2, Decimal(5))],
+        )
+        user = entrant(tree["a"])
+        attempt = services.attempt_start(actor=user, quiz=q)
+        body = {f"q{p}": [str(v) for v in vals] for p, vals in right_answers(attempt).items()}
+        c = Client()
+        c.force_login(user)
+        with django_assert_num_queries(14):  # 15 before: the participant was read, then written
+            assert c.post(reverse("quiz:submit", args=[attempt.pk]), body).status_code == 302
+        attempt.refresh_from_db()
+        assert attempt.score == Decimal(5 * n)
