@@ -32,5 +32,6 @@ def test_a_sheet_is_chinese_formatted_and_safe_whatever_the_interface_language()
     assert ws["A4"].value == "张三" and not ws["A4"].quotePrefix  # the control: plain text stays plain
     assert ws["B3"].number_format == "yyyy-mm-dd" and ws["C3"].number_format == "#,##0.00"
     assert ws["A5"].value == "合计" and ws["A5"].font.b and ws["C5"].value == 20
-    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$2:$2"  # the header on every printed page
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$1:$2"  # the heading and header on every page
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"  # page numbers
     assert sheet.rows_written == 2  # data rows only
