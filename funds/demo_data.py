@@ -65,6 +65,7 @@ def seed(*, stdout, rng) -> None:
             else:
                 n = max(sizes.get(union.pk, 0), 1)
                 amounts = {code: Decimal(v) * n for code, v in PER_MEMBER.items()}
+                amounts["2103"] = max(amounts["2103"], Decimal("3000"))  # the demo voucher below fits a small unit
             # What the other apps' demo data already spent is covered, with room to spare.
             spent = dict(
                 Posting.objects.filter(union=union, date__year=year)
