@@ -40,10 +40,24 @@ class MembersConfig(AppConfig):
                 "access_records",
                 _("Access record"),
                 "members:access_records",
-                lambda scope, user: scope.is_city_admin,
+                lambda scope, user: scope.is_city_admin or scope.is_auditor,
                 90,
             )
         )
+
+        # Accounts and access (issue 16): transfers for officers (the records: the access record's tabs).
+        register_nav_item(
+            NavItem("transfers", _("Transfers"), "members:transfers", lambda scope, user: scope.is_officer, 12)
+        )
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+        from . import security
+
+        user_logged_in.connect(security.on_logged_in, dispatch_uid="members_login_log_in")
+        user_login_failed.connect(security.on_login_failed, dispatch_uid="members_login_log_failed")
+        user_logged_out.connect(security.on_logged_out, dispatch_uid="members_login_log_out")
+        user_locked_out.connect(security.on_locked_out, dispatch_uid="members_login_log_locked")
 
         from . import privacy
         from .registry import register_personal_data_section

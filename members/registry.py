@@ -147,3 +147,21 @@ def register_personal_data_section(key: str, title, rows_fn: Callable[[Any], tup
 
 def personal_data_sections() -> list[PersonalDataSection]:
     return sorted(_personal_data_sections.values(), key=lambda s: (s.order, s.key))
+
+
+# --- Telling a person about their account ------------------------------------------------------------
+#: ``notifier(*, recipient_id, key, title, body, url, email)`` — the notifications app registers the one
+#: that writes the inbox notice and, with ``email=True``, e-mails it to any address the person gave
+#: (an account's security notices go out by e-mail whatever the person chose for other notices).
+_account_notifiers: list[Callable[..., None]] = []
+
+
+def register_account_notifier(fn: Callable[..., None]) -> None:
+    if fn not in _account_notifiers:
+        _account_notifiers.append(fn)
+
+
+def notify_person(*, recipient_id: int, key: str, title: str, body: str = "", url: str = "", email: bool = False):
+    """Tell one login something about the own account or membership (a reset, a transfer step)."""
+    for notifier in _account_notifiers:
+        notifier(recipient_id=recipient_id, key=key, title=title, body=body, url=url, email=email)

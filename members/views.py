@@ -30,7 +30,7 @@ from .forms import (
     StatusChangeForm,
     TransferForm,
 )
-from .models import CommitteePost, HonourLevel, HonourTitle
+from .models import ChangeKind, CommitteePost, HonourLevel, HonourTitle
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
 from .scoping import (
     can_manage,
@@ -150,6 +150,11 @@ class MemberDetailView(TemplateView):
             can_manage=may_manage,
             can_reveal=actor.has_perm("members.reveal_id_number"),
             honours=member.honours.all(),
+            # only for those who manage the member: no query on anyone else's page
+            pending_transfer=member.transfer_requests.filter(state="pending").select_related("to_unit").first()
+            if may_manage
+            else None,
+            role_holder=may_manage and not scope.is_city_admin and services.holds_a_role(member),
         )
         return ctx
 
@@ -294,17 +299,22 @@ class MemberTransferView(TemplateView):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.member_transfer(
+                change = services.member_transfer(
                     actor=request.user, member=member, to_unit=d["to_unit"], on=d["on"], reason=d["reason"]
                 )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("%(name)s has been transferred to %(unit)s.") % {"name": member.name, "unit": d["to_unit"].name},
-                )
-                if can_read(request.user, d["to_unit"]):
+                names = {"name": member.name, "unit": d["to_unit"].name}
+                if change.kind == ChangeKind.TRANSFER:
+                    messages.success(request, _("%(name)s has been transferred to %(unit)s.") % names)
+                else:
+                    messages.success(
+                        request,
+                        _("The transfer of %(name)s to %(unit)s is started; it takes effect when %(unit)s accepts it.")
+                        % names,
+                    )
+                if can_read(request.user, d["to_unit"]) or change.kind != ChangeKind.TRANSFER:
                     return redirect("members:detail", pk=member.pk)
                 return redirect("members:list")
         return self.render_to_response({"member": member, "form": form})
@@ -347,8 +357,10 @@ class AccountCreateView(MemberTransferView):
         member = self._member()
         reset = request.POST.get("action") == "reset"
         try:
-            fn = services.account_reset_password if reset else services.account_create
-            issued = [fn(actor=request.user, member=member)]
+            if reset:
+                issued = [services.account_reset_password(actor=request.user, member=member, request=request)]
+            else:
+                issued = [services.account_create(actor=request.user, member=member)]
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -457,7 +469,7 @@ class FirstPasswordView(PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.account_password_changed(user=form.user)
+        services.account_password_changed(user=form.user, request=self.request)
         messages.success(self.request, _("Your new password is set."))
         return response
 

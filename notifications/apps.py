@@ -21,4 +21,9 @@ class NotificationsConfig(AppConfig):
         register_reminder_source("birthdays-greeting", sources.birthday_greetings)
         register_reminder_source("birthdays-month", sources.birthday_month)
         register_reminder_source("committee-terms", sources.committee_terms)
+        from members.registry import register_account_notifier
+
+        from .services import account_notice
+
+        register_account_notifier(account_notice)
         post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="notifications_sync_schedules")

@@ -125,6 +125,32 @@ def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: boo
     return created
 
 
+#: Notices about a person's own account (a reset, a transfer step): e-mailed to any address the person
+#: gave, whatever they chose for other notices.
+ACCOUNT_KIND = "account:"
+
+
+def account_notice(*, recipient_id: int, key: str, title: str, body: str = "", url: str = "", email: bool = False):
+    """members.registry's account notifier: the inbox notice now (in the caller's transaction) and, with
+    ``email``, its e-mail after the commit (members may not import this app: it registers this)."""
+    from .tasks import notification_email_task
+
+    notification = notification_send(
+        recipient_id=recipient_id,
+        kind=f"{ACCOUNT_KIND}{key.split(':', 1)[0]}",
+        key=f"{ACCOUNT_KIND}{key}",
+        title=title,
+        body=body,
+        url=url,
+    )
+    if notification is not None and email:
+        pk = notification.pk
+        transaction.on_commit(
+            lambda: _publish(lambda: notification_email_task.delay(notification_id=pk), f"account e-mail {pk}")
+        )
+    return notification
+
+
 def preference_update(*, user, by_email: bool, email: str = "") -> NotificationPreference:
     preference, _ = NotificationPreference.objects.for_actor(user).get_or_create(user=user)
     preference.by_email = by_email
@@ -176,7 +202,8 @@ def notification_email(*, notification_id: int) -> bool:
             return False
         preference = NotificationPreference.objects.filter(user_id=notification.recipient_id).first()
         address = (preference.email if preference else "") or notification.recipient.email
-        if preference is None or not preference.by_email or not address:
+        wanted = (preference is not None and preference.by_email) or notification.kind.startswith(ACCOUNT_KIND)
+        if not wanted or not address:
             return False
         link = f"\n\n{settings.PORTAL_URL.rstrip('/')}{notification.url}" if notification.url.startswith("/") else ""
         try:

@@ -1,0 +1,59 @@
+"""The access record and the login log are append-only, in PostgreSQL itself: a trigger refuses every
+UPDATE and DELETE of their rows — through the portal, the Django admin or a shell alike — except a DELETE
+of rows older than the cutoff of a retention purge that is running in the same transaction
+(``members.security.records_purge``, the named, recorded job: its run is a row of members_retentionpurge,
+which other transactions cannot see until it commits, finished).
+
+SQLite (development and the default test run) gets no trigger: Django's test flush empties tables with
+DELETE there, which a trigger would refuse; the models refuse the change instead (members.models.AppendOnly*).
+TRUNCATE, which needs the table's owner and which the portal never issues, is left to the database's grants.
+"""
+
+from django.db import migrations
+
+TABLES = ("members_accessrecord", "members_loginevent")
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION members_records_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF EXISTS (
+            SELECT 1 FROM members_retentionpurge p
+            WHERE p.finished_at IS NULL AND p.table_name = TG_TABLE_NAME AND OLD."at" < p.cutoff
+        ) THEN
+            RETURN OLD;
+        END IF;
+    END IF;
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$ LANGUAGE plpgsql;
+"""
+
+
+def _pg(table: str) -> list[str]:
+    return [
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION members_records_append_only();",
+    ]
+
+
+def forwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor != "postgresql":
+        return
+    for sql in [PG_FUNCTION] + [s for t in TABLES for s in _pg(t)]:
+        schema_editor.execute(sql)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in TABLES:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+    schema_editor.execute("DROP FUNCTION IF EXISTS members_records_append_only();")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("members", "0009_accounts_transfers_login_log")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
