@@ -42,7 +42,7 @@ def forwards(apps, schema_editor):
     if vendor != "postgresql":
         return
     for sql in [PG_FUNCTION] + [s for t in TABLES for s in _pg(t)]:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def backwards(apps, schema_editor):

@@ -85,7 +85,9 @@ def test_zone_lead_reads_the_item_but_not_the_sender(anonymous_item, secret_send
     assert "发送答复" not in response.content.decode()  # reads, does not handle
 
 
-def test_not_even_the_city_admin_or_the_database_knows_who_sent_it(anonymous_item, secret_sender, city_admin, client_for):
+def test_not_even_the_city_admin_or_the_database_knows_who_sent_it(
+    anonymous_item, secret_sender, city_admin, client_for
+):
     html = client_for(city_admin).get(reverse("voice:detail", args=[anonymous_item.pk])).content.decode()
     _assert_no_identity(html, secret_sender)
     anonymous_item.refresh_from_db()
