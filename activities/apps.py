@@ -12,7 +12,7 @@ def _member_section(request, member):
     from .selectors import member_mentoring, member_registrations
 
     regs = list(member_registrations(actor=request.user, member=member)[:20])
-    pairs = list(member_mentoring(member=member))
+    pairs = list(member_mentoring(actor=request.user, member=member))
     results = list(member.activity_results.select_related("activity").order_by("-activity__starts_at")[:20])
     return {"registrations": regs, "mentoring": pairs, "results": results, "member": member}
 

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from members.charts import Chart, Series, filtered_url
-from members.scoping import scope_for
 
-from .models import EntryStatus, Registration
-from .selectors import activity_visible, month_start
+from .models import Activity, EntryStatus, Registration
+from .selectors import month_start
 
 
 def _month_key(value) -> tuple[int, int]:
@@ -37,11 +36,10 @@ def _list_url(first: date) -> str:
 def activity_charts(*, actor, today: date | None = None) -> list[Chart]:
     """Activities held per month (what the actor may see) and their participants from the actor's units."""
     today = today or timezone.localdate()
-    scope = scope_for(actor)
     months = [date(today.year, m, 1) for m in range(1, 13)]
     lo, hi = month_start(months[0]), month_start(date(today.year + 1, 1, 1))
     tz = timezone.get_current_timezone()
-    activities = activity_visible(actor).filter(starts_at__gte=lo, starts_at__lt=hi)
+    activities = Activity.objects.for_actor(actor).filter(starts_at__gte=lo, starts_at__lt=hi)
     held = {
         _month_key(row["month"]): row["n"]
         for row in activities.annotate(month=TruncMonth("starts_at", tzinfo=tz))
@@ -49,10 +47,9 @@ def activity_charts(*, actor, today: date | None = None) -> list[Chart]:
         .annotate(n=Count("pk"))
         .order_by()
     }
-    registrations = Registration.objects.filter(activity__in=activities)
-    if not scope.sees_all:
-        # Participants are people of the units the actor reads: another unit's turnout stays its own.
-        registrations = registrations.filter(member__unit_id__in=scope.readable_unit_ids)
+    # Participants are the registrations the actor reads: people of the units the actor reads (another
+    # unit's turnout stays its own), and those of the activities the actor organises.
+    registrations = Registration.objects.for_actor(actor).filter(activity__in=activities)
     turnout = {
         _month_key(row["month"]): row
         for row in registrations.annotate(month=TruncMonth("activity__starts_at", tzinfo=tz))

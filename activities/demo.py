@@ -7,10 +7,12 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from members.models import Member, Organization, OrganizationKind
+from members.scoping import unscoped
 
 from .models import Activity, ActivityKind, MentoringPair, ReadingRoom
 
 
+@unscoped("demo data: seeding activities, reading rooms and pairs for every unit")
 def seed_activities(*, stdout=None, rng=None) -> None:
     city = Organization.objects.filter(kind=OrganizationKind.CITY).first()
     if city is None:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, ActivityKind, MentoringPair
+from .models import Activity, ActivityKind, MentoringPair, ReadingRoom
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -46,10 +46,15 @@ class ActivityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, organizers=None, **kwargs):
+    def __init__(self, *args, organizers=None, reading_rooms=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organizers is not None:
             self.fields["organizer"].queryset = organizers
+        # The reading rooms the person sees (ReadingRoom.objects.for_actor): the default queryset would
+        # read every unit's.
+        self.fields["reading_room"].queryset = (
+            reading_rooms if reading_rooms is not None else ReadingRoom.objects.none()
+        )
         for name in (
             "starts_at",
             "ends_at",

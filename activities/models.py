@@ -10,11 +10,57 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Honour, Member, Organization
+from members.models import Honour, Member, Organization, OrganizationKind
+from members.scoping import Scope, ScopedManager, default_scope_q, login_owned_rows
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+# --------------------------------------------------------------------------------------------------
+# Who sees and who manages an activity: the one rule, used by every scoped model of this app.
+
+_ORGANIZERS_CACHE = "_activity_organizer_ids"
+
+
+def visible_organizer_ids(scope: Scope) -> frozenset[int]:
+    """Organisers whose activities a person sees: the city union's, the own zone's and the own unit's;
+    an officer or zone lead also those of the units (and zones) they read.
+
+    One query, cached on the Scope object (which lives as long as the request's user object)."""
+    if scope.user_id is None:
+        return frozenset()  # no login, no activities
+    cached = scope.__dict__.get(_ORGANIZERS_CACHE)
+    if cached is not None:
+        return cached
+    units = set(scope.readable_unit_ids) | ({scope.member_unit_id} if scope.member_unit_id else set())
+    rows = Organization.objects.filter(Q(pk__in=units) | Q(kind=OrganizationKind.CITY)).values_list(
+        "pk", "parent_id", "kind"
+    )
+    result = set(units) | set(scope.zone_ids)
+    for pk, parent_id, kind in rows:
+        if kind == OrganizationKind.CITY:
+            result.add(pk)
+        elif parent_id:
+            result.add(parent_id)
+    ids = frozenset(result)
+    object.__setattr__(scope, _ORGANIZERS_CACHE, ids)  # a per-object memo, not a field (eq/hash unchanged)
+    return ids
+
+
+def managed_organizer_ids(scope: Scope) -> frozenset[int]:
+    """Organisers whose activities the actor manages (and for whom the actor may organise): a zone lead
+    the zone's, a unit officer the unit's. (City administrators manage every activity.)"""
+    return scope.manageable_unit_ids | scope.zone_ids
+
+
+def organizer_q(scope: Scope, *, manage: bool, path: str = "organizer") -> Q:
+    """The activities (reached through ``path``) the actor reads, or with ``manage`` manages."""
+    if scope.sees_all:
+        return Q()
+    ids = managed_organizer_ids(scope) if manage else visible_organizer_ids(scope)
+    return Q(**{f"{path}__in": ids}) if ids else Q(pk__in=[])
 
 
 class ActivityKind(models.TextChoices):
@@ -61,6 +107,8 @@ class RegistrationMode(models.TextChoices):
 
 
 class Activity(models.Model):
+    scope_path = "organizer"  # the rule itself (city, zone, unit organisers) is scope_q below
+
     title = models.CharField(_("title"), max_length=120)
     kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
     theme = models.CharField(_("theme"), max_length=120, blank=True, help_text=_("e.g. 建功新时代、机关作表率"))
@@ -107,6 +155,8 @@ class Activity(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -126,6 +176,10 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        return organizer_q(scope, manage=manage)
 
     @property
     def is_team(self) -> bool:
@@ -171,6 +225,8 @@ class EntryStatus(models.TextChoices):
 class Team(models.Model):
     """A unit's team in a team competition; in a team competition the team holds the place."""
 
+    scope_path = "unit"
+
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="teams", verbose_name=_("activity"))
     unit = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     name = models.CharField(_("team name"), max_length=60)
@@ -180,6 +236,8 @@ class Team(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("team")
@@ -199,9 +257,21 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        """The teams of the activities the actor reads (the competition's page lists them all) and
+        the own units' teams; managed by the activity's managers and the team's unit's officers."""
+        if scope.sees_all:
+            return Q()
+        units = scope.manageable_unit_ids if manage else scope.readable_org_ids
+        return organizer_q(scope, manage=manage, path="activity__organizer") | Q(unit__in=units)
+
 
 class Registration(models.Model):
     """One member in one activity; in a team competition, one member of a team (the team holds the place)."""
+
+    scope_path = "member__unit"
+    scope_owner = "member"
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("activity")
@@ -224,6 +294,8 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True)
     attended_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -239,9 +311,20 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.activity}"
 
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        """The member's unit's (and one's own) registrations, as for every member's row; and every
+        registration of an activity the actor manages (its participants list, attendance, export)."""
+        if scope.sees_all:
+            return Q()
+        return default_scope_q(cls, scope, manage=manage) | organizer_q(scope, manage=True, path="activity__organizer")
+
 
 class Result(models.Model):
     """A contest result: rank, score and prize of a person or a team."""
+
+    scope_path = "activity__organizer"
+    scope_owner = "member"
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="results", verbose_name=_("activity"))
     member = models.ForeignKey(
@@ -263,6 +346,8 @@ class Result(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("result")
         verbose_name_plural = _("results")
@@ -279,13 +364,27 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"{self.activity} #{self.rank}"
 
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        """Results are read with their activity (its page lists them) and by the member who won them;
+        recorded by the activity's managers."""
+        q = organizer_q(scope, manage=manage, path="activity__organizer")
+        if not manage and scope.member_id and not scope.sees_all:
+            q |= Q(member_id=scope.member_id)
+        return q
+
 
 class CalendarFeed(models.Model):
     """A person's private iCalendar link; renewing the token cuts off the old link."""
 
+    scope_path = "user"  # a login, not a unit: see scope_q
+    scope_q = login_owned_rows("user")
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_feed")
     token = models.CharField(max_length=64, unique=True, default=new_token)
     renewed_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("calendar feed")
@@ -304,6 +403,8 @@ class MentoringStatus(models.TextChoices):
 class MentoringPair(models.Model):
     """传帮带: an experienced colleague paired with a new one for a skill area and a period."""
 
+    scope_path = "unit"
+
     mentor = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="mentees_as_mentor", verbose_name=_("mentor")
     )
@@ -317,6 +418,8 @@ class MentoringPair(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=MentoringStatus.choices, default="active")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("mentoring pair")
         verbose_name_plural = _("mentoring pairs")
@@ -328,6 +431,14 @@ class MentoringPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee}"
+
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        """The unit's pairs; the mentor and the mentee read their own pair."""
+        q = default_scope_q(cls, scope, manage=manage)
+        if not manage and scope.member_id and not scope.sees_all:
+            q |= Q(mentor_id=scope.member_id) | Q(mentee_id=scope.member_id)
+        return q
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -344,6 +455,8 @@ class MentoringPair(models.Model):
 class ReadingRoom(models.Model):
     """A unit's staff reading room (职工书屋); some are demonstration sites (示范点)."""
 
+    scope_path = "unit"
+
     unit = models.OneToOneField(
         Organization, on_delete=models.PROTECT, related_name="reading_room", verbose_name=_("unit")
     )
@@ -353,6 +466,8 @@ class ReadingRoom(models.Model):
     books = models.PositiveIntegerField(_("books"), default=0)
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("reading room")
         verbose_name_plural = _("reading rooms")
@@ -360,3 +475,13 @@ class ReadingRoom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
+        """The reading rooms of the units the actor reads, and the own unit's (a member reads it)."""
+        if scope.sees_all:
+            return Q()
+        units = set(scope.manageable_unit_ids if manage else scope.readable_org_ids)
+        if not manage and scope.member_unit_id:
+            units.add(scope.member_unit_id)
+        return Q(unit__in=units) if units else Q(pk__in=[])

@@ -1,10 +1,9 @@
-"""This app's sheets of a member's own-data download (members.registry)."""
+"""This app's sheets of a member's own-data download (members.registry): the rows are reached from the
+member record, which the download read through its scope."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-
-from .models import Registration, Result
 
 
 def registration_rows(member) -> tuple[list, list[list]]:
@@ -20,11 +19,7 @@ def registration_rows(member) -> tuple[list, list[list]]:
         _("Checked in at"),
         _("Cancelled at"),
     ]
-    regs = (
-        Registration.objects.filter(member=member)
-        .select_related("activity", "team")
-        .order_by("activity__starts_at", "pk")
-    )
+    regs = member.registrations.select_related("activity", "team").order_by("activity__starts_at", "pk")
     rows = [
         [
             r.activity.title,
@@ -45,5 +40,5 @@ def registration_rows(member) -> tuple[list, list[list]]:
 
 def result_rows(member) -> tuple[list, list[list]]:
     headers = [_("Activity"), _("Rank"), _("Score"), _("Prize")]
-    results = Result.objects.filter(member=member).select_related("activity").order_by("activity__starts_at", "pk")
+    results = member.activity_results.select_related("activity").order_by("activity__starts_at", "pk")
     return headers, [[r.activity.title, r.rank, r.score, r.prize] for r in results]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import OrganizationKind, Role, RoleAssignment
+from members.scoping import unscoped
 from notifications.reminders import Reminder
 
 from .models import Activity, EntryStatus, Registration
@@ -36,21 +37,22 @@ def _day_range(day: date) -> tuple[datetime, datetime]:
 def registration_closing(today: date) -> Iterator[Reminder]:
     """To the organising officers: registration closes in 2 days, with how full the activity is."""
     start, end = _day_range(today + timedelta(days=CLOSING_DAYS))
-    activities = list(
-        Activity.objects.filter(registration_closes_at__gte=start, registration_closes_at__lt=end)
-        .select_related("organizer")
-        .annotate(
-            confirmed=Count("registrations", filter=Q(registrations__status=EntryStatus.CONFIRMED)),
-            waitlisted=Count("registrations", filter=Q(registrations__status=EntryStatus.WAITLISTED)),
-        )
-    )
-    if not activities:
-        return
     organisers: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for org_id, role, user_id in RoleAssignment.objects.filter(
-        organization_id__in={a.organizer_id for a in activities}, user__is_active=True
-    ).values_list("organization_id", "role", "user_id"):
-        organisers[(org_id, role)].append(user_id)
+    with unscoped("daily reminder scan: every activity closing in two days, and who organises it"):
+        activities = list(
+            Activity.objects.filter(registration_closes_at__gte=start, registration_closes_at__lt=end)
+            .select_related("organizer")
+            .annotate(
+                confirmed=Count("registrations", filter=Q(registrations__status=EntryStatus.CONFIRMED)),
+                waitlisted=Count("registrations", filter=Q(registrations__status=EntryStatus.WAITLISTED)),
+            )
+        )
+        if not activities:
+            return
+        for org_id, role, user_id in RoleAssignment.objects.filter(
+            organization_id__in={a.organizer_id for a in activities}, user__is_active=True
+        ).values_list("organization_id", "role", "user_id"):
+            organisers[(org_id, role)].append(user_id)
     for activity in activities:
         if activity.capacity:
             fill = _("%(confirmed)d of %(capacity)d places taken, %(waitlisted)d waitlisted") % {
@@ -81,12 +83,15 @@ def registration_closing(today: date) -> Iterator[Reminder]:
 def starting_tomorrow(today: date) -> Iterator[Reminder]:
     """To everyone with a confirmed place: the activity starts tomorrow (when and where)."""
     start, end = _day_range(today + timedelta(days=1))
-    rows = Registration.objects.filter(
-        status=EntryStatus.CONFIRMED,
-        activity__starts_at__gte=start,
-        activity__starts_at__lt=end,
-        member__user__is_active=True,
-    ).values_list("member__user_id", "activity_id", "activity__title", "activity__starts_at", "activity__place")
+    with unscoped("daily reminder scan: everyone with a confirmed place in tomorrow's activities"):
+        rows = list(
+            Registration.objects.filter(
+                status=EntryStatus.CONFIRMED,
+                activity__starts_at__gte=start,
+                activity__starts_at__lt=end,
+                member__user__is_active=True,
+            ).values_list("member__user_id", "activity_id", "activity__title", "activity__starts_at", "activity__place")
+        )
     for user_id, activity_id, title, starts_at, place in rows:
         when = timezone.localtime(starts_at)
         yield Reminder(

@@ -29,12 +29,12 @@ def activities_sheet(writer: SheetWriter, *, actor, year: int, organization) -> 
     """
     unit_ids = list(report_units(actor=actor, organization=organization).values_list("pk", flat=True))
     lo, hi = _year_window(year)
-    qs = Activity.objects.filter(starts_at__gte=lo, starts_at__lt=hi)
+    qs = Activity.objects.for_actor(actor).filter(starts_at__gte=lo, starts_at__lt=hi)
     if organization is not None and organization.kind != OrganizationKind.CITY:
         organisers = {organization.pk, *unit_ids}
         qs = qs.filter(
             Q(organizer_id__in=organisers)
-            | Q(pk__in=Registration.objects.filter(member__unit_id__in=unit_ids).values("activity_id"))
+            | Q(pk__in=Registration.objects.for_actor(actor).filter(member__unit_id__in=unit_ids).values("activity_id"))
         )
     ours = Q(registrations__member__unit_id__in=unit_ids)
     rows = (

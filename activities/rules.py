@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organization, OrganizationKind
-from members.scoping import Scope, scope_for
+from members.scoping import scope_for
 
-from .models import Activity
+from .models import Activity, managed_organizer_ids
 
 
 def is_open_to_unit(activity: Activity, unit: Organization) -> bool:
@@ -24,31 +23,20 @@ def is_open_to_unit(activity: Activity, unit: Organization) -> bool:
     return unit.pk == org.pk
 
 
-def can_manage(scope: Scope, activity: Activity) -> bool:
-    """City administrators manage all; a zone lead the zone's activities; a unit officer the unit's."""
-    if scope.sees_all:
-        return True
-    org = activity.organizer
-    if org.kind == OrganizationKind.ZONE:
-        return org.pk in scope.zone_ids
-    if org.kind == OrganizationKind.UNIT:
-        return scope.can_manage_unit(org.pk)
-    return False
-
-
-def require_manage(actor, activity: Activity) -> Scope:
-    scope = scope_for(actor)
-    if not can_manage(scope, activity):
-        raise PermissionDenied
-    return scope
-
-
 def organizer_choices(actor):
-    """The organisations an actor may organise activities for."""
+    """The organisations an actor may organise activities for: those whose activities the actor manages
+    (Activity's manage rule, models.managed_organizer_ids)."""
     scope = scope_for(actor)
     if scope.sees_all:
         return Organization.objects.filter(is_active=True)
-    return Organization.objects.filter(pk__in=scope.manageable_unit_ids | scope.zone_ids, is_active=True)
+    return Organization.objects.filter(pk__in=managed_organizer_ids(scope), is_active=True)
+
+
+def manages_some_unit(actor) -> bool:
+    """Whether the actor manages any unit's members (the on-behalf registration, the mentoring form): a
+    question about the actor, not about a row, so it reads the scope itself."""
+    scope = scope_for(actor)
+    return scope.sees_all or bool(scope.manageable_unit_ids)
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from members.models import Member, Organization, OrganizationKind
-from members.scoping import scope_for
+from members.models import Member, Organization
+from members.scoping import require_manage, require_officer, scope_for, scope_q, unscoped
 
-from .models import Activity, EntryStatus, MentoringPair, ReadingRoom, Registration, Team
-from .rules import require_manage
+from .models import Activity, CalendarFeed, EntryStatus, MentoringPair, ReadingRoom, Registration, Team
 
 
 def next_month(first: date) -> date:
@@ -26,32 +25,12 @@ def month_start(first: date) -> datetime:
     return timezone.make_aware(datetime.combine(first, time.min), timezone.get_current_timezone())
 
 
-def _visible_org_ids(actor) -> set[int] | None:
-    """Organisers whose activities the actor sees; None for all.
-
-    A person sees the city union's activities, the own zone's and the own unit's; an officer or zone
-    lead also those of the units (and zones) they read.
-    """
-    scope = scope_for(actor)
-    if scope.sees_all:
-        return None
-    cached = getattr(actor, "_activity_org_ids", None)
-    if cached is not None:
-        return cached
-    units = set(scope.readable_unit_ids)
-    if scope.member_unit_id:
-        units.add(scope.member_unit_id)
-    parents = set(Organization.objects.filter(pk__in=units).values_list("parent_id", flat=True))
-    cities = set(Organization.objects.filter(kind=OrganizationKind.CITY).values_list("pk", flat=True))
-    result = units | parents | set(scope.zone_ids) | cities
-    actor._activity_org_ids = result  # once per request (the user object lives as long as the request)
-    return result
-
-
-def activity_visible(actor) -> QuerySet[Activity]:
-    orgs = _visible_org_ids(actor)
-    qs = Activity.objects.all()
-    return qs if orgs is None else qs.filter(organizer_id__in=orgs)
+def activities_for(actor) -> QuerySet[Activity]:
+    """The activities the actor sees, each marked ``actor_manages`` (the model's manage rule, in the same
+    query: the detail page and every manager's page know it without asking again)."""
+    manages = scope_q(Activity, actor, manage=True)
+    flag = Value(True) if not manages else ExpressionWrapper(manages, output_field=BooleanField())
+    return Activity.objects.for_actor(actor).annotate(actor_manages=flag)
 
 
 @dataclass(frozen=True)
@@ -82,7 +61,7 @@ class ActivityFilters:
 def activity_list(*, actor, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
     filters = filters or ActivityFilters()
     return (
-        activity_visible(actor)
+        Activity.objects.for_actor(actor)
         .filter(filters.as_q(timezone.now()))
         .select_related("organizer")
         .annotate(
@@ -96,15 +75,23 @@ def activity_list(*, actor, filters: ActivityFilters | None = None) -> QuerySet[
     )
 
 
-def activity_get(*, actor, pk: int) -> Activity:
-    return get_object_or_404(activity_visible(actor).select_related("organizer", "reading_room"), pk=pk)
+def activity_get(*, actor, pk: int, manage: bool = False, lock: bool = False) -> Activity:
+    """One activity the actor sees (404 otherwise); with ``manage``, 403 unless the actor manages it;
+    with ``lock``, the row is locked until the transaction ends (the services' capacity rule)."""
+    qs = activities_for(actor).select_related("organizer", "reading_room")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    activity = qs.filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    if manage and not activity.actor_manages:
+        raise PermissionDenied
+    return activity
 
 
 def activity_get_managed(*, actor, pk: int) -> Activity:
     """An activity the actor manages: 404 outside the actor's sight, 403 without the right."""
-    activity = activity_get(actor=actor, pk=pk)
-    require_manage(actor, activity)
-    return activity
+    return activity_get(actor=actor, pk=pk, manage=True)
 
 
 def month_activities(*, actor, year: int, month: int, filters: ActivityFilters) -> QuerySet[Activity]:
@@ -112,7 +99,7 @@ def month_activities(*, actor, year: int, month: int, filters: ActivityFilters) 
     end = month_start(next_month(date(year, month, 1)))
     f = ActivityFilters(q=filters.q, kind=filters.kind, organizer_id=filters.organizer_id, when="all")
     return (
-        activity_visible(actor)
+        Activity.objects.for_actor(actor)
         .filter(f.as_q(timezone.now()), starts_at__lt=end, ends_at__gte=start)
         .select_related("organizer")
         .order_by("starts_at")
@@ -122,7 +109,7 @@ def month_activities(*, actor, year: int, month: int, filters: ActivityFilters) 
 def upcoming_for(*, actor, days: int = 60, limit: int = 5) -> list[Activity]:
     now = timezone.now()
     return list(
-        activity_visible(actor)
+        Activity.objects.for_actor(actor)
         .filter(ends_at__gte=now, starts_at__lte=now + timedelta(days=days))
         .select_related("organizer")
         .order_by("starts_at")[:limit]
@@ -134,7 +121,7 @@ def own_registration(*, actor, activity: Activity) -> Registration | None:
     if not member_id:
         return None
     return (
-        Registration.objects.filter(activity=activity, member_id=member_id)
+        activity.registrations.filter(member_id=member_id)
         .exclude(status=EntryStatus.CANCELLED)
         .select_related("team")
         .first()
@@ -142,7 +129,7 @@ def own_registration(*, actor, activity: Activity) -> Registration | None:
 
 
 def place_counts(activity: Activity) -> dict:
-    holders = Team.objects.filter(activity=activity) if activity.is_team else activity.registrations.filter(team=None)
+    holders = activity.teams.all() if activity.is_team else activity.registrations.filter(team=None)
     return holders.aggregate(
         confirmed=Count("pk", filter=Q(status=EntryStatus.CONFIRMED)),
         waitlisted=Count("pk", filter=Q(status=EntryStatus.WAITLISTED)),
@@ -151,7 +138,8 @@ def place_counts(activity: Activity) -> dict:
 
 def participants(*, actor, activity: Activity, include_cancelled: bool = False) -> QuerySet[Registration]:
     """Everyone registered for an activity the actor manages (confirmed first, then the waitlist)."""
-    require_manage(actor, activity)
+    if not getattr(activity, "actor_manages", False):  # the activity comes from activity_get(manage=True)
+        require_manage(actor, activity)
     qs = activity.registrations.select_related("member", "member__unit", "team")
     if not include_cancelled:
         qs = qs.exclude(status=EntryStatus.CANCELLED)
@@ -159,9 +147,9 @@ def participants(*, actor, activity: Activity, include_cancelled: bool = False) 
 
 
 def teams(*, activity: Activity) -> QuerySet[Team]:
+    """The teams of an activity the caller already holds (its page lists them to everyone who sees it)."""
     return (
-        Team.objects.filter(activity=activity)
-        .exclude(status=EntryStatus.CANCELLED)
+        activity.teams.exclude(status=EntryStatus.CANCELLED)
         .select_related("unit", "captain")
         .prefetch_related("registrations__member")
         .order_by("status", "waitlist_position", "pk")
@@ -170,22 +158,33 @@ def teams(*, activity: Activity) -> QuerySet[Team]:
 
 def registrable_members(*, actor, activity: Activity) -> QuerySet[Member]:
     """Members of the units the actor manages who are not yet registered (for on-behalf registration)."""
-    scope = scope_for(actor)
-    qs = Member.objects.current()
-    if not scope.sees_all:
-        qs = qs.filter(unit_id__in=scope.manageable_unit_ids)
     taken = activity.registrations.exclude(status=EntryStatus.CANCELLED).values("member_id")
-    return qs.exclude(pk__in=taken).select_related("unit").order_by("unit__sort_order", "name", "pk")
+    return (
+        Member.objects.for_actor(actor, manage=True)
+        .current()
+        .exclude(pk__in=taken)
+        .select_related("unit")
+        .order_by("unit__sort_order", "name", "pk")
+    )
+
+
+def team_pool(*, actor) -> QuerySet[Member]:
+    """Whom a person may put in a team: the members of the units the actor manages, and of the own unit
+    (a member forms a team with colleagues, whom the scope of member records does not show them: they
+    are reached from the own unit, which the actor's scope names)."""
+    managed = Member.objects.for_actor(actor, manage=True)
+    own_unit_id = scope_for(actor).member_unit_id
+    if own_unit_id is None:
+        return managed
+    return managed | Organization(pk=own_unit_id).members.all()
 
 
 def team_candidates(*, actor, activity: Activity) -> QuerySet[Member]:
     """Members of the actor's own unit (or managed units) not yet in a team of this activity."""
-    scope = scope_for(actor)
-    units = set(scope.manageable_unit_ids) | ({scope.member_unit_id} if scope.member_unit_id else set())
     taken = activity.registrations.exclude(status=EntryStatus.CANCELLED).values("member_id")
     return (
-        Member.objects.current()
-        .filter(unit_id__in=units)
+        team_pool(actor=actor)
+        .current()
         .exclude(pk__in=taken)
         .select_related("unit")
         .order_by("unit__sort_order", "name", "pk")
@@ -195,39 +194,34 @@ def team_candidates(*, actor, activity: Activity) -> QuerySet[Member]:
 def member_registrations(*, actor, member: Member) -> QuerySet[Registration]:
     """A member's registrations, for the member's page (the page itself is already scoped)."""
     return (
-        Registration.objects.filter(member=member)
-        .exclude(status=EntryStatus.CANCELLED)
+        member.registrations.exclude(status=EntryStatus.CANCELLED)
         .select_related("activity", "team")
         .order_by("-activity__starts_at")
     )
 
 
-def member_mentoring(*, member: Member) -> QuerySet[MentoringPair]:
+def member_mentoring(*, actor, member: Member) -> QuerySet[MentoringPair]:
     return (
-        MentoringPair.objects.filter(Q(mentor=member) | Q(mentee=member))
+        MentoringPair.objects.for_actor(actor)
+        .filter(Q(mentor=member) | Q(mentee=member))
         .select_related("mentor", "mentee", "unit")
         .order_by("-starts_on")
     )
 
 
 def mentoring_list(*, actor) -> QuerySet[MentoringPair]:
-    scope = scope_for(actor)
-    qs = MentoringPair.objects.select_related("mentor", "mentee", "unit")
-    if scope.sees_all:
-        return qs
-    q = Q(unit_id__in=scope.readable_unit_ids)
-    if scope.member_id:
-        q |= Q(mentor_id=scope.member_id) | Q(mentee_id=scope.member_id)
-    return qs.filter(q)
+    return MentoringPair.objects.for_actor(actor).select_related("mentor", "mentee", "unit")
 
 
 def reading_room_list(*, actor) -> QuerySet[ReadingRoom]:
-    scope = scope_for(actor)
-    qs = ReadingRoom.objects.select_related("unit").annotate(activity_count=Count("activities"))
-    if scope.sees_all:
-        return qs
-    units = set(scope.readable_unit_ids) | ({scope.member_unit_id} if scope.member_unit_id else set())
-    return qs.filter(unit_id__in=units)
+    return ReadingRoom.objects.for_actor(actor).select_related("unit").annotate(activity_count=Count("activities"))
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed a calendar app asks for by its secret token (there is no login: the token is the
+    credential, so the lookup cannot be narrowed to an actor)."""
+    with unscoped("the private calendar feed: its secret token is the credential, there is no login"):
+        return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
 
 
 def feed_activities(*, user) -> QuerySet[Registration]:
@@ -236,7 +230,8 @@ def feed_activities(*, user) -> QuerySet[Registration]:
     if not member_id:
         return Registration.objects.none()
     return (
-        Registration.objects.filter(member_id=member_id, status__in=[EntryStatus.CONFIRMED, EntryStatus.WAITLISTED])
+        Registration.objects.for_actor(user)
+        .filter(member_id=member_id, status__in=[EntryStatus.CONFIRMED, EntryStatus.WAITLISTED])
         .select_related("activity", "activity__organizer")
         .order_by("activity__starts_at")
     )
@@ -244,15 +239,11 @@ def feed_activities(*, user) -> QuerySet[Registration]:
 
 def participation_by_unit(*, actor, start: date, end: date) -> list[dict]:
     """Per unit: activities joined, people registered, confirmed, attended, in [start, end]."""
-    scope = scope_for(actor)
-    if not scope.is_officer:
-        raise Http404
+    require_officer(actor=actor)
     tz = timezone.get_current_timezone()
     lo = timezone.make_aware(datetime.combine(start, time.min), tz)
     hi = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
-    units = Organization.objects.units()
-    if not scope.sees_all:
-        units = units.filter(pk__in=scope.readable_unit_ids)
+    units = Organization.objects.units().for_actor(actor)
     window = Q(
         members__registrations__activity__starts_at__gte=lo,
         members__registrations__activity__starts_at__lt=hi,

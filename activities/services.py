@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import Honour, HonourLevel, HonourTitle, Member, OrganizationKind
-from members.scoping import scope_for
+from members.scoping import get_for_actor, scope_for, unscoped
 
 from .models import (
     Activity,
@@ -33,21 +33,32 @@ from .models import (
     Result,
     Team,
 )
-from .rules import can_manage, eligibility, organizer_choices, require_manage
+from .rules import eligibility, organizer_choices
+from .selectors import activity_get, team_pool
 
 ACTIVE = (EntryStatus.CONFIRMED, EntryStatus.WAITLISTED)
 
 
-def _lock_activity(pk: int) -> Activity:
-    """The activity row, locked until the transaction ends (every place-changing write starts here)."""
-    return Activity.objects.select_for_update().select_related("organizer").get(pk=pk)
+def _lock_activity(actor, pk: int, *, manage: bool = False) -> Activity:
+    """The activity row the actor sees (404 otherwise; with ``manage``, 403 unless the actor manages it),
+    locked until the transaction ends (every place-changing write starts here)."""
+    return activity_get(actor=actor, pk=pk, manage=manage, lock=True)
+
+
+def _lock_activity_of(row) -> Activity:
+    """The activity of a registration or team the actor already holds through its scope, locked. Its
+    own visibility is not asked again: the officer of a member who moved units since registering
+    still cancels that registration."""
+    with unscoped("the activity of a registration or team already read through the actor's scope"):
+        return Activity.objects.select_for_update(of=("self",)).select_related("organizer").get(pk=row.activity_id)
 
 
 def _place_holders(activity: Activity):
-    """Who holds places: teams in a team competition, registrations otherwise."""
+    """Who holds places: teams in a team competition, registrations otherwise (the whole activity: the
+    capacity rule counts everyone's places)."""
     if activity.is_team:
-        return Team.objects.filter(activity=activity)
-    return Registration.objects.filter(activity=activity, team__isnull=True)
+        return activity.teams.all()
+    return activity.registrations.filter(team__isnull=True)
 
 
 def _next_status(activity: Activity) -> tuple[str, int | None]:
@@ -93,7 +104,7 @@ def _promote(activity: Activity, places: int) -> list[int]:
     now = timezone.now()
     ids = [h.pk for h in head]
     holders.filter(pk__in=ids).update(status=EntryStatus.CONFIRMED, waitlist_position=None)
-    regs = Registration.objects.filter(team_id__in=ids) if activity.is_team else Registration.objects.filter(pk__in=ids)
+    regs = activity.registrations.filter(**{"team_id__in" if activity.is_team else "pk__in": ids})
     regs.update(status=EntryStatus.CONFIRMED, promoted_at=now)
     _shift_waitlist(activity, after=0, by=len(head))
     _notify_promoted(activity, regs.filter(member__user__isnull=False).values_list("pk", "member__user_id"))
@@ -127,8 +138,7 @@ def activity_create(*, actor, data: dict) -> Activity:
 
 @transaction.atomic
 def activity_update(*, actor, activity_id: int, data: dict) -> Activity:
-    activity = _lock_activity(activity_id)
-    require_manage(actor, activity)
+    activity = _lock_activity(actor, activity_id, manage=True)
     if "organizer" in data and not organizer_choices(actor).filter(pk=data["organizer"].pk).exists():
         raise PermissionDenied
     old_capacity = activity.capacity
@@ -147,30 +157,25 @@ def activity_update(*, actor, activity_id: int, data: dict) -> Activity:
 # --- Registrations ----------------------------------------------------------------------------
 def _member_for(actor, member_id: int | None) -> Member:
     """The member registered: oneself, or a member of a unit the actor manages (404 outside scope)."""
-    scope = scope_for(actor)
-    if member_id is None or member_id == scope.member_id:
-        if scope.member_id is None:
+    own_id = scope_for(actor).member_id
+    if member_id is None or member_id == own_id:
+        if own_id is None:
             raise ValidationError(_("Your login is not linked to a member record."))
-        return Member.objects.select_related("unit").get(pk=scope.member_id)
-    member = Member.objects.visible_to(actor).select_related("unit").filter(pk=member_id).first()
-    if member is None:
-        raise Http404
-    if not scope.can_manage_unit(member.unit_id):
-        raise PermissionDenied
-    return member
+        member_id = own_id
+    return get_for_actor(Member.objects.select_related("unit"), actor, manage=member_id != own_id, pk=member_id)
 
 
 @transaction.atomic
 def registration_create(*, actor, activity_id: int, member_id: int | None = None) -> Registration:
     """Register a member (oneself, or on behalf as an officer): confirmed if a place is free, else waitlisted."""
+    activity = _lock_activity(actor, activity_id)  # first: an activity out of sight is a 404 for anyone
     member = _member_for(actor, member_id)
-    activity = _lock_activity(activity_id)
     if activity.is_team:
         raise ValidationError(_("This is a team competition: register a team."))
     check = eligibility(activity, member)
     if not check.ok:
         raise ValidationError(check.reason)
-    if Registration.objects.filter(activity=activity, member=member).exclude(status=EntryStatus.CANCELLED).exists():
+    if activity.registrations.filter(member=member).exclude(status=EntryStatus.CANCELLED).exists():
         raise ValidationError(_("%(name)s is already registered for this activity.") % {"name": member.name})
     status, position = _next_status(activity)
     registration = Registration(
@@ -189,7 +194,7 @@ def registration_create(*, actor, activity_id: int, member_id: int | None = None
 def registrations_create_for(*, actor, activity_id: int, member_ids: list[int]) -> tuple[list[Registration], list[str]]:
     """An officer registers several members at once; each is its own transaction, errors are named."""
     done, errors = [], []
-    names = dict(Member.objects.visible_to(actor).filter(pk__in=member_ids).values_list("pk", "name"))
+    names = dict(Member.objects.for_actor(actor).filter(pk__in=member_ids).values_list("pk", "name"))
     for member_id in member_ids:
         try:
             done.append(registration_create(actor=actor, activity_id=activity_id, member_id=member_id))
@@ -201,14 +206,12 @@ def registrations_create_for(*, actor, activity_id: int, member_ids: list[int]) 
 @transaction.atomic
 def registration_cancel(*, actor, registration_id: int) -> Registration:
     """Cancel a registration (the member before the deadline; a manager at any time); promote the waitlist."""
-    activity_id = Registration.objects.filter(pk=registration_id).values_list("activity_id", flat=True).first()
-    if activity_id is None:
-        raise Http404
-    activity = _lock_activity(activity_id)
-    registration = Registration.objects.select_related("member").get(pk=registration_id)
-    scope = scope_for(actor)
-    own = registration.member_id == scope.member_id
-    manager = can_manage(scope, activity) or scope.can_manage_unit(registration.member.unit_id)
+    registration = get_for_actor(Registration, actor, pk=registration_id)
+    activity = _lock_activity_of(registration)
+    registration.refresh_from_db()  # its status again, under the lock
+    own = registration.member_id == scope_for(actor).member_id
+    # A manager: of the activity, or of the member's unit (the model's manage rule).
+    manager = Registration.objects.for_actor(actor, manage=True).filter(pk=registration_id).exists()
     if not own and not manager:
         raise Http404
     if registration.team_id:
@@ -232,15 +235,12 @@ def registration_cancel(*, actor, registration_id: int) -> Registration:
 @transaction.atomic
 def team_create(*, actor, activity_id: int, name: str, captain_id: int, member_ids: list[int]) -> Team:
     """A team of one unit's members (captain included), within the size limits and the unit's quota."""
-    scope = scope_for(actor)
-    activity = _lock_activity(activity_id)
+    activity = _lock_activity(actor, activity_id)
     if not activity.is_team:
         raise ValidationError(_("This activity takes individual registrations."))
     ids = list(dict.fromkeys([captain_id, *member_ids]))
     # A member forms a team from the own unit's members; an officer from the units they manage.
-    own_units = set(scope.manageable_unit_ids) | ({scope.member_unit_id} if scope.member_unit_id else set())
-    pool = Member.objects.all() if scope.sees_all else Member.objects.filter(unit_id__in=own_units)
-    members = {m.pk: m for m in pool.select_related("unit").filter(pk__in=ids)}
+    members = {m.pk: m for m in team_pool(actor=actor).select_related("unit").filter(pk__in=ids)}
     if len(members) != len(ids):
         raise ValidationError({"members": _("Choose members of your own unit.")})
     unit_ids = {m.unit_id for m in members.values()}
@@ -262,7 +262,7 @@ def team_create(*, actor, activity_id: int, name: str, captain_id: int, member_i
         if not check.ok:
             raise ValidationError({"members": f"{m.name}: {check.reason}"})
     taken = list(
-        Registration.objects.filter(activity=activity, member_id__in=ids)
+        activity.registrations.filter(member_id__in=ids)
         .exclude(status=EntryStatus.CANCELLED)
         .values_list("member__name", flat=True)
     )
@@ -270,12 +270,12 @@ def team_create(*, actor, activity_id: int, name: str, captain_id: int, member_i
         raise ValidationError(
             {"members": _("Already registered for this activity: %(names)s.") % {"names": "、".join(taken)}}
         )
-    active_teams = Team.objects.filter(activity=activity, unit_id=unit_id).exclude(status=EntryStatus.CANCELLED)
+    active_teams = activity.teams.filter(unit_id=unit_id).exclude(status=EntryStatus.CANCELLED)
     if activity.teams_per_unit and active_teams.count() >= activity.teams_per_unit:
         raise ValidationError(
             _("Your unit has used its quota of %(n)d team(s) for this activity.") % {"n": activity.teams_per_unit}
         )
-    if Team.objects.filter(activity=activity, name=name).exclude(status=EntryStatus.CANCELLED).exists():
+    if activity.teams.filter(name=name).exclude(status=EntryStatus.CANCELLED).exists():
         raise ValidationError({"name": _("Another team already has this name.")})
     status, position = _next_status(activity)
     team = Team(
@@ -297,15 +297,14 @@ def team_create(*, actor, activity_id: int, name: str, captain_id: int, member_i
 
 @transaction.atomic
 def team_cancel(*, actor, team_id: int) -> Team:
-    activity_id = Team.objects.filter(pk=team_id).values_list("activity_id", flat=True).first()
-    if activity_id is None:
-        raise Http404
-    activity = _lock_activity(activity_id)
-    team = Team.objects.get(pk=team_id)
-    scope = scope_for(actor)
-    manager = can_manage(scope, activity) or scope.can_manage_unit(team.unit_id)
-    if team.captain_id != scope.member_id and not manager:
-        if scope.member_id and team.registrations.filter(member_id=scope.member_id).exists():
+    team = get_for_actor(Team, actor, pk=team_id)
+    activity = _lock_activity_of(team)
+    team.refresh_from_db()  # its status again, under the lock
+    member_id = scope_for(actor).member_id
+    # A manager: of the activity, or of the team's unit (the model's manage rule).
+    manager = Team.objects.for_actor(actor, manage=True).filter(pk=team_id).exists()
+    if team.captain_id != member_id and not manager:
+        if member_id and team.registrations.filter(member_id=member_id).exists():
             raise PermissionDenied
         raise Http404
     if team.status == EntryStatus.CANCELLED:
@@ -328,13 +327,12 @@ def team_cancel(*, actor, team_id: int) -> Team:
 @transaction.atomic
 def checkin_by_qr(*, actor, activity_id: int, token: str) -> Registration:
     """The member scanned the activity's QR code: mark the own confirmed registration attended."""
-    activity = Activity.objects.filter(pk=activity_id, checkin_token=token).first()
-    if activity is None:
+    activity = activity_get(actor=actor, pk=activity_id)
+    if activity.checkin_token != token:
         raise Http404
-    scope = scope_for(actor)
     registration = (
-        Registration.objects.select_for_update()
-        .filter(activity=activity, member_id=scope.member_id, status=EntryStatus.CONFIRMED)
+        activity.registrations.select_for_update()
+        .filter(member_id=scope_for(actor).member_id, status=EntryStatus.CONFIRMED)
         .first()
     )
     if registration is None:
@@ -351,9 +349,8 @@ def checkin_by_qr(*, actor, activity_id: int, token: str) -> Registration:
 @transaction.atomic
 def attendance_set_for(*, actor, activity_id: int, shown_ids: set[int], attended_ids: set[int]) -> int:
     """The officer's tick list: of the confirmed registrations shown, exactly the ticked are attended."""
-    activity = Activity.objects.select_related("organizer").get(pk=activity_id)
-    require_manage(actor, activity)
-    shown = Registration.objects.filter(activity=activity, status=EntryStatus.CONFIRMED, pk__in=shown_ids)
+    activity = activity_get(actor=actor, pk=activity_id, manage=True)
+    shown = activity.registrations.filter(status=EntryStatus.CONFIRMED, pk__in=shown_ids)
     changed = shown.filter(pk__in=attended_ids, attended_at__isnull=True).update(attended_at=timezone.now())
     changed += shown.exclude(pk__in=attended_ids).filter(attended_at__isnull=False).update(attended_at=None)
     return changed
@@ -363,8 +360,7 @@ def attendance_set_for(*, actor, activity_id: int, shown_ids: set[int], attended
 def checkin_token_renew(*, actor, activity_id: int) -> Activity:
     from .models import new_token
 
-    activity = _lock_activity(activity_id)
-    require_manage(actor, activity)
+    activity = _lock_activity(actor, activity_id, manage=True)
     activity.checkin_token = new_token()
     activity.save(update_fields=["checkin_token"])
     return activity
@@ -391,19 +387,19 @@ def result_record(
     The honour is a members.Honour row written here: the one place where activities writes a members
     model, agreed with the lead so that the member's page lists the prize with the other honours.
     """
-    activity = Activity.objects.select_related("organizer").get(pk=activity_id)
-    require_manage(actor, activity)
+    activity = activity_get(actor=actor, pk=activity_id, manage=True)
     if not activity.is_contest:
         raise ValidationError(_("Results are recorded for contests only."))
-    entrants = Registration.objects.filter(activity=activity, status=EntryStatus.CONFIRMED)
+    entrants = activity.registrations.filter(status=EntryStatus.CONFIRMED)
     if member_id and not entrants.filter(member_id=member_id).exists():
         raise ValidationError({"member": _("Choose a confirmed participant.")})
-    if team_id and not Team.objects.filter(pk=team_id, activity=activity, status=EntryStatus.CONFIRMED).exists():
+    if team_id and not activity.teams.filter(pk=team_id, status=EntryStatus.CONFIRMED).exists():
         raise ValidationError({"team": _("Choose a confirmed team.")})
     lookup = {"member_id": member_id} if member_id else {"team_id": team_id}
-    result = Result.objects.filter(activity=activity, **lookup).first() or Result(activity=activity, **lookup)
+    result = activity.results.filter(**lookup).first() or Result(activity=activity, **lookup)
     result.rank, result.score, result.prize = rank, score, prize.strip()
-    result.full_clean()
+    with unscoped("full_clean's unique-constraint check reads this activity's results (the actor manages it)"):
+        result.full_clean()
     result.save()
     if as_honour and member_id and result.honour_id is None:
         honour = Honour(
@@ -424,7 +420,7 @@ def result_record(
 # --- Calendar feed ----------------------------------------------------------------------------
 @transaction.atomic
 def calendar_feed_get_or_create(*, actor) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=actor)
+    feed, _created = CalendarFeed.objects.for_actor(actor).get_or_create(user=actor)
     return feed
 
 
@@ -432,7 +428,7 @@ def calendar_feed_get_or_create(*, actor) -> CalendarFeed:
 def calendar_feed_renew(*, actor) -> CalendarFeed:
     from .models import new_token
 
-    feed, _created = CalendarFeed.objects.get_or_create(user=actor)
+    feed, _created = CalendarFeed.objects.for_actor(actor).get_or_create(user=actor)
     feed.token = new_token()
     feed.save(update_fields=["token", "renewed_at"])
     return feed
@@ -441,11 +437,10 @@ def calendar_feed_renew(*, actor) -> CalendarFeed:
 # --- Mentoring --------------------------------------------------------------------------------
 @transaction.atomic
 def mentoring_pair_create(*, actor, data: dict) -> MentoringPair:
-    scope = scope_for(actor)
     for who in ("mentor", "mentee"):
-        if not Member.objects.visible_to(actor).filter(pk=data[who].pk).exists():
+        if not Member.objects.for_actor(actor).filter(pk=data[who].pk).exists():
             raise Http404
-    if not scope.can_manage_unit(data["unit"].pk):
+    if not scope_for(actor).can_manage_unit(data["unit"].pk):
         raise PermissionDenied
     pair = MentoringPair(**data)
     pair.full_clean()

@@ -11,8 +11,9 @@ import qrcode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -21,9 +22,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from members.audit import AccessAction, record_access
-from members.scoping import require_officer, scope_for
+from members.models import Member, Organization
 from members.pagination import PAGE_SIZES, paginate
+from members.scoping import get_for_actor, require_officer, scope_for
+from members.sheets import xlsx_response
+from members.web import ServiceActionView, form_errors_from
 
 from . import exports, ical, selectors, services
 from .forms import (
@@ -35,8 +38,8 @@ from .forms import (
     ResultForm,
     TeamForm,
 )
-from .models import CalendarFeed, EntryStatus, Registration
-from .rules import can_manage, eligibility, organizer_choices
+from .models import Activity, EntryStatus, ReadingRoom, Registration, Team
+from .rules import eligibility, manages_some_unit, organizer_choices
 
 SORTS = {
     "start": ("starts_at", "pk"),
@@ -46,14 +49,8 @@ SORTS = {
 }
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 def _filters(request):
-    from members.models import Organization
-
-    orgs = Organization.objects.filter(pk__in=selectors.activity_visible(request.user).values("organizer_id"))
+    orgs = Organization.objects.filter(pk__in=Activity.objects.for_actor(request.user).values("organizer_id"))
     form = ActivityFilterForm(request.GET or None, organizers=orgs.order_by("kind", "sort_order", "name"))
     filters = selectors.ActivityFilters()
     if form.is_valid():
@@ -137,16 +134,15 @@ class ActivityDetailView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
         activity = selectors.activity_get(actor=actor, pk=self.kwargs["pk"])
-        scope = scope_for(actor)
         own = selectors.own_registration(actor=actor, activity=activity)
-        member = actor.member if scope.member_id else None
+        member = actor.member if scope_for(actor).member_id else None
         ctx.update(
             activity=activity,
             own=own,
             check=eligibility(activity, member) if own is None else None,
             counts=selectors.place_counts(activity),
-            manager=can_manage(scope, activity),
-            can_register_others=bool(scope.manageable_unit_ids) or scope.sees_all,
+            manager=activity.actor_manages,
+            can_register_others=manages_some_unit(actor),
             can_cancel=own is not None and timezone.now() <= activity.cancellation_deadline,
             teams=selectors.teams(activity=activity) if activity.is_team else None,
             results=activity.results.select_related("member", "team") if activity.is_contest else None,
@@ -158,30 +154,35 @@ class ActivityFormMixin:
     template_name = "activities/activity_form.html"
 
     def render(self, request, form, activity=None):
-        from django.shortcuts import render
-
         return render(request, self.template_name, {"form": form, "activity": activity})
+
+    def form(self, request, *args, **kwargs) -> ActivityForm:
+        return ActivityForm(
+            *args,
+            organizers=organizer_choices(request.user),
+            reading_rooms=ReadingRoom.objects.for_actor(request.user),
+            **kwargs,
+        )
 
 
 class ActivityCreateView(ActivityFormMixin, View):
     """Only those who organise for some unit (officers, the city) may create: the others get 403."""
 
-    def _organizers(self, request):
-        organizers = organizer_choices(request.user)
-        if not organizers.exists():
+    def dispatch(self, request, *args, **kwargs):
+        if not organizer_choices(request.user).exists():
             raise PermissionDenied
-        return organizers
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return self.render(request, ActivityForm(organizers=self._organizers(request)))
+        return self.render(request, self.form(request))
 
     def post(self, request):
-        form = ActivityForm(request.POST, request.FILES, organizers=self._organizers(request))
+        form = self.form(request, request.POST, request.FILES)
         if form.is_valid():
             try:
                 activity = services.activity_create(actor=request.user, data=form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Activity “%(title)s” created.") % {"title": activity.title})
                 return redirect("activities:detail", activity.pk)
@@ -191,59 +192,54 @@ class ActivityCreateView(ActivityFormMixin, View):
 class ActivityUpdateView(ActivityFormMixin, View):
     def get(self, request, pk):
         activity = selectors.activity_get_managed(actor=request.user, pk=pk)
-        return self.render(
-            request, ActivityForm(instance=activity, organizers=organizer_choices(request.user)), activity
-        )
+        return self.render(request, self.form(request, instance=activity), activity)
 
     def post(self, request, pk):
         activity = selectors.activity_get_managed(actor=request.user, pk=pk)
-        form = ActivityForm(request.POST, request.FILES, instance=activity, organizers=organizer_choices(request.user))
+        form = self.form(request, request.POST, request.FILES, instance=activity)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in form.changed_data}
             try:
                 services.activity_update(actor=request.user, activity_id=pk, data=data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Activity saved."))
                 return redirect("activities:detail", pk)
         return self.render(request, form, activity)
 
 
-class RegisterView(View):
+class RegisterView(ServiceActionView):
     """POST: register oneself in one click."""
 
-    def post(self, request, pk):
-        activity = selectors.activity_get(actor=request.user, pk=pk)
-        try:
-            reg = services.registration_create(actor=request.user, activity_id=activity.pk)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            if reg.status == EntryStatus.CONFIRMED:
-                messages.success(request, _("You are registered."))
-            else:
-                messages.warning(
-                    request,
-                    _("The activity is full: you are on the waitlist at position %(n)d.")
-                    % {"n": reg.waitlist_position},
-                )
-        return redirect("activities:detail", pk)
+    def act(self, request, pk):
+        registration = services.registration_create(actor=request.user, activity_id=pk)
+        if registration.status != EntryStatus.CONFIRMED:
+            messages.warning(
+                request,
+                _("The activity is full: you are on the waitlist at position %(n)d.")
+                % {"n": registration.waitlist_position},
+            )
+        return registration
+
+    def get_success_message(self, registration) -> str:
+        return _("You are registered.") if registration.status == EntryStatus.CONFIRMED else ""
+
+    def get_success_url(self) -> str:
+        return reverse("activities:detail", args=[self.kwargs["pk"]])
 
 
-class RegistrationCancelView(View):
-    def post(self, request, pk):
-        reg = get_object_or_404(Registration.objects.select_related("activity"), pk=pk)
-        try:
-            services.registration_cancel(actor=request.user, registration_id=pk)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("The registration is cancelled."))
-        target = request.POST.get("next")
-        if target == "participants":
-            return redirect("activities:participants", reg.activity_id)
-        return redirect("activities:detail", reg.activity_id)
+class RegistrationCancelView(ServiceActionView):
+    success_message = gettext_lazy("The registration is cancelled.")
+
+    def act(self, request, pk):
+        self.registration = get_for_actor(Registration, request.user, pk=pk)  # 404 outside the scope
+        return services.registration_cancel(actor=request.user, registration_id=pk)
+
+    def get_success_url(self) -> str:
+        if self.request.POST.get("next") == "participants":
+            return reverse("activities:participants", args=[self.registration.activity_id])
+        return reverse("activities:detail", args=[self.registration.activity_id])
 
 
 class RegisterMembersView(View):
@@ -251,26 +247,20 @@ class RegisterMembersView(View):
 
     template_name = "activities/register_members.html"
 
-    def _context(self, request, pk, form=None):
+    def _context(self, request, pk):
         activity = selectors.activity_get(actor=request.user, pk=pk)
-        scope = require_officer(actor=request.user)
-        if not (scope.sees_all or scope.manageable_unit_ids):
-            from django.core.exceptions import PermissionDenied
-
+        require_officer(actor=request.user)
+        if not manages_some_unit(request.user):
             raise PermissionDenied
         members = selectors.registrable_members(actor=request.user, activity=activity)
-        return activity, form or MembersChoiceForm(members=members), members
+        return activity, members
 
     def get(self, request, pk):
-        from django.shortcuts import render
-
-        activity, form, _members = self._context(request, pk)
-        return render(request, self.template_name, {"activity": activity, "form": form})
+        activity, members = self._context(request, pk)
+        return render(request, self.template_name, {"activity": activity, "form": MembersChoiceForm(members=members)})
 
     def post(self, request, pk):
-        from django.shortcuts import render
-
-        activity, _form, members = self._context(request, pk)
+        activity, members = self._context(request, pk)
         form = MembersChoiceForm(request.POST, members=members)
         if form.is_valid():
             ids = [m.pk for m in form.cleaned_data["members"]]
@@ -297,14 +287,10 @@ class TeamCreateView(View):
         return activity, selectors.team_candidates(actor=request.user, activity=activity)
 
     def get(self, request, pk):
-        from django.shortcuts import render
-
         activity, members = self._setup(request, pk)
         return render(request, self.template_name, {"activity": activity, "form": TeamForm(members=members)})
 
     def post(self, request, pk):
-        from django.shortcuts import render
-
         activity, members = self._setup(request, pk)
         form = TeamForm(request.POST, members=members)
         if form.is_valid():
@@ -318,9 +304,7 @@ class TeamCreateView(View):
                     member_ids=[m.pk for m in d["members"]],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc) if not hasattr(exc, "error_dict") else [
-                    form.add_error(None, m) for m in exc.messages
-                ]
+                form_errors_from(form, exc)
             else:
                 if team.status == EntryStatus.CONFIRMED:
                     messages.success(request, _("Team “%(name)s” is registered.") % {"name": team.name})
@@ -334,18 +318,16 @@ class TeamCreateView(View):
         return render(request, self.template_name, {"activity": activity, "form": form})
 
 
-class TeamCancelView(View):
-    def post(self, request, pk):
-        from .models import Team
+class TeamCancelView(ServiceActionView):
+    def act(self, request, pk):
+        self.team = get_for_actor(Team, request.user, pk=pk)  # 404 outside the scope
+        return services.team_cancel(actor=request.user, team_id=pk)
 
-        team = get_object_or_404(Team, pk=pk)
-        try:
-            services.team_cancel(actor=request.user, team_id=pk)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Team “%(name)s” is withdrawn.") % {"name": team.name})
-        return redirect("activities:detail", team.activity_id)
+    def get_success_message(self, team) -> str:
+        return _("Team “%(name)s” is withdrawn.") % {"name": team.name}
+
+    def get_success_url(self) -> str:
+        return reverse("activities:detail", args=[self.team.activity_id])
 
 
 class ParticipantsView(View):
@@ -354,8 +336,6 @@ class ParticipantsView(View):
     template_name = "activities/participants.html"
 
     def get(self, request, pk):
-        from django.shortcuts import render
-
         activity = selectors.activity_get_managed(actor=request.user, pk=pk)
         regs = selectors.participants(actor=request.user, activity=activity)
         q = request.GET.get("q", "").strip()[:50]
@@ -384,7 +364,7 @@ class ParticipantsView(View):
 
     def post(self, request, pk):
         """Save the attendance ticks of the registrations shown on this page."""
-        selectors.activity_get_managed(actor=request.user, pk=pk)
+        selectors.activity_get_managed(actor=request.user, pk=pk)  # 404/403 before the input is read
         try:
             shown = {int(x) for x in request.POST.getlist("shown")}
             ticked = {int(x) for x in request.POST.getlist("attended")} & shown
@@ -408,37 +388,38 @@ class QRCodeView(View):
         return HttpResponse(out.getvalue(), content_type="image/png")
 
 
-class QRRenewView(View):
-    def post(self, request, pk):
-        selectors.activity_get_managed(actor=request.user, pk=pk)
-        services.checkin_token_renew(actor=request.user, activity_id=pk)
-        messages.success(request, _("A new check-in code is made; the old one no longer works."))
-        return redirect("activities:participants", pk)
+class QRRenewView(ServiceActionView):
+    success_message = gettext_lazy("A new check-in code is made; the old one no longer works.")
+
+    def act(self, request, pk):
+        return services.checkin_token_renew(actor=request.user, activity_id=pk)
+
+    def get_success_url(self) -> str:
+        return reverse("activities:participants", args=[self.kwargs["pk"]])
 
 
-class CheckinView(View):
-    """What the member's phone opens after scanning the QR code: a button that checks in."""
+class CheckinView(ServiceActionView):
+    """What the member's phone opens after scanning the QR code: a button that checks in (POST)."""
 
+    http_method_names = ["get", "post"]
     template_name = "activities/checkin.html"
+    success_message = gettext_lazy("You are checked in. Welcome!")
 
     def get(self, request, pk, token):
-        from django.shortcuts import render
-
         activity = selectors.activity_get(actor=request.user, pk=pk)
         if activity.checkin_token != token:
             raise Http404
         own = selectors.own_registration(actor=request.user, activity=activity)
         return render(request, self.template_name, {"activity": activity, "own": own, "token": token})
 
-    def post(self, request, pk, token):
-        selectors.activity_get(actor=request.user, pk=pk)
-        try:
-            services.checkin_by_qr(actor=request.user, activity_id=pk, token=token)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-            return redirect("activities:checkin", pk, token)
-        messages.success(request, _("You are checked in. Welcome!"))
-        return redirect("activities:detail", pk)
+    def act(self, request, pk, token):
+        return services.checkin_by_qr(actor=request.user, activity_id=pk, token=token)
+
+    def get_success_url(self) -> str:
+        return reverse("activities:detail", args=[self.kwargs["pk"]])
+
+    def get_error_url(self) -> str:
+        return reverse("activities:checkin", args=[self.kwargs["pk"], self.kwargs["token"]])
 
 
 class ResultsView(View):
@@ -451,8 +432,6 @@ class ResultsView(View):
         return [(f"m{r.member_id}", f"{r.member.name}（{r.member.unit.name}）") for r in regs.order_by("member__name")]
 
     def _render(self, request, activity, form):
-        from django.shortcuts import render
-
         results = activity.results.select_related("member", "member__unit", "team", "team__unit", "honour")
         return render(request, self.template_name, {"activity": activity, "form": form, "results": results})
 
@@ -478,8 +457,7 @@ class ResultsView(View):
                     as_honour=d["as_honour"],
                 )
             except ValidationError as exc:
-                for m in exc.messages:
-                    form.add_error(None, m)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Result saved."))
                 return redirect("activities:results", pk)
@@ -491,21 +469,9 @@ class ParticipantsExportView(View):
 
     def get(self, request, pk):
         activity = selectors.activity_get_managed(actor=request.user, pk=pk)
-        regs = list(selectors.participants(actor=request.user, activity=activity))
-        content = exports.participants_xlsx(activity, regs, sign_in=self.sign_in)
+        wb = exports.participants_workbook(actor=request.user, activity=activity, sign_in=self.sign_in, request=request)
         name = "signin" if self.sign_in else "participants"
-        record_access(
-            actor=request.user,
-            action=AccessAction.EXPORT,
-            what=gettext_lazy("Sign-in sheet") if self.sign_in else gettext_lazy("Participants"),
-            obj=activity,
-            unit=activity.organizer_id,
-            ref=activity.title,
-            # the sign-in sheet lists the confirmed only
-            rows=sum(1 for r in regs if r.status == EntryStatus.CONFIRMED) if self.sign_in else len(regs),
-            request=request,
-        )
-        return exports.xlsx_response(content, f"activity-{activity.pk}-{name}.xlsx")
+        return xlsx_response(wb, f"activity-{activity.pk}-{name}.xlsx")
 
 
 class ParticipationView(View):
@@ -514,27 +480,16 @@ class ParticipationView(View):
     template_name = "activities/participation.html"
 
     def get(self, request):
-        from django.shortcuts import render
-
         require_officer(actor=request.user)
         today = timezone.localdate()
         form = PeriodForm(request.GET or {"start": today.replace(month=1, day=1), "end": today})
         rows = []
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-            rows = selectors.participation_by_unit(actor=request.user, start=start, end=end)
             if request.GET.get("format") == "xlsx":
-                content = exports.participation_xlsx(rows, start, end)
-                record_access(
-                    actor=request.user,
-                    action=AccessAction.EXPORT,
-                    what=gettext_lazy("Participation by unit"),
-                    app="activities",
-                    ref=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
-                    rows=len(rows),
-                    request=request,
-                )
-                return exports.xlsx_response(content, f"participation-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+                wb = exports.participation_workbook(actor=request.user, start=start, end=end, request=request)
+                return xlsx_response(wb, f"participation-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+            rows = selectors.participation_by_unit(actor=request.user, start=start, end=end)
         return render(request, self.template_name, {"form": form, "rows": rows})
 
 
@@ -548,22 +503,25 @@ class ActivityICSView(View):
         return response
 
 
-class FeedSettingsView(View):
+class FeedSettingsView(ServiceActionView):
+    """The own calendar link (GET), and the button that renews it (POST)."""
+
+    http_method_names = ["get", "post"]
     template_name = "activities/feed.html"
+    success_message = gettext_lazy("Your calendar link is renewed; the old link no longer works.")
 
     def get(self, request):
-        from django.shortcuts import render
-
         feed = services.calendar_feed_get_or_create(actor=request.user)
         url = request.build_absolute_uri(reverse("activities:feed_ics", args=[feed.token]))
         return render(
             request, self.template_name, {"feed": feed, "feed_url": url, "webcal_url": url.replace("http", "webcal", 1)}
         )
 
-    def post(self, request):
-        services.calendar_feed_renew(actor=request.user)
-        messages.success(request, _("Your calendar link is renewed; the old link no longer works."))
-        return redirect("activities:feed")
+    def act(self, request):
+        return services.calendar_feed_renew(actor=request.user)
+
+    def get_success_url(self) -> str:
+        return reverse("activities:feed")
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -571,7 +529,7 @@ class FeedICSView(View):
     """The private feed a phone or Outlook subscribes to: the secret token is the credential."""
 
     def get(self, request, token):
-        feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+        feed = selectors.feed_by_token(token)
         if feed is None:
             raise Http404
         regs = selectors.feed_activities(user=feed.user)
@@ -586,28 +544,17 @@ class MentoringListView(View):
     template_name = "activities/mentoring_list.html"
 
     def _form(self, request, data=None):
-        from members.models import Member, Organization
-
-        scope = scope_for(request.user)
-        members = Member.objects.current().order_by("name")
-        units = Organization.objects.units()
-        if not scope.sees_all:
-            members = members.filter(unit_id__in=scope.manageable_unit_ids)
-            units = units.filter(pk__in=scope.manageable_unit_ids)
-        return (
-            MentoringPairForm(data, members=members, units=units)
-            if (scope.sees_all or scope.manageable_unit_ids)
-            else None
-        )
+        """The form to pair two members, for those who manage a unit (its members, its units)."""
+        if not manages_some_unit(request.user):
+            return None
+        members = Member.objects.for_actor(request.user, manage=True).current().order_by("name")
+        units = Organization.objects.units().for_actor(request.user, manage=True)
+        return MentoringPairForm(data, members=members, units=units)
 
     def get(self, request, form=None):
-        from django.shortcuts import render
-
         qs = selectors.mentoring_list(actor=request.user)
         q = request.GET.get("q", "").strip()[:50]
         if q:
-            from django.db.models import Q
-
             qs = qs.filter(Q(mentor__name__icontains=q) | Q(mentee__name__icontains=q) | Q(skill_area__icontains=q))
         status = request.GET.get("status", "")
         if status:
@@ -622,14 +569,12 @@ class MentoringListView(View):
     def post(self, request):
         form = self._form(request, request.POST)
         if form is None:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if form.is_valid():
             try:
                 services.mentoring_pair_create(actor=request.user, data=form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Mentoring pair saved."))
                 return redirect("activities:mentoring")

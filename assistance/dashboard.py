@@ -32,8 +32,15 @@ def _report_url(**params) -> str:
 
 def aid_charts(*, actor, today: date | None = None) -> list[Chart]:
     year = (today or timezone.localdate()).year
-    scope = scope_for(actor)
-    in_scope = Q() if scope.sees_all else Q(grants__case__unit_id__in=scope.readable_unit_ids)
+    city = scope_for(actor).is_city_admin
+    grants = Grant.objects.for_actor(actor).filter(campaign__opens_on__year=year)
+    granted_per_campaign = (
+        grants.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     budget = (
         CampaignBudget.objects.filter(campaign=OuterRef("pk"))
         .order_by()
@@ -42,22 +49,22 @@ def aid_charts(*, actor, today: date | None = None) -> list[Chart]:
         .values("total")
     )
     campaigns = list(
-        Campaign.objects.filter(opens_on__year=year)
+        Campaign.objects.for_actor(actor)
+        .filter(opens_on__year=year)
         .annotate(
-            granted=Coalesce(Sum("grants__amount", filter=in_scope), ZERO),
+            granted=Coalesce(
+                Subquery(granted_per_campaign, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO
+            ),
             budget=Coalesce(Subquery(budget, output_field=DecimalField(max_digits=14, decimal_places=2)), ZERO),
         )
         .order_by("-opens_on", "name")
         .values("pk", "name", "granted", "budget")[:MAX_CAMPAIGNS]
     )
-    grants = Grant.objects.filter(campaign__opens_on__year=year)
-    if not scope.sees_all:
-        grants = grants.filter(case__unit_id__in=scope.readable_unit_ids)
     sources = list(Source)
     granted = grants.aggregate(**{s.value: Coalesce(Sum("amount", filter=Q(source=s.value)), ZERO) for s in sources})
     by_campaign = [Series(_("Granted"), [c["granted"] for c in campaigns])]
     by_source = [Series(_("Granted"), [granted[s.value] for s in sources])]
-    if scope.sees_all:
+    if city:
         budgets = CampaignBudget.objects.filter(campaign__opens_on__year=year).aggregate(
             **{s.value: Coalesce(Sum("amount", filter=Q(source=s.value)), ZERO) for s in sources}
         )

@@ -1,4 +1,6 @@
-"""Demo data for the assistance app (called by ``manage.py seed_demo``; running it twice changes nothing)."""
+"""Demo data for the assistance app (called by ``manage.py seed_demo``; running it twice changes nothing).
+
+It acts as the demo's ``admin`` (a superuser), so every read goes through that actor's scope (everything)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ def seed(*, stdout, rng) -> None:
     from . import services
 
     admin = get_user_model().objects.filter(username="admin").first()
-    if admin is None or Campaign.objects.filter(name=f"{timezone.localdate().year}年金秋助学").exists():
+    if (
+        admin is None
+        or Campaign.objects.for_actor(admin).filter(name=f"{timezone.localdate().year}年金秋助学").exists()
+    ):
         return
     today = timezone.localdate()
     year = today.year
@@ -55,10 +60,10 @@ def seed(*, stdout, rng) -> None:
             },
         ),
     }
-    members = list(Member.objects.filter(card_number__startswith="NT").order_by("pk")[:40:4])
+    members = list(Member.objects.for_actor(admin).filter(card_number__startswith="NT").order_by("pk")[:40:4])
     opened = 0
     for n, member in enumerate(members):
-        if HardshipCase.objects.filter(member=member).exists():
+        if HardshipCase.objects.for_actor(admin).filter(member=member).exists():
             continue
         case = services.case_open(
             actor=admin,
@@ -101,8 +106,10 @@ def seed(*, stdout, rng) -> None:
             source=Source.UNION,
         )
     services.grants_from_roster(actor=admin, campaign=campaigns["student"], granted_on=today)
-    for n, member in enumerate(Member.objects.filter(card_number__startswith="NT").order_by("pk")[3:6]):
-        Honour.objects.get_or_create(
+    for n, member in enumerate(
+        Member.objects.for_actor(admin).filter(card_number__startswith="NT").order_by("pk")[3:6]
+    ):
+        Honour.objects.for_actor(admin).get_or_create(
             member=member,
             title=HonourTitle.MODEL_WORKER,
             year=year - 2 - n,
@@ -110,5 +117,5 @@ def seed(*, stdout, rng) -> None:
         )
     stdout.write(
         f"Assistance: {opened} hardship files, {len(campaigns)} campaigns, "
-        f"{HardshipCase.objects.filter(status=Status.FILED).count()} filed."
+        f"{HardshipCase.objects.for_actor(admin).filter(status=Status.FILED).count()} filed."
     )

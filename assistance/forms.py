@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import idnumbers
+from members.scoping import unscoped
 
 from .models import Campaign, CampaignKind, Category, Cause, CloseReason, HardshipCase, Purpose, Source, Status
 from .services import Person
@@ -159,6 +160,12 @@ class CampaignForm(forms.ModelForm):
     def budgets(self) -> dict:
         return {s: self.cleaned_data.get(f"budget_{s}") for s in Source.values}
 
+    def validate_unique(self):
+        # Campaign names are unique in the whole city: the check reads every campaign's name (only
+        # city administrators reach this form, and they read every campaign anyway).
+        with unscoped("a campaign name is unique city-wide: the form's uniqueness check answers only yes or no"):
+            super().validate_unique()
+
     def clean(self):
         data = super().clean()
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
@@ -200,7 +207,7 @@ class ReceivedForm(forms.Form):
 
 class GrantFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.all(), required=False, empty_label=_("All campaigns")
+        label=_("Campaign"), queryset=None, required=False, empty_label=_("All campaigns")
     )
     source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices])
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False, empty_label=_("All units"))
@@ -208,9 +215,10 @@ class GrantFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     campaign_year = forms.IntegerField(label=_("Campaign year"), required=False, min_value=2000, max_value=2099)
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["campaign"].queryset = campaigns
 
 
 class RecuperationForm(forms.Form):

@@ -1,5 +1,9 @@
 """Hardship files (困难职工档案), their workflow steps, grants, campaigns and recuperation.
 
+Every model that holds a unit's or a person's data declares its scope (``members.scoping``): a file
+belongs to the unit that opened it (``unit``), and everything hanging from a file reaches the unit
+through it. A member reads the own files, grants and recuperation trips (``scope_owner``).
+Campaigns are the city union's: every officer reads them, only the city administrators manage them.
 Views of files and documents and every export are recorded in ``members.AccessRecord``."""
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from members.fields import EncryptedTextField
 from members.models import Honour, Member, Organization
+from members.scoping import ScopedManager
 
 
 class Category(models.TextChoices):
@@ -62,6 +67,9 @@ class CloseReason(models.TextChoices):
 class HardshipCase(models.Model):
     """One household's hardship file. ``unit`` is the applicant's unit when the file was opened (the scope)."""
 
+    scope_path = "unit"
+    scope_owner = "member"
+
     number = models.CharField(_("file number"), max_length=20, unique=True, editable=False)
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="hardship_cases", verbose_name=_("member")
@@ -97,6 +105,7 @@ class HardshipCase(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = ScopedManager()
     history = HistoricalRecords(excluded_fields=["bank_account_encrypted"])
 
     class Meta:
@@ -131,6 +140,8 @@ class HouseholdMember(models.Model):
     ``case_open`` mirrors the file's state so that a partial unique index forbids one person
     (matched by the keyed hash of the ID number) in two open files."""
 
+    scope_path = "case__unit"
+
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="household")
     name = models.CharField(_("name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20)
@@ -138,6 +149,7 @@ class HouseholdMember(models.Model):
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     case_open = models.BooleanField(default=True, editable=False)
 
+    objects = ScopedManager()
     history = HistoricalRecords(excluded_fields=["id_number_hash"])
 
     class Meta:
@@ -158,6 +170,8 @@ class HouseholdMember(models.Model):
 class CaseStep(models.Model):
     """One step of the workflow: who, when, from which state to which, and why."""
 
+    scope_path = "case__unit"
+
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(_("action"), max_length=20)
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
@@ -165,6 +179,8 @@ class CaseStep(models.Model):
     reason = EncryptedTextField(_("reason"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["at", "pk"]
@@ -174,6 +190,8 @@ class CaseStep(models.Model):
 
 
 class HomeVisit(models.Model):
+    scope_path = "case__unit"
+
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("visit date"))
     visitors = models.CharField(_("visitors"), max_length=200)
@@ -182,6 +200,7 @@ class HomeVisit(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -196,6 +215,8 @@ def _document_path(instance, filename):
 
 
 class CaseDocument(models.Model):
+    scope_path = "case__unit"
+
     case = models.ForeignKey(HardshipCase, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=100)
     file = models.FileField(upload_to=_document_path)
@@ -204,6 +225,7 @@ class CaseDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -236,6 +258,13 @@ class Purpose(models.TextChoices):
 
 
 class Campaign(models.Model):
+    """A campaign of the city union (金秋助学, 冬送温暖): its window and standard amounts.
+
+    It holds no unit's data, but names the administrator who created it, so it is scoped by a rule
+    of its own (``scope_q``): every officer reads the campaigns, only city administrators manage them."""
+
+    scope_path = "created_by"  # a login, not a unit: see scope_q
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices)
     opens_on = models.DateField(_("opens on"))
@@ -252,6 +281,7 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -265,6 +295,12 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> Q:
+        """Officers read every campaign (units apply to them); the city administrators manage them."""
+        allowed = scope.is_city_admin if manage else scope.is_officer
+        return Q() if allowed else Q(pk__in=[])
+
     def amount_for(self, purpose: str) -> Decimal | None:
         if purpose == Purpose.UNIVERSITY:
             return self.university_amount
@@ -274,6 +310,10 @@ class Campaign(models.Model):
 
 
 class CampaignBudget(models.Model):
+    scope_exempt = (
+        "a campaign's budget per source of money: the city union's figures, no unit's, person's or file's data"
+    )
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="budgets")
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     amount = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
@@ -291,6 +331,8 @@ class CampaignBudget(models.Model):
 class RosterEntry(models.Model):
     """A file found eligible for a campaign, for one purpose (e.g. a university student)."""
 
+    scope_path = "case__unit"
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="roster")
     case = models.ForeignKey(HardshipCase, on_delete=models.PROTECT, related_name="roster_entries")
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
@@ -299,6 +341,7 @@ class RosterEntry(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -312,6 +355,9 @@ class RosterEntry(models.Model):
 
 
 class Grant(models.Model):
+    scope_path = "case__unit"
+    scope_owner = "case__member"  # a member reads the own grants (the member page, the own-data download)
+
     case = models.ForeignKey(HardshipCase, on_delete=models.PROTECT, related_name="grants", verbose_name=_("file"))
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="grants", verbose_name=_("campaign"))
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
@@ -326,6 +372,7 @@ class Grant(models.Model):
     received_on = models.DateField(_("received on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -345,6 +392,8 @@ class Grant(models.Model):
 class RecuperationRule(models.Model):
     """Data, not code: the same person is not sent twice within ``min_years_between`` years."""
 
+    scope_exempt = "the city-wide recuperation rule (years between two trips): a setting, nobody's data"
+
     min_years_between = models.PositiveSmallIntegerField(_("minimum years between two trips"), default=5)
 
     history = HistoricalRecords()
@@ -357,6 +406,9 @@ class RecuperationRule(models.Model):
 
 
 class Recuperation(models.Model):
+    scope_path = "member__unit"
+    scope_owner = "member"
+
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="recuperations", verbose_name=_("member"))
     honour = models.ForeignKey(Honour, on_delete=models.PROTECT, related_name="+", verbose_name=_("honour"))
     starts_on = models.DateField(_("from"))
@@ -366,6 +418,7 @@ class Recuperation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
     history = HistoricalRecords()
 
     class Meta:

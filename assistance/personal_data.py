@@ -8,9 +8,10 @@ relatives, whose data is theirs, not the member's); the member asks the unit uni
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from .models import Grant, HardshipCase
+from .models import Grant
 
 
 def file_rows(member) -> tuple[list, list[list]]:
@@ -24,7 +25,7 @@ def file_rows(member) -> tuple[list, list[list]]:
         _("Closed on"),
         _("Closing reason"),
     ]
-    cases = HardshipCase.objects.filter(member=member).order_by("created_at", "pk")
+    cases = member.hardship_cases.order_by("created_at", "pk")
     rows = [
         [
             c.number,
@@ -51,7 +52,12 @@ def grant_rows(member) -> tuple[list, list[list]]:
         _("Received on"),
         _("File number"),
     ]
-    grants = Grant.objects.filter(case__member=member).select_related("campaign", "case").order_by("granted_on", "pk")
+    # The member's own files, reached from the member record (which the download read through its
+    # scope), and the grants of each file.
+    cases = member.hardship_cases.prefetch_related(
+        Prefetch("grants", queryset=Grant.objects.via_parent().select_related("campaign"))
+    )
+    grants = sorted((g for c in cases for g in c.grants.all()), key=lambda g: (g.granted_on, g.pk))
     rows = [
         [
             g.granted_on,

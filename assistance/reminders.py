@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from members.scoping import unscoped
 from notifications.reminders import Reminder
 from notifications.sources import city_admins, officers_with_permission
 
@@ -23,9 +24,10 @@ def overdue_reviews(today: date) -> Iterator[Reminder]:
     the city administrators, the count across all units (a weekly digest rather than a daily nag)."""
     if today.weekday() != 0:
         return
-    per_unit = Counter(
-        HardshipCase.objects.filter(status=Status.FILED, review_due__lt=today).values_list("unit_id", flat=True)
-    )
+    with unscoped("the weekly reminder scan: overdue reviews of every unit, counted per unit (no actor)"):
+        per_unit = Counter(
+            HardshipCase.objects.filter(status=Status.FILED, review_due__lt=today).values_list("unit_id", flat=True)
+        )
     if not per_unit:
         return
     url = f"{reverse('assistance:case_list')}?due=overdue"
@@ -43,7 +45,8 @@ def overdue_reviews(today: date) -> Iterator[Reminder]:
 def _campaign_opens(today: date, *, kind: str, qualifies, title: str) -> Iterator[Reminder]:
     """To each unit's assistance officers (and the city administrators): the campaign opens, with the
     number of the unit's filed cases that qualify."""
-    rows = HardshipCase.objects.filter(status=Status.FILED).values_list("unit_id", "causes")
+    with unscoped("the campaign reminder scan: every unit's filed cases, counted per unit (no actor)"):
+        rows = list(HardshipCase.objects.filter(status=Status.FILED).values_list("unit_id", "causes"))
     per_unit = Counter(unit_id for unit_id, causes in rows if qualifies(causes or []))
     officers = officers_with_permission(PERMISSION)
     url = reverse("assistance:campaign_list")

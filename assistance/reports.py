@@ -22,7 +22,8 @@ def assistance_sheet(writer: SheetWriter, *, actor, year: int, organization) -> 
     unit_ids = report_units(actor=actor, organization=organization).values("pk")
     whole_city = organization is None or organization.kind == OrganizationKind.CITY
     rows = list(
-        Grant.objects.filter(granted_on__year=year, case__unit_id__in=unit_ids)
+        Grant.objects.for_actor(actor)
+        .filter(granted_on__year=year, case__unit_id__in=unit_ids)
         .values("campaign_id", "campaign__name", "campaign__kind", "source")
         .annotate(files=Count("case_id", distinct=True), n=Count("pk"), total=Sum("amount"))
         .order_by("campaign__opens_on", "campaign__name", "source")
@@ -62,11 +63,15 @@ def assistance_sheet(writer: SheetWriter, *, actor, year: int, organization) -> 
                 budget - r["total"] if budget is not None else None,
             ]
         )
-    files = HardshipCase.objects.filter(unit_id__in=unit_ids).aggregate(
-        aided=Count("pk", filter=Q(grants__granted_on__year=year), distinct=True),
-        on_file=Count("pk", filter=Q(status=Status.FILED), distinct=True),
-        filed=Count("pk", filter=Q(filed_on__year=year), distinct=True),
-        closed=Count("pk", filter=Q(closed_on__year=year), distinct=True),
+    files = (
+        HardshipCase.objects.for_actor(actor)
+        .filter(unit_id__in=unit_ids)
+        .aggregate(
+            aided=Count("pk", filter=Q(grants__granted_on__year=year), distinct=True),
+            on_file=Count("pk", filter=Q(status=Status.FILED), distinct=True),
+            filed=Count("pk", filter=Q(filed_on__year=year), distinct=True),
+            closed=Count("pk", filter=Q(closed_on__year=year), distinct=True),
+        )
     )
     writer.totals(_("Total"), {3: files["aided"], 5: writer.sum_of(5) or Decimal("0.00")})
     writer.note(

@@ -1,4 +1,7 @@
-"""Every read of the assistance app, scoped to the actor through members.scoping."""
+"""Every read of the assistance app, through each model's scope (``Model.objects.for_actor(actor)``).
+
+A read that shows a file's sensitive details, opens a document or exports the roster writes its
+access record here, so that no page can show or export them without it."""
 
 from __future__ import annotations
 
@@ -7,18 +10,23 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.utils.translation import gettext_lazy
 
-from members.models import Honour, Member
-from members.scoping import scope_for
+from members.audit import AccessAction, record_access
+from members.models import Honour, HonourTitle, Member, Organization
+from members.scoping import get_for_actor, require_manage, scope_for
 
 from .models import (
     Campaign,
+    CampaignBudget,
     CaseDocument,
     Grant,
     HardshipCase,
     Recuperation,
+    RecuperationRule,
     RosterEntry,
+    Source,
     Status,
 )
 
@@ -31,17 +39,24 @@ def can_see_files(actor) -> bool:
     return scope.is_officer and (actor.has_perm(VIEW) or actor.has_perm(MANAGE))
 
 
+def can_manage_case(*, actor, case: HardshipCase) -> bool:
+    """Whether the file's page offers the unit union's steps (the services decide again)."""
+    try:
+        require_manage(actor, case)
+    except (Http404, PermissionDenied):
+        return False
+    return actor.has_perm(MANAGE)
+
+
 def require_file_access(actor) -> None:
     """Members and officers without the assistance permission get 403."""
     if not can_see_files(actor):
         raise PermissionDenied
 
 
-def _scoped(qs: QuerySet, actor, field: str = "unit_id") -> QuerySet:
-    scope = scope_for(actor)
-    if scope.sees_all:
-        return qs
-    return qs.filter(**{f"{field}__in": scope.readable_unit_ids})
+def unit_choices(*, actor) -> QuerySet[Organization]:
+    """The units an actor may pick in a filter."""
+    return Organization.objects.for_actor(actor).units().order_by("sort_order", "name")
 
 
 @dataclass(frozen=True)
@@ -73,21 +88,37 @@ class CaseFilters:
 
 def case_list(*, actor, filters: CaseFilters, today: date) -> QuerySet[HardshipCase]:
     require_file_access(actor)
-    return _scoped(HardshipCase.objects.all(), actor).filter(filters.as_q(today)).select_related("member", "unit")
+    return HardshipCase.objects.for_actor(actor).filter(filters.as_q(today)).select_related("member", "unit")
 
 
 def case_get(*, actor, pk: int) -> HardshipCase:
-    """404 outside the actor's scope (also for members: they never learn another's file exists)."""
-    scope = scope_for(actor)
-    case = get_object_or_404(_scoped(HardshipCase.objects.select_related("member", "unit"), actor), pk=pk)
-    if not scope.is_officer:
-        raise PermissionDenied
+    """A file for a step or an upload: 404 outside the actor's scope, 403 for officers without the right.
+    Members get 404 (they never learn whether a file exists, the own included: their own facts come
+    in the own-data download)."""
+    if not scope_for(actor).is_officer:
+        raise Http404
+    case = get_for_actor(HardshipCase.objects.select_related("member", "unit"), actor, pk=pk)
     require_file_access(actor)
     return case
 
 
+def case_read(*, actor, pk: int, request=None) -> HardshipCase:
+    """A file for a page that shows its sensitive details (income, health, disability, household): the
+    reading is recorded."""
+    case = case_get(actor=actor, pk=pk)
+    record_access(
+        actor=actor,
+        action=AccessAction.VIEW,
+        what=gettext_lazy("Hardship file"),
+        obj=case,
+        ref=f"{case.number} {case.member.name}",
+        request=request,
+    )
+    return case
+
+
 def case_due_counts(*, actor, today: date) -> dict:
-    qs = _scoped(HardshipCase.objects.all(), actor)
+    qs = HardshipCase.objects.for_actor(actor)
     return qs.aggregate(
         overdue=Count("pk", filter=Q(status=Status.FILED, review_due__lt=today)),
         due=Count(
@@ -99,45 +130,71 @@ def case_due_counts(*, actor, today: date) -> dict:
     )
 
 
-def document_get(*, actor, pk: int) -> CaseDocument:
-    doc = get_object_or_404(_scoped(CaseDocument.objects.select_related("case"), actor, "case__unit_id"), pk=pk)
+def document_open(*, actor, pk: int, request=None) -> CaseDocument:
+    """A document to serve: 404 outside the scope, 403 without the right; every opening is recorded."""
+    if not scope_for(actor).is_officer:
+        raise Http404
+    doc = get_for_actor(CaseDocument.objects.select_related("case"), actor, pk=pk)
     require_file_access(actor)
+    record_access(
+        actor=actor,
+        action=AccessAction.DOCUMENT,
+        what=gettext_lazy("Hardship file document"),
+        obj=doc,
+        unit=doc.case.unit_id,
+        ref=f"{doc.case.number} {doc.title}",
+        request=request,
+    )
     return doc
 
 
 def notice_list(*, actor, today: date) -> QuerySet[HardshipCase]:
-    """Files in public notice today: officers see their scope, members their own unit."""
+    """Files in public notice today: officers see their scope; a member also sees the own unit's notice
+    (公示 is posted to the unit's staff: names masked, nothing sensitive)."""
     scope = scope_for(actor)
-    qs = HardshipCase.objects.filter(status=Status.NOTICE, notice_start__lte=today, notice_end__gte=today)
-    if not scope.sees_all:
-        units = set(scope.readable_unit_ids)
-        if scope.member_unit_id:
-            units.add(scope.member_unit_id)
-        qs = qs.filter(unit_id__in=units)
+    in_notice = Q(status=Status.NOTICE, notice_start__lte=today, notice_end__gte=today)
+    qs = HardshipCase.objects.for_actor(actor).filter(in_notice)
+    if scope.member_unit_id:
+        # The own unit's notice, beyond the model's rule (a member reads only the own file): the
+        # union keeps the scope of the left-hand queryset.
+        qs = qs | HardshipCase.objects.filter(in_notice, unit_id=scope.member_unit_id)
     return qs.select_related("member", "unit").order_by("unit__sort_order", "notice_start", "pk")
 
 
 def campaign_list(*, actor) -> QuerySet[Campaign]:
     require_file_access(actor)
-    return Campaign.objects.annotate(roster_size=Count("roster", distinct=True))
+    return Campaign.objects.for_actor(actor).annotate(roster_size=Count("roster", distinct=True))
+
+
+def campaign_choices(*, actor) -> QuerySet[Campaign]:
+    return Campaign.objects.for_actor(actor)
 
 
 def campaign_get(*, actor, pk: int) -> Campaign:
     require_file_access(actor)
-    return get_object_or_404(Campaign.objects.prefetch_related("budgets"), pk=pk)
+    return get_for_actor(Campaign.objects.prefetch_related("budgets"), actor, pk=pk)
 
 
 def roster_for(*, actor, campaign: Campaign) -> QuerySet[RosterEntry]:
-    return _scoped(campaign.roster.all(), actor, "case__unit_id").select_related("case", "case__member", "case__unit")
+    return (
+        RosterEntry.objects.for_actor(actor)
+        .filter(campaign=campaign)
+        .select_related("case", "case__member", "case__unit")
+    )
+
+
+def granted_lines(*, actor, campaign: Campaign) -> QuerySet:
+    """(file, purpose) of the campaign's grants in the actor's scope: which roster lines were granted."""
+    return Grant.objects.for_actor(actor).filter(campaign=campaign).values_list("case_id", "purpose")
 
 
 def roster_entry_get(*, actor, pk: int) -> RosterEntry:
     require_file_access(actor)
-    return get_object_or_404(_scoped(RosterEntry.objects.select_related("case"), actor, "case__unit_id"), pk=pk)
+    return get_for_actor(RosterEntry.objects.select_related("case"), actor, pk=pk)
 
 
 def eligible_cases(*, actor) -> QuerySet[HardshipCase]:
-    return _scoped(HardshipCase.objects.filter(status=Status.FILED), actor).select_related("member", "unit")
+    return HardshipCase.objects.for_actor(actor).filter(status=Status.FILED).select_related("member", "unit")
 
 
 @dataclass(frozen=True)
@@ -169,7 +226,7 @@ class GrantFilters:
 def grant_list(*, actor, filters: GrantFilters) -> QuerySet[Grant]:
     require_file_access(actor)
     return (
-        _scoped(Grant.objects.all(), actor, "case__unit_id")
+        Grant.objects.for_actor(actor)
         .filter(filters.as_q())
         .select_related("case", "case__member", "case__unit", "campaign", "approved_by")
         .order_by("campaign__opens_on", "case__unit__sort_order", "case__member__name", "pk")
@@ -178,7 +235,7 @@ def grant_list(*, actor, filters: GrantFilters) -> QuerySet[Grant]:
 
 def grant_get(*, actor, pk: int) -> Grant:
     require_file_access(actor)
-    return get_object_or_404(_scoped(Grant.objects.select_related("case"), actor, "case__unit_id"), pk=pk)
+    return get_for_actor(Grant.objects.select_related("case"), actor, pk=pk)
 
 
 def grant_totals(*, actor, filters: GrantFilters) -> dict:
@@ -189,8 +246,6 @@ def grant_totals(*, actor, filters: GrantFilters) -> dict:
         .annotate(total=Sum("amount"), n=Count("pk"))
         .order_by("campaign__name", "source")
     )
-    from .models import CampaignBudget, Source
-
     budgets = {
         (b.campaign_id, b.source): b.amount
         for b in CampaignBudget.objects.filter(campaign_id__in={r["campaign_id"] for r in by_campaign_source})
@@ -206,30 +261,48 @@ def grant_totals(*, actor, filters: GrantFilters) -> dict:
     return {"by_campaign_source": by_campaign_source, "by_unit": by_unit, "grand": grand}
 
 
+def grant_export(*, actor, filters: GrantFilters, request=None) -> tuple[list[Grant], dict]:
+    """The grants and totals of the disbursement roster (with bank accounts): the export is recorded."""
+    grants = list(grant_list(actor=actor, filters=filters))
+    totals = grant_totals(actor=actor, filters=filters)
+    record_access(
+        actor=actor,
+        action=AccessAction.EXPORT,
+        what=gettext_lazy("Disbursement roster"),
+        app="assistance",
+        rows=len(grants),
+        unit=filters.unit_id,
+        request=request,
+    )
+    return grants, totals
+
+
 def member_grants(*, actor, member: Member) -> QuerySet[Grant] | None:
-    """A member's aid for the member page: the member themself, or officers with the permission in scope."""
-    scope = scope_for(actor)
-    if scope.member_id != member.pk and not (can_see_files(actor) and scope.can_read_unit(member.unit_id)):
+    """A member's aid for the member page (which read the member through its scope): the member
+    themself, or officers with the permission (the grants' own rule narrows to their scope)."""
+    if scope_for(actor).member_id != member.pk and not can_see_files(actor):
         return None
-    return Grant.objects.filter(case__member=member).select_related("campaign").order_by("-granted_on")
+    return Grant.objects.for_actor(actor).filter(case__member=member).select_related("campaign").order_by("-granted_on")
 
 
 def recuperation_list(*, actor) -> QuerySet[Recuperation]:
     require_file_access(actor)
-    return _scoped(Recuperation.objects.all(), actor, "member__unit_id").select_related(
-        "member", "member__unit", "honour"
-    )
+    return Recuperation.objects.for_actor(actor).select_related("member", "member__unit", "honour")
+
+
+#: The honours that qualify for recuperation.
+RECUPERATION_HONOURS = (HonourTitle.MODEL_WORKER, HonourTitle.ADVANCED_WORKER)
 
 
 def honour_choices(*, actor) -> QuerySet[Honour]:
-    from .services import RECUPERATION_HONOURS
+    return Honour.objects.for_actor(actor).filter(title__in=RECUPERATION_HONOURS).select_related("member")
 
-    return _scoped(Honour.objects.filter(title__in=RECUPERATION_HONOURS), actor, "member__unit_id").select_related(
-        "member"
-    )
+
+def recuperation_rule() -> RecuperationRule:
+    """The rule in force; until an administrator saves one (admin), the defaults, unsaved: reading writes nothing."""
+    return RecuperationRule.objects.order_by("pk").first() or RecuperationRule()
 
 
 def member_for_case(*, actor, card_number: str) -> Member | None:
-    scope = scope_for(actor)
-    qs = Member.objects.all() if scope.sees_all else Member.objects.filter(unit_id__in=scope.manageable_unit_ids)
-    return qs.filter(card_number=card_number.strip()).first()
+    """The member of a unit the actor manages who holds this card (a file is opened by the own unit union)."""
+    return Member.objects.for_actor(actor, manage=True).filter(card_number=card_number.strip()).first()

@@ -3,49 +3,51 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from members.audit import AccessAction, record_access
 from members.pagination import PAGE_SIZES, paginate
-from members.selectors import unit_choices
+from members.scoping import require_city_admin, scope_for
+from members.web import ServiceActionView, form_errors_from
 
 from . import exports, forms, selectors, services
-from .models import Source, Status
+from .models import CampaignKind, HomeVisit, Source, Status
 
+#: ?sort= keys of each list and the columns they order by; "-key" reverses (members' sort_header tag).
 CASE_SORTS = {
-    "new": ("-created_at", "-pk"),
-    "old": ("created_at", "pk"),
+    "created": ("created_at", "pk"),
     "name": ("member__name", "pk"),
     "due": ("review_due", "pk"),
     "unit": ("unit__sort_order", "unit__name", "pk"),
 }
+CAMPAIGN_SORTS = {"name": ("name", "pk"), "opens_on": ("opens_on", "pk")}
+RECUPERATION_SORTS = {"starts_on": ("starts_on", "pk"), "name": ("member__name", "pk")}
 
 
-def _errors(request, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            for e in errs:
-                messages.error(request, e if field == "__all__" else f"{field}: {e}")
-    else:
-        for e in exc.messages:
-            messages.error(request, e)
+def _ordering(request, sorts: dict[str, tuple[str, ...]], default: str) -> tuple[str, tuple[str, ...]]:
+    """The ?sort= of the request (or the default) and its columns; "-key" reverses each column."""
+    sort = request.GET.get("sort", default)
+    if sort.lstrip("-") not in sorts:
+        sort = default
+    columns = sorts[sort.lstrip("-")]
+    if sort.startswith("-"):
+        columns = tuple(c[1:] if c.startswith("-") else f"-{c}" for c in columns)
+    return sort, columns
 
 
-def _apply(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (unknown fields go to the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
+def _form_problems(form) -> ValidationError:
+    """A bound form's errors as one ValidationError of "label: problem" lines (for the page's messages)."""
+    lines = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        lines += [f"{label}: {e}" if label else e for e in errors]
+    return ValidationError(lines)
 
 
 class CaseListView(TemplateView):
@@ -55,7 +57,7 @@ class CaseListView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         actor, today = self.request.user, timezone.localdate()
         selectors.require_file_access(actor)
-        form = forms.CaseFilterForm(self.request.GET or None, units=unit_choices(actor=actor))
+        form = forms.CaseFilterForm(self.request.GET or None, units=selectors.unit_choices(actor=actor))
         filters = selectors.CaseFilters()
         if form.is_valid():
             d = form.cleaned_data
@@ -66,10 +68,8 @@ class CaseListView(TemplateView):
                 unit_id=d["unit"].pk if d["unit"] else None,
                 due=d["due"],
             )
-        sort = self.request.GET.get("sort", "new")
-        qs = selectors.case_list(actor=actor, filters=filters, today=today).order_by(
-            *CASE_SORTS.get(sort, CASE_SORTS["new"])
-        )
+        sort, ordering = _ordering(self.request, CASE_SORTS, "-created")
+        qs = selectors.case_list(actor=actor, filters=filters, today=today).order_by(*ordering)
         ctx.update(
             form=form,
             page=paginate(self.request, qs),
@@ -108,7 +108,7 @@ class CaseCreateView(TemplateView):
                         bank_account=d["bank_account"],
                     )
                 except ValidationError as exc:
-                    _apply(form, exc)
+                    form_errors_from(form, exc)
                 else:
                     messages.success(request, _("File %(number)s opened as a draft.") % {"number": case.number})
                     return redirect("assistance:case_detail", case.pk)
@@ -118,16 +118,12 @@ class CaseCreateView(TemplateView):
 class CaseUpdateView(TemplateView):
     template_name = "assistance/case_form.html"
 
-    def _case(self):
-        return selectors.case_get(actor=self.request.user, pk=self.kwargs["pk"])
-
     def get(self, request, *args, **kwargs):
-        case = self._case()
-        services.case_viewed(actor=request.user, case=case, request=request)
+        case = selectors.case_read(actor=request.user, pk=self.kwargs["pk"], request=request)
         return self.render_to_response({"form": forms.CaseForm(instance=case), "case": case})
 
     def post(self, request, *args, **kwargs):
-        case = self._case()
+        case = selectors.case_get(actor=request.user, pk=self.kwargs["pk"])
         form = forms.CaseForm(request.POST, instance=case)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in forms.CaseForm.Meta.fields}
@@ -140,24 +136,26 @@ class CaseUpdateView(TemplateView):
                     add_household=form.cleaned_data["household_text"],
                 )
             except ValidationError as exc:
-                _apply(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("File %(number)s saved.") % {"number": case.number})
                 return redirect("assistance:case_detail", case.pk)
         return self.render_to_response({"form": form, "case": case})
 
 
-class HouseholdRemoveView(View):
-    def post(self, request, pk, person_pk):
+class HouseholdRemoveView(ServiceActionView):
+    def act(self, request, pk, person_pk):
         case = selectors.case_get(actor=request.user, pk=pk)
-        person = get_object_or_404(case.household, pk=person_pk)
-        try:
-            services.household_remove(actor=request.user, person=person)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("%(name)s removed from the household.") % {"name": person.name})
-        return redirect("assistance:case_update", pk)
+        self.person = case.household.filter(pk=person_pk).first()
+        if self.person is None:
+            raise Http404
+        return services.household_remove(actor=request.user, person=self.person)
+
+    def get_success_message(self, result) -> str:
+        return _("%(name)s removed from the household.") % {"name": self.person.name}
+
+    def get_success_url(self) -> str:
+        return reverse("assistance:case_update", args=[self.kwargs["pk"]])
 
 
 class CaseDetailView(TemplateView):
@@ -166,8 +164,8 @@ class CaseDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         actor = self.request.user
-        case = selectors.case_get(actor=actor, pk=self.kwargs["pk"])
-        services.case_viewed(actor=actor, case=case, request=self.request)
+        case = selectors.case_read(actor=actor, pk=self.kwargs["pk"], request=self.request)
+        scope = scope_for(actor)
         ctx.update(
             case=case,
             Status=Status,
@@ -185,8 +183,8 @@ class CaseDetailView(TemplateView):
             reverify_form=forms.ReverifyForm(),
             document_form=forms.DocumentForm(),
             received_form=forms.ReceivedForm(),
-            scope_city=selectors.scope_for(actor).is_city_admin,
-            can_manage=selectors.scope_for(actor).can_manage_unit(case.unit_id) and actor.has_perm(selectors.MANAGE),
+            scope_city=scope.is_city_admin,
+            can_manage=selectors.can_manage_case(actor=actor, case=case),
         )
         return ctx
 
@@ -234,10 +232,11 @@ STEP_ACTIONS = {
 }
 
 
-class CaseStepView(View):
-    """POST one workflow step; the service refuses skipped steps, wrong roles and other units."""
+class CaseStepView(ServiceActionView):
+    """POST one workflow step (STEP_ACTIONS): its form's problems or the service's refusal (skipped
+    steps, wrong roles) come back as messages on the file's page; another unit's file is a 404."""
 
-    def post(self, request, pk, action):
+    def act(self, request, pk, action):
         if action not in STEP_ACTIONS:
             raise Http404
         case = selectors.case_get(actor=request.user, pk=pk)
@@ -246,56 +245,40 @@ class CaseStepView(View):
         if form_class is not None:
             form = form_class(request.POST)
             if not form.is_valid():
-                for field, errs in form.errors.items():
-                    label = form.fields[field].label if field in form.fields else ""
-                    for e in errs:
-                        messages.error(request, f"{label}: {e}" if label else e)
-                return redirect("assistance:case_detail", case.pk)
+                raise _form_problems(form)
             data = form.cleaned_data
-        try:
-            case = call(request.user, case, data)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Done: the file is now “%(status)s”.") % {"status": _status(case)})
-        return redirect("assistance:case_detail", pk)
+        return call(request.user, case, data)
+
+    def get_success_message(self, result) -> str:
+        case = result.case if isinstance(result, HomeVisit) else result  # a visit is recorded with its step
+        return _("Done: the file is now “%(status)s”.") % {"status": case.get_status_display()}
+
+    def get_success_url(self) -> str:
+        return reverse("assistance:case_detail", args=[self.kwargs["pk"]])
 
 
-def _status(obj) -> str:
-    from .models import HardshipCase, HomeVisit
-
-    if isinstance(obj, HomeVisit):
-        obj = obj.case
-    assert isinstance(obj, HardshipCase)
-    return obj.get_status_display()
-
-
-class DocumentUploadView(View):
-    def post(self, request, pk):
+class DocumentUploadView(ServiceActionView):
+    def act(self, request, pk):
         case = selectors.case_get(actor=request.user, pk=pk)
         form = forms.DocumentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.document_add(
-                    actor=request.user, case=case, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
-                )
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("Document added."))
-        else:
-            for errs in form.errors.values():
-                for e in errs:
-                    messages.error(request, e)
-        return redirect("assistance:case_detail", pk)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        return services.document_add(
+            actor=request.user, case=case, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+        )
+
+    def get_success_message(self, result) -> str:
+        return _("Document added.")
+
+    def get_success_url(self) -> str:
+        return reverse("assistance:case_detail", args=[self.kwargs["pk"]])
 
 
 class DocumentDownloadView(View):
-    """Documents are served only here, after the scope check, and every opening is recorded."""
+    """Documents are served only here, after the scope check; the selector records every opening."""
 
     def get(self, request, pk):
-        doc = selectors.document_get(actor=request.user, pk=pk)
-        services.document_opened(actor=request.user, document=doc, request=request)
+        doc = selectors.document_open(actor=request.user, pk=pk, request=request)
         response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
         response["Content-Disposition"] = "inline"
         response["X-Content-Type-Options"] = "nosniff"
@@ -338,17 +321,15 @@ class CampaignListView(TemplateView):
             qs = qs.filter(name__icontains=q)
         if kind:
             qs = qs.filter(kind=kind)
-        sort = self.request.GET.get("sort", "-opens_on")
-        qs = qs.order_by(*({"name": ("name",), "opens_on": ("opens_on", "pk")}.get(sort, ("-opens_on", "-pk"))))
-        from .models import CampaignKind
-
+        sort, ordering = _ordering(self.request, CAMPAIGN_SORTS, "-opens_on")
+        qs = qs.order_by(*ordering)
         ctx.update(
             page=paginate(self.request, qs),
             q=q,
             kind=kind,
             kinds=CampaignKind.choices,
             sort=sort,
-            scope_city=selectors.scope_for(self.request.user).is_city_admin,
+            scope_city=scope_for(self.request.user).is_city_admin,
         )
         return ctx
 
@@ -360,8 +341,7 @@ class CampaignCreateView(TemplateView):
 
     def _check(self):
         selectors.require_file_access(self.request.user)
-        if not selectors.scope_for(self.request.user).is_city_admin:
-            raise PermissionDenied
+        require_city_admin(self.request.user)
 
     def get(self, request, *args, **kwargs):
         self._check()
@@ -375,7 +355,7 @@ class CampaignCreateView(TemplateView):
             try:
                 campaign = services.campaign_create(actor=request.user, data=data, budgets=form.budgets())
             except ValidationError as exc:
-                _apply(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Campaign %(name)s created.") % {"name": campaign.name})
                 return redirect("assistance:campaign_detail", campaign.pk)
@@ -390,7 +370,7 @@ class CampaignDetailView(TemplateView):
         actor = self.request.user
         campaign = selectors.campaign_get(actor=actor, pk=self.kwargs["pk"])
         roster = selectors.roster_for(actor=actor, campaign=campaign).order_by("case__unit__sort_order", "pk")
-        granted = set(campaign.grants.values_list("case_id", "purpose"))
+        granted = set(selectors.granted_lines(actor=actor, campaign=campaign))
         totals = selectors.grant_totals(actor=actor, filters=selectors.GrantFilters(campaign_id=campaign.pk))
         spent = {r["source"]: r["total"] for r in totals["by_campaign_source"]}
         budgets = [
@@ -410,92 +390,91 @@ class CampaignDetailView(TemplateView):
                 initial={"source": Source.UNION},
             ),
             batch_form=forms.BatchGrantForm(),
-            scope_city=selectors.scope_for(actor).is_city_admin,
+            scope_city=scope_for(actor).is_city_admin,
         )
         return ctx
 
 
-class RosterAddView(View):
-    def post(self, request, pk):
+class RosterAddView(ServiceActionView):
+    def act(self, request, pk):
         campaign = selectors.campaign_get(actor=request.user, pk=pk)
         form = forms.RosterForm(request.POST, cases=selectors.eligible_cases(actor=request.user))
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                entry = services.roster_add(
-                    actor=request.user,
-                    campaign=campaign,
-                    case=d["case"],
-                    purpose=d["purpose"],
-                    source=d["source"],
-                    amount=d["amount"],
-                )
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("%(number)s added to the roster.") % {"number": entry.case.number})
-        else:
-            for field, errs in form.errors.items():
-                for e in errs:
-                    messages.error(request, f"{form.fields[field].label}: {e}" if field in form.fields else e)
-        return redirect("assistance:campaign_detail", pk)
+        if not form.is_valid():
+            raise _form_problems(form)
+        d = form.cleaned_data
+        return services.roster_add(
+            actor=request.user,
+            campaign=campaign,
+            case=d["case"],
+            purpose=d["purpose"],
+            source=d["source"],
+            amount=d["amount"],
+        )
+
+    def get_success_message(self, result) -> str:
+        return _("%(number)s added to the roster.") % {"number": result.case.number}
+
+    def get_success_url(self) -> str:
+        return reverse("assistance:campaign_detail", args=[self.kwargs["pk"]])
 
 
-class RosterRemoveView(View):
-    def post(self, request, pk):
-        entry = selectors.roster_entry_get(actor=request.user, pk=pk)
-        try:
-            services.roster_remove(actor=request.user, entry=entry)
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(request, _("Removed from the roster."))
-        return redirect("assistance:campaign_detail", entry.campaign_id)
+class RosterRemoveView(ServiceActionView):
+    def act(self, request, pk):
+        self.entry = selectors.roster_entry_get(actor=request.user, pk=pk)
+        return services.roster_remove(actor=request.user, entry=self.entry)
+
+    def get_success_message(self, result) -> str:
+        return _("Removed from the roster.")
+
+    def get_success_url(self) -> str:
+        return reverse("assistance:campaign_detail", args=[self.entry.campaign_id])
 
 
-class BatchGrantView(View):
-    def post(self, request, pk):
+class BatchGrantView(ServiceActionView):
+    def act(self, request, pk):
         campaign = selectors.campaign_get(actor=request.user, pk=pk)
         services.city_require_manage(actor=request.user)  # 403 first, whatever was posted
         form = forms.BatchGrantForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Enter a valid grant date."))
-            return redirect("assistance:campaign_detail", pk)
-        try:
-            created, skipped = services.grants_from_roster(
-                actor=request.user, campaign=campaign, granted_on=form.cleaned_data["granted_on"]
-            )
-        except ValidationError as exc:
-            _errors(request, exc)
-        else:
-            messages.success(
-                request,
-                _("%(created)s grants created; %(skipped)s roster lines skipped (already granted or not filed).")
-                % {"created": created, "skipped": skipped},
-            )
-        return redirect("assistance:campaign_detail", pk)
+            raise ValidationError(_("Enter a valid grant date."))
+        return services.grants_from_roster(
+            actor=request.user, campaign=campaign, granted_on=form.cleaned_data["granted_on"]
+        )
+
+    def get_success_message(self, result) -> str:
+        created, skipped = result
+        return _("%(created)s grants created; %(skipped)s roster lines skipped (already granted or not filed).") % {
+            "created": created,
+            "skipped": skipped,
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("assistance:campaign_detail", args=[self.kwargs["pk"]])
 
 
-class GrantReceivedView(View):
-    def post(self, request, pk):
-        grant = selectors.grant_get(actor=request.user, pk=pk)
+class GrantReceivedView(ServiceActionView):
+    def act(self, request, pk):
+        self.grant = selectors.grant_get(actor=request.user, pk=pk)
         form = forms.ReceivedForm(request.POST)
-        if form.is_valid():
-            try:
-                services.grant_mark_received(
-                    actor=request.user, grant=grant, received_on=form.cleaned_data["received_on"]
-                )
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("The recipient's sign-off is recorded."))
-        else:
-            messages.error(request, _("Enter a valid date received."))
-        return redirect("assistance:case_detail", grant.case_id)
+        if not form.is_valid():
+            raise ValidationError(_("Enter a valid date received."))
+        return services.grant_mark_received(
+            actor=request.user, grant=self.grant, received_on=form.cleaned_data["received_on"]
+        )
+
+    def get_success_message(self, result) -> str:
+        return _("The recipient's sign-off is recorded.")
+
+    def get_success_url(self) -> str:
+        return reverse("assistance:case_detail", args=[self.grant.case_id])
 
 
 def _grant_filters(request):
-    form = forms.GrantFilterForm(request.GET or None, units=unit_choices(actor=request.user))
+    form = forms.GrantFilterForm(
+        request.GET or None,
+        units=selectors.unit_choices(actor=request.user),
+        campaigns=selectors.campaign_choices(actor=request.user),
+    )
     filters = selectors.GrantFilters()
     if form.is_valid():
         d = form.cleaned_data
@@ -530,23 +509,9 @@ class ReportView(TemplateView):
 class ReportExportView(View):
     def get(self, request):
         selectors.require_file_access(request.user)
-        form, filters = _grant_filters(request)
-        grants = list(selectors.grant_list(actor=request.user, filters=filters))
-        totals = selectors.grant_totals(actor=request.user, filters=filters)
-        title = _("Disbursement roster") + f" {timezone.localdate():%Y-%m-%d}"
-        body = exports.disbursement_roster(grants, totals, title)
-        record_access(
-            actor=request.user,
-            action=AccessAction.EXPORT,
-            what=gettext_lazy("Disbursement roster"),
-            app="assistance",
-            rows=len(grants),
-            unit=filters.unit_id,
-            request=request,
-        )
-        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="grants-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
+        _form, filters = _grant_filters(request)
+        grants, totals = selectors.grant_export(actor=request.user, filters=filters, request=request)
+        return exports.disbursement_roster(grants, totals, today=timezone.localdate())
 
 
 class AccessLogView(View):
@@ -565,18 +530,16 @@ class RecuperationView(TemplateView):
         q = self.request.GET.get("q", "").strip()[:50]
         if q:
             qs = qs.filter(member__name__icontains=q)
-        sort = self.request.GET.get("sort", "-starts_on")
-        qs = qs.order_by(
-            *({"starts_on": ("starts_on", "pk"), "name": ("member__name", "pk")}.get(sort, ("-starts_on", "-pk")))
-        )
+        sort, ordering = _ordering(self.request, RECUPERATION_SORTS, "-starts_on")
+        qs = qs.order_by(*ordering)
         return {
             "page": paginate(self.request, qs),
             "page_sizes": PAGE_SIZES,
             "q": q,
             "sort": sort,
             "form": form or forms.RecuperationForm(honours=selectors.honour_choices(actor=actor)),
-            "rule": services.recuperation_rule(),
-            "scope_city": selectors.scope_for(actor).is_city_admin,
+            "rule": selectors.recuperation_rule(),
+            "scope_city": scope_for(actor).is_city_admin,
         }
 
     def get(self, request, *args, **kwargs):
@@ -597,7 +560,7 @@ class RecuperationView(TemplateView):
                     cost=d["cost"],
                 )
             except ValidationError as exc:
-                _apply(form, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(request, _("Recuperation recorded."))
                 return redirect("assistance:recuperation")

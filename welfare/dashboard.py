@@ -57,7 +57,7 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
     # How many units the actor reads decides the chart's shape, not what it shows (the rows above and
     # the units below come through for_actor): read from the scope, so an officer's dashboard spends
     # no query on a list of one unit.
-    compare = scope.sees_all or len(scope.readable_unit_ids) > 1
+    compare = scope.reads_several_units
     units = []  # (pk, name) of the units compared
     if compare:
         qs = Organization.objects.for_actor(actor).units()

@@ -12,7 +12,9 @@ from nantong_union.wsgi import application  # noqa: F401  (sets Django up)
 celery_app.conf.task_always_eager = True
 
 if os.environ.get("ACTIVITIES_TEST_REMOVE_LOCK") == "1":
-    from activities import services
-    from activities.models import Activity
+    from activities import selectors, services
 
-    services._lock_activity = lambda pk: Activity.objects.select_related("organizer").get(pk=pk)
+    # The same read, without ``lock=True``.
+    services._lock_activity = lambda actor, pk, *, manage=False: selectors.activity_get(
+        actor=actor, pk=pk, manage=manage
+    )

@@ -1,4 +1,8 @@
-"""Fixtures of the assistance tests: files at each step, a campaign with budgets."""
+"""Fixtures of the assistance tests: files at each step, a campaign with budgets.
+
+The fixtures build their objects with the factories (tests/assistance/factories.py), so that a broken
+workflow step fails only its own tests; ``open_case``/``file_case``/``make_campaign`` go through the
+services, for the tests of the workflow itself and for other apps' tests that want the real path."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from django.utils import timezone
 from assistance import services
 from assistance.models import CampaignKind, Category, Source
 from tests.factories import MemberFactory
+
+from .factories import CampaignFactory, HardshipCaseFactory
 
 DATA = {
     "category": Category.DEEP,
@@ -50,18 +56,32 @@ def draft_a(officer_a, applicant_a):
 
 
 @pytest.fixture
-def filed_a(officer_a, city_admin, applicant_a):
-    return file_case(officer_a, city_admin, applicant_a)
+def filed_a(officer_a, applicant_a):
+    """A filed case of unit A (approved after its notice ended a week ago)."""
+    return HardshipCaseFactory(filed=True, member=applicant_a, created_by=officer_a, housing="老旧小区两室一厅")
 
 
 @pytest.fixture
 def campaign(city_admin):
-    return make_campaign(city_admin)
+    """Student aid, open now: 3,000 per university and 1,500 per high-school student; union 10,000, charity 5,000."""
+    return CampaignFactory(name="2026年金秋助学", created_by=city_admin)
 
 
 @pytest.fixture
 def winter(city_admin):
-    return make_winter(city_admin)
+    """Winter warmth, open now: 2,000 per file; charity 8,000."""
+    today = timezone.localdate()
+    return CampaignFactory(
+        name="2026年冬送温暖",
+        kind=CampaignKind.WINTER,
+        opens_on=today - timedelta(days=5),
+        closes_on=today + timedelta(days=50),
+        university_amount=None,
+        high_school_amount=None,
+        default_amount=Decimal("2000"),
+        created_by=city_admin,
+        budgets={Source.CHARITY: Decimal("8000")},
+    )
 
 
 def make_campaign(city_admin):

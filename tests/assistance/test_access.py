@@ -33,7 +33,7 @@ def test_zone_lead_reads_within_the_zone_but_cannot_act(client, zone_lead, filed
     assert client.post(f"/assistance/{filed_a.pk}/step/reverify/", {"outcome": "keep"}).status_code == 403
 
 
-def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, campaign, city_admin):
+def test_another_units_officer_gets_404_everywhere(client, officer_a, officer_b, filed_a, campaign, city_admin):
     from decimal import Decimal
 
     from django.utils import timezone
@@ -49,6 +49,11 @@ def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, c
         source="union",
         granted_on=timezone.localdate(),
     )
+    # The positive control: the file's own unit reads all of it.
+    client.force_login(officer_a)
+    assert client.get(f"/assistance/{filed_a.pk}/").status_code == 200
+    assert filed_a.number in client.get("/assistance/").content.decode()
+    assert client.get("/assistance/reports/").context["totals"]["grand"]["n"] == 1
     client.force_login(officer_b)
     assert client.get(f"/assistance/{filed_a.pk}/").status_code == 404
     assert client.get(f"/assistance/{filed_a.pk}/edit/").status_code == 404
@@ -59,7 +64,7 @@ def test_another_units_officer_gets_404_everywhere(client, officer_b, filed_a, c
     report = client.get("/assistance/reports/")
     assert report.context["totals"]["grand"]["n"] == 0
     assert filed_a.member.name not in client.get(f"/assistance/campaigns/{campaign.pk}/").content.decode()
-    assert not AccessRecord.objects.filter(target_id=filed_a.pk).exists()
+    assert not AccessRecord.objects.filter(actor=officer_b, target_id=filed_a.pk).exists()
 
 
 def test_members_never_see_files(client, member_a, filed_a):
@@ -112,25 +117,10 @@ def test_dashboard_shows_officers_their_due_files_and_members_nothing(client, of
 
 
 def test_a_member_sees_the_own_grants_on_the_own_page(client, member_a, officer_a, city_admin, campaign):
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from assistance import services
-
-    from .conftest import file_case
+    from .factories import GrantFactory, HardshipCaseFactory
 
     me = member_a.member
-    case = file_case(officer_a, city_admin, me)
-    services.grant_create(
-        actor=city_admin,
-        case=case,
-        campaign=campaign,
-        purpose="university",
-        amount=Decimal("3000"),
-        source="union",
-        granted_on=timezone.localdate(),
-    )
+    GrantFactory(case=HardshipCaseFactory(filed=True, member=me), campaign=campaign)  # 3,000 for a university student
     client.force_login(member_a)
     page = client.get(f"/members/{me.pk}/").content.decode()
     assert "2026年金秋助学" in page and "3000" in page
@@ -151,20 +141,10 @@ def test_zone_lead_lists_the_zones_files_only(client, zone_lead, officer_a, tree
     assert client.get(f"/assistance/{outside.pk}/").status_code == 404
 
 
-def test_the_notice_is_shown_to_the_own_unit_only(client, officer_a, city_admin, draft_a, tree):
-    from datetime import timedelta
+def test_the_notice_is_shown_to_the_own_unit_only(client, tree):
+    from .factories import HardshipCaseFactory
 
-    from django.utils import timezone
-
-    from assistance import services
-
-    today = timezone.localdate()
-    services.case_submit(actor=officer_a, case=draft_a)
-    services.case_record_visit(
-        actor=officer_a, case=draft_a, visited_on=today, visitors="x", findings="y", consent=True
-    )
-    services.case_review(actor=city_admin, case=draft_a)
-    services.case_start_notice(actor=city_admin, case=draft_a, start=today, end=today + timedelta(days=5))
+    draft_a = HardshipCaseFactory(notice=True, member=MemberFactory(unit=tree["a"]))  # in notice now
     colleague = MemberFactory(unit=tree["a"], user=UserFactory(username="colleague"))
     stranger = MemberFactory(unit=tree["c"], user=UserFactory(username="stranger"))
     client.force_login(colleague.user)

@@ -14,7 +14,8 @@ from assistance import services
 from assistance.models import Grant, HardshipCase, Source
 from tests.factories import MemberFactory, valid_id_number
 
-from .conftest import file_case, open_case
+from .conftest import open_case
+from .factories import HardshipCaseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 8  # bounded: PostgreSQL max_connections is shared by the team
@@ -66,7 +67,7 @@ def test_concurrent_files_sharing_a_household_member_make_one(require_postgres, 
 def test_concurrent_grants_for_one_campaign_and_purpose_make_one(
     require_postgres, officer_a, city_admin, applicant_a, campaign
 ):
-    case = file_case(officer_a, city_admin, applicant_a)
+    case = HardshipCaseFactory(filed=True, member=applicant_a)
     today = timezone.localdate()
 
     def grant():
@@ -87,7 +88,7 @@ def test_concurrent_grants_for_one_campaign_and_purpose_make_one(
 
 def test_concurrent_batches_grant_each_roster_line_once(require_postgres, officer_a, city_admin, tree, campaign):
     for _ in range(3):
-        case = file_case(officer_a, city_admin, MemberFactory(unit=tree["a"]))
+        case = HardshipCaseFactory(filed=True, member=MemberFactory(unit=tree["a"]))
         services.roster_add(actor=officer_a, campaign=campaign, case=case, purpose="high_school", source="union")
     today = timezone.localdate()
     race(lambda: services.grants_from_roster(actor=city_admin, campaign=campaign, granted_on=today), [()] * 4)
@@ -95,7 +96,7 @@ def test_concurrent_batches_grant_each_roster_line_once(require_postgres, office
 
 
 def test_concurrent_grants_do_not_overspend_a_budget(require_postgres, officer_a, city_admin, tree, winter):
-    cases = [file_case(officer_a, city_admin, MemberFactory(unit=tree["a"])) for _ in range(THREADS)]
+    cases = [HardshipCaseFactory(filed=True, member=MemberFactory(unit=tree["a"])) for _ in range(THREADS)]
     today = timezone.localdate()  # charity budget 8000: room for four grants of 2000
 
     def grant(case):

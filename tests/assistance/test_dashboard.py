@@ -14,7 +14,7 @@ from assistance.models import CampaignKind, Source
 from tests.factories import MemberFactory
 from tests.foundation.test_dashboard import chart_data
 
-from .conftest import file_case
+from .factories import HardshipCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def aid(tree, city_admin, officer_a, zone_lead):
     """This year's 日常帮扶 (union 10,000, charity 5,000): A 3,000 union, B 2,000 charity, C 1,000 union.
     Last year's campaign: A 500 union (not this year's)."""
     year = timezone.localdate().year
-    cases = {k: file_case(city_admin, city_admin, MemberFactory(unit=tree[k])) for k in ("a", "b", "c")}
+    cases = {k: HardshipCaseFactory(filed=True, member=MemberFactory(unit=tree[k])) for k in ("a", "b", "c")}
     budgets = {Source.UNION: Decimal("10000"), Source.CHARITY: Decimal("5000")}
     this = campaign_of(city_admin, year, "本年日常帮扶", budgets)
     last = campaign_of(city_admin, year - 1, "去年日常帮扶", {Source.UNION: Decimal("9000")})

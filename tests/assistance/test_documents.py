@@ -55,5 +55,5 @@ def test_a_png_with_a_jpg_name_is_kept_as_png(client, officer_a, draft_a):
 def test_a_too_large_file_is_refused(client, officer_a, draft_a):
     client.force_login(officer_a)
     response = _upload(client, draft_a, "big.pdf", PDF + b"0" * 2000)
-    assert "MB" in str(list(response.context["messages"])[0])
+    assert str(list(response.context["messages"])[0]) == "文件超过 1.0\xa0KB。"
     assert not CaseDocument.objects.exists()

@@ -9,7 +9,7 @@ from notifications.models import Notification
 from notifications.reminders import run_daily_reminders
 from tests.factories import MemberFactory
 
-from .conftest import file_case
+from .factories import HardshipCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,8 @@ def test_overdue_reviews_reach_the_units_officers_and_the_city_on_mondays(
 
 def test_student_aid_opening_tells_officers_how_many_files_qualify(officer_a, city_admin, tree, settings):
     settings.REMINDER_STUDENT_AID_OPENS = (8, 1)
-    schooling = file_case(officer_a, city_admin, MemberFactory(unit=tree["a"]))
-    HardshipCase.objects.filter(pk=schooling.pk).update(causes=["schooling", "low_income"])
-    file_case(officer_a, city_admin, MemberFactory(unit=tree["a"]))  # illness only: does not qualify
+    HardshipCaseFactory(filed=True, member=MemberFactory(unit=tree["a"]), causes=["schooling", "low_income"])
+    HardshipCaseFactory(filed=True, member=MemberFactory(unit=tree["a"]), causes=["illness"])  # does not qualify
     run_daily_reminders(date(2027, 7, 31), only=["campaign-student-aid"])
     assert not Notification.objects.filter(kind="campaign_student_aid").exists()
     run_daily_reminders(date(2027, 8, 1), only=["campaign-student-aid"])

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assistance import services
 from assistance.models import HardshipCase, Status
+from assistance.services.cases import _one_year_after
 
 from .conftest import file_case
 
@@ -19,7 +20,7 @@ TODAY = timezone.localdate
 def test_the_full_path_records_who_and_when_at_every_step(officer_a, city_admin, applicant_a):
     case = file_case(officer_a, city_admin, applicant_a)
     assert case.status == Status.FILED
-    assert case.review_due == services._one_year_after(TODAY())
+    assert case.review_due == _one_year_after(TODAY())
     steps = list(case.steps.values_list("action", "to_status", "actor__username"))
     assert steps == [
         ("open", "draft", "officer_a"),
