@@ -49,6 +49,9 @@ def _next(request) -> str:
     return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
 
 
+PENDING_KEY = "_union_otp_pending_key"
+
+
 class TwoFactorView(TemplateView):
     """The own second factor: enrol (QR code, then the first code) or, once enrolled, new recovery codes."""
 
@@ -59,9 +62,18 @@ class TwoFactorView(TemplateView):
         enrolled = has_second_factor(user)
         ctx = {"enrolled": enrolled, "form": form or TokenForm(), "codes": codes, "next": _next(self.request)}
         if not enrolled:
-            device = services.second_factor_device(user=user)
+            device = services.second_factor_device(user=user, pending_key=self._pending_key())
             ctx.update(qr=mark_safe(_qr_svg(device.config_url)), secret=_secret_text(device))  # noqa: S308
         return ctx
+
+    def _pending_key(self) -> str:
+        """The key being enrolled, kept in the session until the first code confirms it."""
+        from django_otp.util import random_hex
+
+        session = self.request.session
+        if not session.get(PENDING_KEY):
+            session[PENDING_KEY] = random_hex(20)
+        return session[PENDING_KEY]
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self._context())
@@ -77,10 +89,13 @@ class TwoFactorView(TemplateView):
         form = TokenForm(request.POST)
         if form.is_valid():
             try:
-                codes = services.second_factor_confirm(user=user, token=form.cleaned_data["token"], request=request)
+                codes = services.second_factor_confirm(
+                    user=user, token=form.cleaned_data["token"], pending_key=self._pending_key(), request=request
+                )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
+                request.session.pop(PENDING_KEY, None)
                 otp_login(request, services.second_factor_device(user=user))
                 messages.success(request, _("The second factor is set up. Keep the recovery codes somewhere safe."))
                 return self._no_store(self.render_to_response(self._context(codes=codes)))

@@ -741,22 +741,26 @@ def honour_add(*, actor: User, member: Member, data: dict):
 RECOVERY_CODES = 10
 
 
-def second_factor_device(*, user: User):
-    """The person's authenticator (TOTP) device: the confirmed one, or a new unconfirmed one to enrol."""
+def second_factor_device(*, user: User, pending_key: str = ""):
+    """The person's authenticator (TOTP) device: the confirmed one, one being enrolled, or — not saved —
+    a new one with the key the enrolment page keeps in the session (a GET writes nothing)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        extra = {"key": pending_key} if pending_key else {}
+        device = TOTPDevice(user=user, name="authenticator", confirmed=False, **extra)
     return device
 
 
 @transaction.atomic
-def second_factor_confirm(*, user: User, token: str, request=None) -> list[str]:
+def second_factor_confirm(*, user: User, token: str, pending_key: str = "", request=None) -> list[str]:
     """Enrolment: the first code from the app confirms the device; returns new recovery codes (shown once)."""
     from .security import login_event
 
-    device = second_factor_device(user=user)
+    device = second_factor_device(user=user, pending_key=pending_key)
+    if device.pk is None:
+        device.save()
     if device.confirmed:
         raise ValidationError(_("A second factor is already set up for this login."))
     if not device.verify_token((token or "").strip()):

@@ -37,6 +37,15 @@ SCHEDULES = [
         hour="*",
         description="每 10 分钟补发未送出的邮件通知 / every 10 minutes: e-mails still pending",
     ),
+    # Every night at 03:30 Shanghai time: the named retention job of the login log (kept at least 6 months)
+    # and the access record; each run is itself recorded (members.security.records_purge).
+    Schedule(
+        name="records-purge",
+        task="members.tasks.records_purge_task",
+        minute="30",
+        hour="3",
+        description="每天 03:30（北京时间）清理超过保存期限的登录日志和访问记录 / daily 03:30: retention purge",
+    ),
 ]
 
 
