@@ -34,8 +34,10 @@ def _code(device: TOTPDevice, offset: int = 0) -> str:
 def _enrol(c: Client, user) -> list[str]:
     page = c.get("/accounts/two-factor/")
     assert page.status_code == 200 and "<svg" in page.content.decode()  # the QR code, drawn by the portal
-    device = TOTPDevice.objects.get(user=user)
+    assert not TOTPDevice.objects.filter(user=user).exists()  # the page wrote nothing: the key waits in the session
+    device = TOTPDevice(user=user, key=c.session["_union_otp_pending_key"])
     response = c.post("/accounts/two-factor/", {"token": _code(device)})
+    assert TOTPDevice.objects.get(user=user).confirmed
     assert response.status_code == 200
     return response.context["codes"]
 
