@@ -12,7 +12,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from members import security, services
@@ -122,7 +123,9 @@ def test_the_purge_deletes_only_what_is_older_and_records_itself(officer_a, sett
     new_event = security.login_event(kind="logout", user=officer_a)
     runs = security.records_purge(now=now)
     assert [r.rows for r in runs] == [1, 1]
-    assert not LoginEvent.objects.filter(pk=old_event.pk).exists() and LoginEvent.objects.filter(pk=new_event.pk).exists()
+    assert (
+        not LoginEvent.objects.filter(pk=old_event.pk).exists() and LoginEvent.objects.filter(pk=new_event.pk).exists()
+    )
     assert not AccessRecord.objects.filter(pk=old_record.pk).exists()
     assert AccessRecord.objects.filter(pk=kept_record.pk).exists()
     assert RetentionPurge.objects.filter(finished_at__isnull=False).count() == 2
@@ -221,7 +224,9 @@ def auditor(tree):
 
 def test_the_auditor_reads_the_records_and_nothing_else(auditor, member_a, officer_a, tree):
     record_access(actor=officer_a, action="export", what="会员名单", rows=3, unit=tree["a"])
-    services.transfer_start(actor=officer_a, member=member_a.member, to_unit=tree["b"], on=timezone.localdate(), reason="")
+    services.transfer_start(
+        actor=officer_a, member=member_a.member, to_unit=tree["b"], on=timezone.localdate(), reason=""
+    )
     c = Client()
     c.force_login(auditor)
     for url in ("/members/access-records/", "/members/login-log/", "/members/history/"):

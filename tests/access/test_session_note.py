@@ -49,7 +49,9 @@ def test_print_the_records_after_a_session(settings, tree, member_a, officer_a, 
     assert TOTPDevice.objects.filter(user=city_admin, confirmed=True).exists()
     # 4. A transfer out (unit A) and in (unit B).
     mover = member_a.member
-    officer.post(f"/members/{mover.pk}/transfer/", {"to_unit": tree["b"].pk, "on": timezone.localdate(), "reason": "工作调动"})
+    officer.post(
+        f"/members/{mover.pk}/transfer/", {"to_unit": tree["b"].pk, "on": timezone.localdate(), "reason": "工作调动"}
+    )
     receiver = _via("10.20.2.31")
     assert receiver.post("/accounts/login/", {"username": "officer_b", "password": PASSWORD}).status_code == 302
     transfer = mover.transfer_requests.get()

@@ -17,9 +17,7 @@ ROWS: dict[str, Row] = {
     "two_factor_verify": Row(get=(L, R, R, R, R), post=POST_ALL),  # no device yet: to enrolment
     # transfers: world["transfer"] goes from unit A (officer A sends) to unit B (officer B receives)
     "members:transfers": Row(get=OFFICERS),
-    "members:transfer_action": Row(
-        {"pk": "transfer", "action": "=accept"}, get=NO_GET, post=(L, 404, 403, DONE, DONE)
-    ),
+    "members:transfer_action": Row({"pk": "transfer", "action": "=accept"}, get=NO_GET, post=(L, 404, 403, DONE, DONE)),
     "members:transfer_action#cancel": Row(
         {"pk": "transfer", "action": "=cancel"}, get=NO_GET, post=(L, 404, DONE, 403, DONE)
     ),
