@@ -145,8 +145,9 @@ class Burst:
     seconds: float  # from the release of the barrier to the last answer
 
 
-def burst_post(base: str, requests: list[tuple[str, str]]) -> Burst:
-    """POST every (path, cookie) at the same instant: all connections opened first, then a barrier releases them.
+def burst_post(base: str, requests: list[tuple[str, ...]]) -> Burst:
+    """POST every (path, cookie[, form body]) at the same instant: all connections opened first, then a barrier
+    releases them.
 
     The CSRF cookie and header carry the same random secret, as a browser's form would.
     """
@@ -155,7 +156,7 @@ def burst_post(base: str, requests: list[tuple[str, str]]) -> Burst:
     statuses = [0] * len(requests)
     barrier = threading.Barrier(len(requests) + 1)
 
-    def one(i: int, path: str, cookie: str) -> None:
+    def one(i: int, path: str, cookie: str, body: str = "") -> None:
         conn = http.client.HTTPConnection(host, int(port), timeout=120)
         conn.connect()
         headers = {
@@ -166,7 +167,7 @@ def burst_post(base: str, requests: list[tuple[str, str]]) -> Burst:
         }
         barrier.wait()
         try:
-            conn.request("POST", path, body="", headers=headers)
+            conn.request("POST", path, body=body, headers=headers)
             answer = conn.getresponse()
             statuses[i] = answer.status
             if answer.status == 302 and settings.LOGIN_URL in (answer.getheader("Location") or ""):

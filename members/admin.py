@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import XLSX
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     AccessRecord,
+    ChoiceSynonym,
     LoginEvent,
     Member,
     MembershipChange,
@@ -15,7 +15,6 @@ from .models import (
     TransferRequest,
     User,
 )
-from .resources import MemberResource
 
 
 class ScopedAdminMixin:
@@ -46,37 +45,10 @@ class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "short_name")
 
 
-class SafeXLSX(XLSX):
-    """xlsx only, refused before parsing when hostile (size, not a zip, zip bomb, XML entities)."""
-
-    def create_dataset(self, in_stream):
-        from .excel import check_xlsx, read_dataset
-
-        data = in_stream if isinstance(in_stream, bytes) else bytes(in_stream)
-        check_xlsx(data)
-        return read_dataset(data)
-
-
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, ImportMixin, SimpleHistoryAdmin):
-    """The same import as the portal's page (same resource, same checks), for administrators."""
-
-    resource_classes = [MemberResource]
-    import_formats = [SafeXLSX]
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        from .excel import HostileFile
-
-        if isinstance(e, HostileFile):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {"actor": request.user, "mode": "update"}
-
-    def has_import_permission(self, request):
-        return request.user.has_perm("members.import_member")
+class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Members for administrators. Rosters are imported on the portal's import page (/members/import/),
+    the one import with its checks, preview and confirmation."""
 
     list_display = ("name", "unit", "card_number", "id_number_masked", "employment_type", "status")
     list_filter = ("status", "employment_type", "unit__parent")
@@ -161,3 +133,40 @@ def _unregister_otp_devices() -> None:
 
 
 _unregister_otp_devices()
+
+
+@admin.register(ChoiceSynonym)
+class ChoiceSynonymAdmin(admin.ModelAdmin):
+    """The spellings the roster import reads as a choice (男性 → 男, 党员 → 中共党员 …): the city
+    administrator adds the ones officers use."""
+
+    list_display = ("field", "text", "value_label", "value")
+    list_filter = ("field",)
+    search_fields = ("text",)
+
+    @admin.display(description=_("read as"))
+    def value_label(self, obj):
+        from .models import SYNONYM_CHOICES
+
+        choices = SYNONYM_CHOICES.get(obj.field)
+        return dict(choices.choices).get(obj.value, obj.value) if choices else obj.value
+
+    def _city(self, request) -> bool:
+        from .scoping import scope_for
+
+        return scope_for(request.user).is_city_admin
+
+    def has_module_permission(self, request):
+        return self._city(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._city(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._city(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._city(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._city(request) and super().has_delete_permission(request, obj)

@@ -9,25 +9,31 @@ with the "quote prefix" style, so that it is shown, and stays, text.
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 import zipfile
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
-import tablib
 from defusedxml import ElementTree as DefusedET
 from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
-from .sheets import DANGEROUS_PREFIXES, Col, Sheet, chinese, new_workbook
+from .sheets import (
+    DANGEROUS_PREFIXES,
+    Col,
+    Sheet,
+    chinese,  # noqa: F401 - re-exported: the headers of the import and its tests
+    new_workbook,
+)
 
 #: (field, header, width): the export's columns; the import uses the same headers.
 EXPORT_COLUMNS = [
@@ -184,8 +190,58 @@ def check_office_archive(archive: zipfile.ZipFile) -> None:
                 raise HostileFile(_("The file is damaged: it is not a readable .xlsx file.")) from None
 
 
-def read_dataset(data: bytes) -> tablib.Dataset:
-    """The first sheet as a dataset (headers stripped, blank rows dropped). Call check_xlsx first."""
+@dataclass
+class RawRoster:
+    """The roster's first sheet as read: the header row's number and headers, and every non-blank
+    row under it with its row number as Excel shows it (blank, hidden and title rows count)."""
+
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """Kept (sealed) between the upload and the confirmation; dates stay dates."""
+
+        def plain(v):
+            if isinstance(v, datetime):
+                return {"d": v.date().isoformat()} if not (v.hour or v.minute or v.second) else {"t": v.isoformat()}
+            if isinstance(v, date):
+                return {"d": v.isoformat()}
+            if isinstance(v, (time, timedelta)):
+                return str(v)
+            return v
+
+        return json.dumps(
+            {
+                "header_row": self.header_row,
+                "headers": self.headers,
+                "rows": [[n, [plain(v) for v in r]] for n, r in self.rows],
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> RawRoster:
+        def value(v):
+            if isinstance(v, dict):
+                return date.fromisoformat(v["d"]) if "d" in v else datetime.fromisoformat(v["t"])
+            return v
+
+        data = json.loads(text)
+        return cls(data["header_row"], data["headers"], [(n, [value(v) for v in r]) for n, r in data["rows"]])
+
+
+#: Rows searched for the header row (a title or a note may stand above it).
+HEADER_SEARCH_ROWS = 10
+
+
+def _blank_cell(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def read_roster(data: bytes, *, is_header: Callable[[object], bool]) -> RawRoster:
+    """The first sheet: the header row is the first of the top rows with two or more known headers
+    (``is_header``); every non-blank row under it, numbered as Excel numbers it. Call check_xlsx first."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any parser failure is a damaged file for the officer
@@ -193,29 +249,76 @@ def read_dataset(data: bytes) -> tablib.Dataset:
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # do not trust (or compute, by a whole extra pass) the sheet's stated size
-        rows = ws.iter_rows(values_only=True)
-        headers = next(rows, None)
-        if not headers:
-            raise HostileFile(_("The first sheet is empty: use the template."))
-        headers = [str(h).strip() if h is not None else "" for h in headers]
-        dataset = tablib.Dataset(headers=headers)
+        rows = ws.iter_rows(values_only=True)  # missing (blank) rows come as empty rows: numbering holds
+        header_row, headers = 0, None
+        for number, row in enumerate(rows, 1):
+            if sum(1 for v in row or () if not _blank_cell(v) and is_header(v)) >= 2:
+                header_row, headers = number, [str(v).strip() if v is not None else "" for v in row]
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        if headers is None:
+            raise HostileFile(
+                _(
+                    "No header row found in the first %(n)s rows of the first sheet: the column headers "
+                    "(姓名, 身份证号, 会员证号 …) must stand above the members. Start from the template."
+                )
+                % {"n": HEADER_SEARCH_ROWS}
+            )
+        roster = RawRoster(header_row, headers)
         width = len(headers)
-        for row in rows:
-            if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+        for number, row in enumerate(rows, header_row + 1):
+            if not row or all(_blank_cell(v) for v in row):
                 continue
-            row = list(row[:width]) + [None] * (width - len(row))
-            dataset.append([v.strip() if isinstance(v, str) else v for v in row])
-        return dataset
+            row = list(row[:width])
+            roster.rows.append((number, row + [None] * (width - len(row))))
+        return roster
     finally:
         wb.close()
 
 
+def count_rows(data: bytes) -> int:
+    """About how many rows the first sheet holds, without parsing it: its <row> elements counted in
+    the decompressed XML (fast), so that a big file goes to a task before it is read."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        path = _first_sheet_path(archive)
+        count = 0
+        tail = b""
+        with archive.open(path) as fh:
+            while chunk := fh.read(1 << 20):
+                window = tail + chunk
+                count += window.count(b"<row ") + window.count(b"<row>") - tail.count(b"<row ") - tail.count(b"<row>")
+                tail = chunk[-8:]
+        return count
+    except (KeyError, IndexError, DefusedET.ParseError, OSError, zipfile.BadZipFile):
+        return 0
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = DefusedET.fromstring(archive.read("xl/workbook.xml"))
+    first = book.find(f"{ns_main}sheets/{ns_main}sheet")
+    rel_id = first.get(f"{ns_rel}id")
+    rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    raise KeyError(rel_id)
+
+
+#: The template's example row carries this card number: the import skips the row (no real member
+#: can hold it: card numbers never contain Chinese characters).
+EXAMPLE_CARD = "示例-请删除本行"
+
 #: (field, header, required, example): the import template's columns.
 IMPORT_COLUMNS = [
-    ("name", gettext_lazy("Name"), True, "张伟"),
+    ("name", gettext_lazy("Name"), True, "张三"),
     ("id_number", gettext_lazy("ID number"), True, "11010519491231002X"),
-    ("gender", gettext_lazy("Gender"), False, ""),
-    ("birth_date", gettext_lazy("Birth date"), False, ""),
+    ("gender", gettext_lazy("Gender"), False, "女"),
+    ("birth_date", gettext_lazy("Birth date"), False, date(1949, 12, 31)),
     ("ethnicity", gettext_lazy("Ethnicity"), False, "汉族"),
     ("native_place", gettext_lazy("Native place"), False, "江苏南通"),
     ("political_status", gettext_lazy("Political status"), False, "群众"),
@@ -225,76 +328,96 @@ IMPORT_COLUMNS = [
     ("professional_title", gettext_lazy("Professional title"), False, ""),
     ("employment_type", gettext_lazy("Employment type"), False, "在编"),
     ("join_date", gettext_lazy("Join date"), True, date(2020, 5, 4)),
-    ("card_number", gettext_lazy("Card number"), True, "NT0000001"),
+    ("card_number", gettext_lazy("Card number"), True, EXAMPLE_CARD),
     ("mobile", gettext_lazy("Mobile number"), False, "13912345678"),
     ("notes", gettext_lazy("Notes"), False, ""),
 ]
+#: Columns Excel must keep as text (it would turn them into numbers and round them).
+TEXT_COLUMNS = ("id_number", "card_number", "mobile")
+TEMPLATE_CHOICES = ("gender", "ethnicity", "political_status", "education", "employment_type")
+
+#: What the explanation sheet says of each column (filled in, required, how).
+COLUMN_HELP = {
+    "name": gettext_lazy(
+        "Required for a new member. Chinese characters or letters; the middle dot · in names such as 阿依古丽·买买提."
+    ),
+    "id_number": gettext_lazy(
+        "Required for a new member: the 18 characters, last one a digit or "
+        "X. The column is text: type the number as it is."
+    ),
+    "gender": gettext_lazy("May stay blank: taken from the ID number. If filled, it must agree with it."),
+    "birth_date": gettext_lazy("May stay blank: taken from the ID number. If filled, it must agree with it."),
+    "ethnicity": gettext_lazy("Pick from the list (e.g. 汉族; “汉” is read too). Blank for a new member: 汉族."),
+    "native_place": gettext_lazy("Free text, at most 50 characters, e.g. 江苏南通."),
+    "political_status": gettext_lazy(
+        "Pick from the list; 党员, 团员 and similar spellings are read too. Blank for a new member: 群众."
+    ),
+    "education": gettext_lazy("Pick from the list; 本科, 大专, 硕士 and similar spellings are read too."),
+    "unit": gettext_lazy("The unit's full name as in the portal. May stay blank when you manage one unit only."),
+    "position": gettext_lazy("Free text, at most 50 characters."),
+    "professional_title": gettext_lazy("Free text, at most 50 characters."),
+    "employment_type": gettext_lazy(
+        "Pick from the list; 编外, 合同制, 聘用, 派遣 are read too. Blank for a new member: 在编."
+    ),
+    "join_date": gettext_lazy(
+        "Required for a new member. A date such as 2020-05-04 (2020/5/4, "
+        "2020年5月4日 and 20200504 are read too); not in the future."
+    ),
+    "card_number": gettext_lazy(
+        "Required: it says which member the row is. A known card number updates that member, a new one adds a member."
+    ),
+    "mobile": gettext_lazy("11 digits; spaces, dashes and +86 are removed."),
+    "notes": gettext_lazy("Free text."),
+}
 
 
 def template_workbook(unit_name: str = "") -> bytes:
-    """The import template: Chinese headers, one example row, the allowed values on a second sheet."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = chinese(gettext_lazy("Members"))
-    bold = Font(bold=True)
-    for i, (_f, label, required, example) in enumerate(IMPORT_COLUMNS, 1):
-        cell = ws.cell(row=1, column=i, value=chinese(label))
-        cell.font = Font(bold=True, color="B22222") if required else bold
-        value = unit_name if _f == "unit" else example
-        ws.cell(row=2, column=i, value=value)
-        ws.column_dimensions[get_column_letter(i)].width = 20 if _f in ("id_number", "unit") else 13
-    ws.freeze_panes = "A2"
-    ref = wb.create_sheet(chinese(gettext_lazy("Allowed values")))
-    headers = {f: label for f, label, _r, _e in IMPORT_COLUMNS}
+    """The import template: a frozen header (required headers in red), text-formatted ID, card and
+    mobile columns, a drop-down on every choice column (the values the import accepts), one example
+    row the import skips, and a second sheet explaining each column. Written through members.sheets."""
+    from .sheets import FormCol, write_form_workbook
+
     with translation.override("zh-hans"):
-        for col, field in enumerate(["gender", "ethnicity", "political_status", "education", "employment_type"], 1):
-            ref.cell(row=1, column=col, value=chinese(headers[field])).font = bold
-            for r, (_code, label) in enumerate(CHOICES[field].choices, 2):
-                ref.cell(row=r, column=col, value=str(label))
-            ref.column_dimensions[get_column_letter(col)].width = 22
+        lists = {f: [str(label) for _c, label in CHOICES[f].choices] for f in TEMPLATE_CHOICES}
+    cols = [
+        FormCol(
+            header=label,
+            width=20 if f in ("id_number", "unit") else 13,
+            required=required,
+            text=f in TEXT_COLUMNS,
+            choices=lists.get(f),
+            help=COLUMN_HELP[f],
+        )
+        for f, label, required, _e in IMPORT_COLUMNS
+    ]
+    example = [unit_name if f == "unit" else e for f, _l, _r, e in IMPORT_COLUMNS]
     out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def as_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return None
-
-
-def dataset_to_json(dataset: tablib.Dataset) -> str:
-    """The parsed rows, kept between the preview and the confirmation (dates as ISO dates)."""
-    import json
-
-    def plain(v):
-        return v.date().isoformat() if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
-
-    return json.dumps(
-        {"headers": dataset.headers, "rows": [[plain(v) for v in row] for row in dataset]}, ensure_ascii=False
+    write_form_workbook(
+        out,
+        title=gettext_lazy("Members"),
+        columns=cols,
+        example=example,
+        help_title=gettext_lazy("How to fill in"),
+        help_intro=[
+            gettext_lazy("One member per row, under the header row. Red headers are required for a new member."),
+            gettext_lazy("Row 2 is an example: overwrite it or delete it (the import skips it)."),
+            gettext_lazy("A blank cell never erases what is stored: to clear a field, use the member's page."),
+            gettext_lazy(
+                "Members already registered (same card number) are updated only if you tick it when you confirm."
+            ),
+        ],
     )
-
-
-def dataset_from_json(text: str) -> tablib.Dataset:
-    import json
-
-    data = json.loads(text)
-    dataset = tablib.Dataset(headers=data["headers"])
-    for row in data["rows"]:
-        dataset.append(row)
-    return dataset
+    return out.getvalue()
 
 
 def seal(text: str) -> bytes:
     """The staged rows hold full ID numbers: encrypted on disk with the field-encryption keys."""
-    from .idnumbers import _fernet
+    from .idnumbers import fernet
 
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).encrypt(text.encode())
+    return fernet().encrypt(text.encode())
 
 
 def unseal(token: bytes) -> str:
-    from .idnumbers import _fernet
+    from .idnumbers import fernet
 
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token).decode()
+    return fernet().decrypt(token).decode()

@@ -283,15 +283,6 @@ class ImportForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
-    mode = forms.ChoiceField(
-        label=_("Members already registered (same card number)"),
-        choices=[
-            ("update", _("Update their records from the file")),
-            ("report", _("Report them as errors and change nothing")),
-        ],
-        initial="update",
-        widget=forms.RadioSelect,
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

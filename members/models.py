@@ -746,6 +746,114 @@ class PasswordHistory(models.Model):
         return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
 
 
+class SynonymField(models.TextChoices):
+    """The choice columns of the roster import whose spellings the city administrator keeps."""
+
+    GENDER = "gender", _("Gender")
+    ETHNICITY = "ethnicity", _("Ethnicity")
+    POLITICAL_STATUS = "political_status", _("Political status")
+    EDUCATION = "education", _("Education")
+    EMPLOYMENT_TYPE = "employment_type", _("Employment type")
+
+
+#: The choice lists of the synonym fields.
+SYNONYM_CHOICES = {
+    "gender": Gender,
+    "ethnicity": Ethnicity,
+    "political_status": PoliticalStatus,
+    "education": Education,
+    "employment_type": EmploymentType,
+}
+
+
+class ChoiceSynonym(models.Model):
+    """Another way officers write a value of a choice column (男性 for 男, 党员 for 中共党员, 派遣 for
+    劳务派遣): the roster import reads it as that value. Kept by the city administrator in the admin."""
+
+    scope_exempt = "a spelling table of the roster import, the same for every unit: it holds no unit's or person's data"
+
+    field = models.CharField(_("column"), max_length=20, choices=SynonymField.choices)
+    text = models.CharField(_("written as"), max_length=30)
+    value = models.CharField(_("read as (stored code)"), max_length=20)
+
+    class Meta:
+        verbose_name = _("import synonym")
+        verbose_name_plural = _("import synonyms")
+        ordering = ["field", "value", "text"]
+        constraints = [models.UniqueConstraint(fields=["field", "text"], name="choicesynonym_unique_text")]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.value}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.text = (self.text or "").strip()
+        choices = SYNONYM_CHOICES.get(self.field)
+        if choices is not None and self.value not in choices.values:
+            raise ValidationError({"value": _("Choose one of the column's stored codes.")})
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked")
+    SAVING = "saving", _("Being saved")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class MemberImport(models.Model):
+    """One uploaded roster: checked (in the request, or by a task for a big file), shown as a preview,
+    confirmed once. The rows and the preview are kept sealed on disk (members.excel.seal) until done."""
+
+    scope_path = "unit"
+    scope_q = login_owned_rows("requested_by")  # only the person who uploaded it sees it
+
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by"))
+    unit = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    in_background = models.BooleanField(_("checked and saved by a task"), default=False)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    new = models.PositiveIntegerField(_("new members"), default=0)
+    changed = models.PositiveIntegerField(_("changed members"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged members"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    update_existing = models.BooleanField(_("existing members updated"), default=False)
+    saved_new = models.PositiveIntegerField(_("members added"), default=0)
+    saved_changed = models.PositiveIntegerField(_("members updated"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "created_at"], name="memberimport_user_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="memberimport_progress_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.token} · {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.SAVING)
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == ImportStatus.CHECKED and not self.problems and (self.new or self.changed)
+
+
 class RetentionPurge(models.Model):
     """One run of the named retention job (``purge_records``): which record, everything before when,
     how many rows. The append-only triggers let a DELETE through only for rows older than the cutoff of

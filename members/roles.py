@@ -29,6 +29,11 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "members.change_organization",
         "members.view_loginevent",
         "members.view_transferrequest",
+        # the spellings the roster import reads (男性 → 男, 党员 → 中共党员 …)
+        "members.view_choicesynonym",
+        "members.add_choicesynonym",
+        "members.change_choicesynonym",
+        "members.delete_choicesynonym",
     },
     # 安全审计员: the records, nothing else (no member, no unit, no personal data beyond the records).
     Role.AUDITOR: {"members.view_accessrecord", "members.view_membershipchange", "members.view_loginevent"},

@@ -416,3 +416,10 @@ def transfer_get(*, actor, pk: int):
     from .models import TransferRequest
 
     return get_for_actor(TransferRequest.objects.select_related("member", "from_unit", "to_unit"), actor, pk=pk)
+
+
+def member_imports_recent(*, actor, limit: int = 5):
+    """The actor's own latest roster uploads (an import is seen only by who uploaded it)."""
+    from .models import MemberImport
+
+    return list(MemberImport.objects.for_actor(actor).order_by("-created_at", "-pk")[:limit])

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.utils import InterfaceError, OperationalError
+from django.db.utils import IntegrityError, InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,8 +26,10 @@ from .audit import AccessAction, Counted, record_access
 from .choices import CURRENT_STATUSES, MemberStatus
 from .models import (
     ChangeKind,
+    ImportStatus,
     LoginEventKind,
     Member,
+    MemberImport,
     MembershipChange,
     Organization,
     OrganizationKind,
@@ -31,7 +40,18 @@ from .models import (
     User,
 )
 from .roles import ROLE_GROUPS
-from .scoping import forget_scope, require_manage, require_perm, require_read, scope_for, unscoped
+from .scoping import (
+    forget_scope,
+    get_for_actor,
+    require_manage,
+    require_perm,
+    require_read,
+    scope_enforced,
+    scope_for,
+    unscoped,
+)
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -589,87 +609,274 @@ def member_export(*, actor: User, queryset, filters_text: str = "", request=None
     return tmp
 
 
-@dataclass
-class ImportOutcome:
-    errors: list[dict]
-    new: int = 0
-    updated: int = 0
-    total: int = 0
-    #: the parsed rows, so that the confirmation does not parse the file again
-    dataset: object = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+# --- The roster import (members.roster does the reading and checking) ------------------------------
+#: Keeps the import row's own bookkeeping (status, progress, counts) from the task that was handed it.
+IMPORT_BOOKKEEPING = "the import task records status, progress and counts on the import it was handed"
 
 
-def _parse(data: bytes):
-    """The file's rows, or an outcome that refuses the file (checked before parsing)."""
-    from .excel import HostileFile, check_xlsx, read_dataset
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "member-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sealed(imp: MemberImport, part: str) -> Path:
+    return _import_dir() / f"{imp.token}.{part}"
+
+
+def _put(imp: MemberImport, part: str, payload: bytes | str) -> None:
+    """Full ID numbers and names: kept encrypted on disk (members.excel.seal), never in the database."""
+    from .excel import seal
+
+    text = payload.decode("latin-1") if isinstance(payload, bytes) else payload
+    _sealed(imp, part).write_bytes(seal(("b" if isinstance(payload, bytes) else "t") + text))
+
+
+def _get(imp: MemberImport, part: str):
+    from .excel import unseal
+
+    path = _sealed(imp, part)
+    if not path.exists():
+        return None
+    text = unseal(path.read_bytes())
+    return text[1:].encode("latin-1") if text[0] == "b" else text[1:]
+
+
+def _forget_files(imp: MemberImport, *parts: str) -> None:
+    for part in parts or ("upload", "rows", "preview"):
+        _sealed(imp, part).unlink(missing_ok=True)
+
+
+def _clear_stale_imports(max_age_seconds: int = 24 * 3600) -> None:
+    """Checked files never confirmed leave their sealed rows behind: remove those older than a day."""
+    limit = time.time() - max_age_seconds
+    for path in _import_dir().iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _enqueue(task_name: str, import_id: int) -> None:
+    from . import tasks
 
     try:
+        getattr(tasks, task_name).delay(import_id)
+    except Exception:  # noqa: BLE001 - broker unreachable: the officer must see it, not wait forever
+        log.exception("could not queue %s for member import %s", task_name, import_id)
+        with unscoped(IMPORT_BOOKKEEPING):
+            MemberImport.objects.filter(pk=import_id).update(
+                status=ImportStatus.FAILED,
+                error=_("The task queue could not be reached; try again in a few minutes."),
+                finished_at=timezone.now(),
+            )
+
+
+def _import_progress(imp_pk: int, phase_start: int, phase_span: int):
+    """A progress callback: the import row's per cent, written (outside the import's transaction)
+    at most every 1,000 rows; the page's progress bar polls it."""
+
+    def report(done: int, total: int) -> None:
+        with unscoped(IMPORT_BOOKKEEPING):
+            MemberImport.objects.filter(pk=imp_pk).update(
+                progress=min(99, phase_start + phase_span * done // max(1, total))
+            )
+        cache.set(f"member-import-progress:{imp_pk}", min(99, phase_start + phase_span * done // max(1, total)), 3600)
+
+    return report
+
+
+def member_import_upload(*, actor: User, data: bytes, file_name: str = "") -> MemberImport:
+    """Take an uploaded roster: hostile files are refused at once (ValidationError); a file of up to
+    MEMBER_IMPORT_SYNC_ROWS rows is checked now, a bigger one by a task (the page shows its progress).
+    Nothing is saved to the members until member_import_confirm."""
+    from .excel import HostileFile, check_xlsx, count_rows
+
+    require_perm(actor=actor, perm="members.import_member")
+    units = list(Organization.objects.for_actor(actor, manage=True).units().filter(is_active=True)[:2])
+    if not units:
+        raise PermissionDenied
+    try:
         check_xlsx(data)
-        dataset = read_dataset(data)
     except HostileFile as exc:
-        return None, ImportOutcome(errors=[{"row": "", "column": "", "message": str(exc)}])
-    if not len(dataset):
-        return None, ImportOutcome(errors=[{"row": "", "column": "", "message": _("The file has no member rows.")}])
-    return dataset, None
-
-
-def _raise_lost_database(result) -> None:
-    """django-import-export records every exception as a row or file error; a lost database is not a
-    problem of the file: raise it, so the transaction rolls back and the user gets the 503 page."""
-    errors = [e for _number, row in result.row_errors() for e in row] + list(result.base_errors)
-    for error in errors:
-        if isinstance(error.error, (OperationalError, InterfaceError)):
-            raise error.error
-
-
-def _run_import(*, actor: User, dataset, mode: str, dry_run: bool) -> ImportOutcome:
-    from .resources import MemberResource, import_errors
-
-    resource = MemberResource(actor=actor, mode=mode)
-    result = resource.import_data(
-        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
+        raise ValidationError(str(exc)) from None
+    _clear_stale_imports()
+    imp = MemberImport(
+        token=uuid.uuid4().hex,
+        requested_by=actor,
+        unit=units[0] if len(units) == 1 else None,
+        file_name=(file_name or "")[:200],
+        in_background=count_rows(data) > settings.MEMBER_IMPORT_SYNC_ROWS,
     )
-    _raise_lost_database(result)
-    errors = import_errors(result)
-    errors.sort(key=lambda e: (e["row"] == "", e["row"] if e["row"] != "" else 0))
-    return ImportOutcome(
-        errors=errors,
-        new=result.totals.get("new", 0),
-        updated=result.totals.get("update", 0),
-        total=len(dataset),
-        dataset=dataset,
-    )
+    imp.full_clean()
+    imp.save()
+    if imp.in_background:
+        _put(imp, "upload", data)
+        transaction.on_commit(lambda pk=imp.pk: _enqueue("member_import_check", pk))
+        return imp
+    _check_file(imp, actor, data)
+    return imp
 
 
-def member_import_preview(*, actor: User, data: bytes, mode: str) -> ImportOutcome:
-    """Refuse hostile files, parse, check every row; nothing is saved."""
+def _check_file(imp: MemberImport, actor: User, data: bytes, on_progress=None) -> None:
+    from .excel import HostileFile, read_roster
+    from .roster import check_roster, header_field
+
+    try:
+        roster = read_roster(data, is_header=lambda v: header_field(v) is not None)
+    except HostileFile as exc:
+        return _import_failed(imp, str(exc))
+    if not roster.rows:
+        return _import_failed(imp, _("The file has no member rows under its header row."))
+    plan = check_roster(actor=actor, roster=roster, on_progress=on_progress)
+    _put(imp, "rows", roster.to_json())
+    _store_preview(imp, plan, rows=len(roster.rows))
+
+
+def _store_preview(imp: MemberImport, plan, *, rows: int) -> None:
+    from .roster import preview_of
+
+    preview = preview_of(plan)
+    _put(imp, "preview", json.dumps(preview, ensure_ascii=False, default=str))
+    counts = preview["counts"]
+    imp.rows = rows
+    imp.new, imp.changed, imp.unchanged = counts["new"], counts["changed"], counts["unchanged"]
+    imp.problems = len(plan.problems)
+    imp.status = ImportStatus.CHECKED
+    imp.progress = 100 if not imp.in_background else 50
+    imp.checked_at = timezone.now()
+    imp.error = ""
+    with unscoped(IMPORT_BOOKKEEPING):
+        imp.save()
+
+
+def _import_failed(imp: MemberImport, message: str) -> None:
+    imp.status = ImportStatus.FAILED
+    imp.error = message[:300]
+    imp.finished_at = timezone.now()
+    with unscoped(IMPORT_BOOKKEEPING):
+        imp.save(update_fields=["status", "error", "finished_at"])
+    _forget_files(imp)
+
+
+@unscoped(IMPORT_BOOKKEEPING)
+def member_import_check_task(*, import_id: int) -> str:
+    """The task's check of a big file (safe to run again: only a file still being checked is read)."""
+    imp = MemberImport.objects.select_related("requested_by").filter(pk=import_id).first()
+    if imp is None or imp.status != ImportStatus.CHECKING:
+        return imp.status if imp else "missing"
+    data = _get(imp, "upload")
+    if data is None:
+        _import_failed(imp, _("The uploaded file is no longer there; upload it again."))
+        return imp.status
+    with scope_enforced():
+        _check_file(imp, imp.requested_by, data, on_progress=_import_progress(imp.pk, 0, 50))
+    _forget_files(imp, "upload")
+    return imp.status
+
+
+def member_import_preview(*, actor: User, imp: MemberImport) -> dict | None:
+    """The checked file's preview (rows, changes, notes, problems), for its uploader only."""
+    imp = get_for_actor(MemberImport, actor, pk=imp.pk)
+    text = _get(imp, "preview")
+    return json.loads(text) if text else None
+
+
+def member_import_confirm(*, actor: User, imp: MemberImport, update_existing: bool) -> str:
+    """Save the checked file, once: a second confirmation (double click, retry, back and resubmit)
+    finds the import no longer "checked" and changes nothing. Returns what happened: "done", "saving"
+    (a task saves it), "rechecked" (the database changed since the check: look at the preview again),
+    "failed", or "already" (this confirmation did nothing)."""
     require_perm(actor=actor, perm="members.import_member")
-    dataset, refused = _parse(data)
-    if refused:
-        return refused
-    return _run_import(actor=actor, dataset=dataset, mode=mode, dry_run=True)
-
-
-def member_import_commit(*, actor: User, mode: str, data: bytes | None = None, dataset=None) -> ImportOutcome:
-    """Check every row again and save them all in one transaction, or nothing if any row is bad.
-
-    ``dataset`` is the preview's parsed rows (see members.excel.dataset_to_json); without it the
-    file is checked and parsed again.
-    """
-    require_perm(actor=actor, perm="members.import_member")
-    if dataset is None:
-        dataset, refused = _parse(data or b"")
-        if refused:
-            return refused
+    imp = get_for_actor(MemberImport, actor, pk=imp.pk)
     with transaction.atomic():
-        outcome = _run_import(actor=actor, dataset=dataset, mode=mode, dry_run=False)
-        if not outcome.ok:
-            transaction.set_rollback(True)
-    return outcome
+        # The claim: one UPDATE from "checked"; a concurrent second confirmation waits on the row
+        # and then finds it no longer "checked".
+        claimed = (
+            MemberImport.objects.for_actor(actor)
+            .filter(pk=imp.pk, status=ImportStatus.CHECKED, problems=0)
+            .update(status=ImportStatus.SAVING, update_existing=update_existing, progress=0)
+        )
+        imp.refresh_from_db()
+        if not claimed:
+            return "already"
+        if imp.in_background:
+            transaction.on_commit(lambda pk=imp.pk: _enqueue("member_import_save", pk))
+            return "saving"
+        _save_file(imp, actor)
+    if imp.status == ImportStatus.DONE:
+        _forget_files(imp)
+        return "done"
+    return "rechecked" if imp.status == ImportStatus.CHECKED else "failed"
+
+
+def _save_file(imp: MemberImport, actor: User, on_progress=None) -> None:
+    """Check the kept rows again (the database may have changed since) and save them all, or nothing:
+    a problem found now goes back to the preview."""
+    from .excel import RawRoster
+    from .roster import check_roster, save_plan
+
+    text = _get(imp, "rows")
+    if text is None:
+        return _import_failed(imp, _("This check has expired; upload the file again."))
+    roster = RawRoster.from_json(text)
+    plan = check_roster(actor=actor, roster=roster)
+    if plan.ok:
+        try:
+            with transaction.atomic():
+                added, updated = save_plan(
+                    actor=actor, plan=plan, update_existing=imp.update_existing, on_progress=on_progress
+                )
+        except IntegrityError:  # another import saved the same card or ID number meanwhile
+            plan = check_roster(actor=actor, roster=roster)
+        else:
+            imp.status = ImportStatus.DONE
+            imp.saved_new, imp.saved_changed = added, updated
+            imp.progress = 100
+            imp.finished_at = timezone.now()
+            with unscoped(IMPORT_BOOKKEEPING):
+                imp.save()
+            return None
+    # Something changed since the check: the new problems are shown, nothing was saved.
+    _store_preview(imp, plan, rows=len(roster.rows))
+    if plan.ok:  # the conflict resolved itself on the second look: let the officer confirm again
+        return None
+    return None
+
+
+@unscoped(IMPORT_BOOKKEEPING)
+def member_import_save_task(*, import_id: int) -> str:
+    """The task's save of a big file (safe to run again: only an import being saved is written)."""
+    imp = MemberImport.objects.select_related("requested_by").filter(pk=import_id).first()
+    if imp is None or imp.status != ImportStatus.SAVING:
+        return imp.status if imp else "missing"
+    actor = imp.requested_by
+    try:
+        with transaction.atomic(), scope_enforced():
+            require_perm(actor=actor, perm="members.import_member")
+            _save_file(imp, actor, on_progress=_import_progress(imp.pk, 50, 50))
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the task is retried (acks late), nothing was saved
+    except PermissionDenied:
+        _import_failed(imp, _("You may no longer import members: nothing was saved."))
+    except Exception:  # noqa: BLE001 - recorded on the import and in the log; the page shows it
+        log.exception("member import %s failed", imp.pk)
+        _import_failed(
+            imp,
+            _("The import failed because of an error; nothing was saved. The administrators can see it in the log."),
+        )
+    if imp.status == ImportStatus.DONE:
+        _forget_files(imp)
+    cache.delete(f"member-import-progress:{imp.pk}")
+    return imp.status
+
+
+def member_import_progress(*, imp: MemberImport) -> int:
+    """The per cent to show: the task's latest figure (the save runs in one transaction, so its
+    progress is told through the cache), else the row's."""
+    cached = cache.get(f"member-import-progress:{imp.pk}") if imp.is_pending else None
+    return max(imp.progress, cached or 0)
 
 
 # --- Committees and honours --------------------------------------------------------------------

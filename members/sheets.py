@@ -7,7 +7,9 @@ a bold totals row where one is given. Two writers share the columns (``Col``):
 
 - ``Sheet`` / ``write_sheet``: streaming (openpyxl's write-only mode) for lists and exports, so
   memory stays flat for a whole city;
-- ``SheetWriter``: a formatted report sheet (the yearly workbook), with named styles and notes.
+- ``SheetWriter``: a formatted report sheet (the yearly workbook), with named styles and notes;
+- ``write_form_workbook``: a template people fill in (the member import's): text-formatted columns,
+  drop-down lists (data validation) on choice columns, an example row and a sheet explaining each column.
 
 Responses are ``FileResponse(as_attachment=True, filename=...)`` (``xlsx_response``, ``file_response``).
 """
@@ -17,17 +19,20 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Text a spreadsheet would run as a formula: written as a string cell with the "quote prefix".
@@ -285,3 +290,84 @@ def xlsx_response(wb: Workbook, filename: str) -> FileResponse:
 def file_response(handle, filename: str) -> FileResponse:
     """An xlsx already written to an open binary file (positioned at its start)."""
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+@dataclass(frozen=True)
+class FormCol:
+    """A column of a template people fill in: ``text`` keeps what is typed as text (Excel would turn
+    an ID number into a rounded number), ``choices`` gives a drop-down list, ``help`` explains it."""
+
+    header: Any
+    width: int = 13
+    required: bool = False
+    text: bool = False
+    choices: Sequence[str] | None = None
+    help: Any = ""
+
+
+#: Rows of a template that carry the column formats and drop-downs.
+FORM_ROWS = 5000
+
+
+def write_form_workbook(out, *, title, columns: Sequence[FormCol], example: Sequence, help_title, help_intro) -> None:
+    """A template: the header in row 1 (frozen, required headers in red), one example row, the text
+    format and drop-downs on the first FORM_ROWS rows, a sheet explaining every column, and the lists
+    of the drop-downs on a hidden sheet (a list longer than 255 characters cannot stand in the rule)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = chinese(title)[:31]
+    lists = wb.create_sheet("lists")
+    lists.sheet_state = "hidden"
+    list_col = 0
+    for i, col in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        cell = ws.cell(row=1, column=i, value=_safe(chinese(col.header)))
+        cell.font = Font(bold=True, color="B22222" if col.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="F2DCDB")
+        ws.column_dimensions[letter].width = col.width
+        value = example[i - 1] if i - 1 < len(example) else None
+        sample = ws.cell(row=2, column=i, value=_safe(value) if isinstance(value, str) else value)
+        sample.font = Font(color="808080", italic=True)
+        if isinstance(value, (date,)):
+            sample.number_format = FORMATS["date"]
+        if col.text:
+            ws.column_dimensions[letter].number_format = "@"
+            sample.number_format = "@"
+        if col.choices:
+            list_col += 1
+            list_letter = get_column_letter(list_col)
+            for r, label in enumerate(col.choices, start=1):
+                lists.cell(row=r, column=list_col, value=label)
+            rule = DataValidation(
+                type="list",
+                formula1=f"{quote_sheetname(lists.title)}!${list_letter}$1:${list_letter}${len(col.choices)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",  # another spelling (党员 for 中共党员) may still be typed
+                errorTitle=chinese(col.header),
+                error=chinese(col.help)[:255],
+            )
+            rule.add(f"{letter}2:{letter}{FORM_ROWS}")
+            ws.add_data_validation(rule)
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    notes = wb.create_sheet(chinese(help_title)[:31], 1)
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 90
+    for r, line in enumerate(help_intro, start=1):
+        notes.cell(row=r, column=1, value=_safe(chinese(line)))
+    first = len(help_intro) + 2
+    for j, head in enumerate((gettext_lazy("Column"), help_title), start=1):
+        cell = notes.cell(row=first, column=j, value=chinese(head))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F2DCDB")
+    for r, col in enumerate(columns, start=first + 1):
+        head = notes.cell(row=r, column=1, value=_safe(chinese(col.header)))
+        head.font = Font(bold=col.required, color="B22222" if col.required else "000000")
+        text = chinese(col.help)
+        if col.choices:
+            text += " " + "、".join(col.choices)
+        cell = notes.cell(row=r, column=2, value=_safe(text))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wb.active = 0
+    wb.save(out)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
+import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from . import excel, privacy, registry, selectors, services
@@ -30,7 +29,7 @@ from .forms import (
     StatusChangeForm,
     TransferForm,
 )
-from .models import ChangeKind, CommitteePost, HonourLevel, HonourTitle
+from .models import ChangeKind, CommitteePost, HonourLevel, HonourTitle, ImportStatus, MemberImport
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
 from .scoping import (
     can_manage,
@@ -475,28 +474,6 @@ class FirstPasswordView(PasswordChangeView):
 
 
 # --- Excel import ----------------------------------------------------------------------------
-_IMPORT_SESSION_KEY = "members_import"
-
-
-def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "member-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _clear_stale_imports(max_age_seconds: int = 24 * 3600) -> None:
-    """Previews never confirmed leave their staged rows behind: remove those older than a day."""
-    import time
-
-    limit = time.time() - max_age_seconds
-    for path in _import_dir().glob("*.json"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
 class ImportTemplateView(View):
     def get(self, request, *args, **kwargs):
         require_officer(actor=request.user)
@@ -508,63 +485,155 @@ class ImportTemplateView(View):
         return response
 
 
+def _require_importer(request) -> None:
+    require_officer(actor=request.user)
+    require_perm(actor=request.user, perm="members.import_member")
+    if not selectors.unit_choices(actor=request.user, manage=True).exists():
+        raise PermissionDenied
+
+
 class MemberImportView(TemplateView):
-    """Upload → preview of every bad row (nothing saved) → confirm (one transaction)."""
+    """Upload a roster: it is checked (a big file by a task) and shown on its own page; nothing is saved
+    to the members before the confirmation there."""
 
     template_name = "members/member_import.html"
 
-    def _check(self):
-        require_officer(actor=self.request.user)
-        require_perm(actor=self.request.user, perm="members.import_member")
-        if not selectors.unit_choices(actor=self.request.user, manage=True).exists():
-            raise PermissionDenied
-
     def get(self, request, *args, **kwargs):
-        self._check()
-        return self.render_to_response({"form": ImportForm()})
+        _require_importer(request)
+        return self.render_to_response(self._ctx(ImportForm()))
+
+    def _ctx(self, form):
+        return {"form": form, "recent": selectors.member_imports_recent(actor=self.request.user)}
 
     def post(self, request, *args, **kwargs):
-        self._check()
-        if "token" in request.POST:
-            return self._confirm(request)
+        _require_importer(request)
         form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response({"form": form})
-        data = form.cleaned_data["file"].read()
-        mode = form.cleaned_data["mode"]
-        outcome = services.member_import_preview(actor=request.user, data=data, mode=mode)
-        ctx = {"form": form, "outcome": outcome, "mode": mode}
-        previous = (request.session.get(_IMPORT_SESSION_KEY) or {}).get("token")
-        if previous:
-            (_import_dir() / f"{previous}.json").unlink(missing_ok=True)
-            request.session.pop(_IMPORT_SESSION_KEY, None)
-        if outcome.ok:
-            token = uuid.uuid4().hex
-            _clear_stale_imports()
-            (_import_dir() / f"{token}.json").write_bytes(excel.seal(excel.dataset_to_json(outcome.dataset)))
-            request.session[_IMPORT_SESSION_KEY] = {"token": token, "mode": mode}
-            ctx["token"] = token
-        return self.render_to_response(ctx)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                imp = services.member_import_upload(actor=request.user, data=upload.read(), file_name=upload.name)
+            except ValidationError as exc:
+                form.add_error("file", exc.messages[0])
+            else:
+                return redirect("members:import_detail", token=imp.token)
+        return self.render_to_response(self._ctx(form))  # the refusal, with its message
 
-    def _confirm(self, request):
-        pending = request.session.get(_IMPORT_SESSION_KEY) or {}
-        token = request.POST.get("token", "")
-        path = _import_dir() / f"{pending.get('token', 'none')}.json"
-        if not token or token != pending.get("token") or not path.exists():
-            messages.error(request, _("This import has expired; upload the file again."))
-            return redirect("members:import")
-        dataset = excel.dataset_from_json(excel.unseal(path.read_bytes()))
-        outcome = services.member_import_commit(actor=request.user, dataset=dataset, mode=pending["mode"])
-        path.unlink(missing_ok=True)
-        request.session.pop(_IMPORT_SESSION_KEY, None)
-        if not outcome.ok:
-            return self.render_to_response({"form": ImportForm(), "outcome": outcome})
-        messages.success(
-            request,
-            _("Import done: %(new)s new members, %(updated)s updated.")
-            % {"new": outcome.new, "updated": outcome.updated},
+
+def _import_for(request, token: str):
+    _require_importer(request)
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        raise Http404
+    return get_for_actor(MemberImport, request.user, token=token)
+
+
+#: The preview's tabs: which rows each shows.
+IMPORT_TABS = {
+    "error": lambda r: r["kind"] == "error",
+    "changed": lambda r: r["kind"] == "changed",
+    "new": lambda r: r["kind"] == "new",
+    "unchanged": lambda r: r["kind"] in ("unchanged", "skipped"),
+    "notes": lambda r: bool(r["notes"]),
+}
+
+
+IMPORT_TAB_LABELS = {
+    "error": gettext_lazy("Problems"),
+    "changed": gettext_lazy("To update"),
+    "new": gettext_lazy("New members"),
+    "unchanged": gettext_lazy("Unchanged"),
+    "notes": gettext_lazy("Normalised"),
+}
+
+
+class MemberImportDetailView(TemplateView):
+    """One uploaded roster: its progress while a task checks or saves it, then the preview (every
+    problem at its row and column, every change old → new, what was normalised), the confirmation, the
+    result."""
+
+    template_name = "members/member_import_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        imp = _import_for(self.request, self.kwargs["token"])
+        ctx.update(imp=imp, progress=services.member_import_progress(imp=imp))
+        if imp.status != ImportStatus.CHECKED:
+            return ctx
+        preview = services.member_import_preview(actor=self.request.user, imp=imp)
+        if preview is None:
+            ctx["expired"] = True
+            return ctx
+        rows = preview["rows"]
+        counts = {tab: sum(1 for r in rows if keep(r)) for tab, keep in IMPORT_TABS.items()}
+        default = next((t for t in ("error", "changed", "new", "notes") if counts[t]), "unchanged")
+        tab = self.request.GET.get("show") if self.request.GET.get("show") in IMPORT_TABS else default
+        ctx.update(
+            preview=preview,
+            tab=tab,
+            tabs=[(key, IMPORT_TAB_LABELS[key], counts[key]) for key in IMPORT_TABS],
+            page=paginate(self.request, [r for r in rows if IMPORT_TABS[tab](r)], default_size=50),
+            page_sizes=PAGE_SIZES,
         )
-        return redirect("members:list")
+        return ctx
+
+
+class MemberImportStatusView(View):
+    """Polled by htmx while a task checks or saves the file; when it has finished, the whole page is
+    loaded again (the preview, or the result)."""
+
+    def get(self, request, token):
+        imp = _import_for(request, token)
+        response = render(
+            request,
+            "members/_import_state.html",
+            {"imp": imp, "progress": services.member_import_progress(imp=imp)},
+        )
+        if not imp.is_pending and request.htmx:
+            response["HX-Refresh"] = "true"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class MemberImportConfirmView(View):
+    """Save the checked file, once; a second confirmation says it was already done."""
+
+    def post(self, request, token):
+        imp = _import_for(request, token)
+        update = request.POST.get("update_existing") == "1"
+        outcome = services.member_import_confirm(actor=request.user, imp=imp, update_existing=update)
+        imp.refresh_from_db()
+        if outcome == "done":
+            messages.success(request, _import_done_message(imp))
+        elif outcome == "saving":
+            messages.info(request, _("The file is being saved; the progress is shown below."))
+        elif outcome == "rechecked" and imp.problems:
+            messages.error(
+                request,
+                _("Something changed since the check: %(n)s problems were found and nothing was saved.")
+                % {"n": imp.problems},
+            )
+        elif outcome == "rechecked":
+            messages.warning(request, _("Something changed since the check; look at the preview again and confirm."))
+        elif outcome == "failed":
+            messages.error(request, imp.error or _("The import failed; nothing was saved."))
+        elif imp.status == ImportStatus.DONE:
+            messages.info(request, _("This file has already been imported; nothing was imported again."))
+        elif imp.status == ImportStatus.SAVING:
+            messages.info(request, _("This file is already being saved."))
+        else:
+            messages.error(request, _("This file cannot be imported: correct its problems and upload it again."))
+        return redirect("members:import_detail", token=imp.token)
+
+
+def _import_done_message(imp) -> str:
+    text = _("Import done: %(new)s new members, %(updated)s updated.") % {
+        "new": imp.saved_new,
+        "updated": imp.saved_changed,
+    }
+    if imp.changed and not imp.update_existing:
+        text += " " + _(
+            "%(n)s existing members whose file values differ were left as they were (updating was not ticked)."
+        ) % {"n": imp.changed}
+    return text
 
 
 # --- Committees and honours --------------------------------------------------------------------

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "notifications",
     "voice",
     "reports",  # after the domain apps: its workbook has a sheet from each of them
+    "elections",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +312,8 @@ REPORT_TTL_HOURS = env.int("REPORT_TTL_HOURS", default=24)
 
 # --- Uploads -------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+#: A member roster with more rows than this is checked and saved by a Celery task (with a progress bar).
+MEMBER_IMPORT_SYNC_ROWS = env.int("MEMBER_IMPORT_SYNC_ROWS", default=2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 

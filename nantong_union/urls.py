@@ -29,5 +29,7 @@ urlpatterns = [
     path("voice/", include("voice.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("elections/", include("elections.urls")),
+    path("surveys/", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,8 @@ import shutil
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from members.models import OrganizationKind, Role
 from members.scoping import unscoped
@@ -19,6 +21,11 @@ from members.services import role_assign
 from .factories import MemberFactory, OrganizationFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests judge behaviour, not speed: no per-example deadline (a loaded CI machine made a
+# correct example "too slow"), and the speed figures are make bench's.
+hypothesis_settings.register_profile("portal", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("portal")
 CHROMIUM = "/usr/bin/chromium"
 
 

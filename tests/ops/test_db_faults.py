@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from members.models import Member, MembershipChange
 from tests.factories import MemberFactory
-from tests.members.test_excel import roster_row, upload, xlsx_bytes
+from tests.members.test_excel import import_of, roster_row, upload, xlsx_bytes
 from welfare import services as welfare_services
 from welfare.defaults import ensure_jiangsu_policy
 from welfare.models import Distribution, MemberBudget
@@ -160,9 +160,10 @@ def cut_after(statement_prefix: str, *, nth: int = 1, before: bool = False):
 
 
 def _preview_token(client, rows) -> str:
-    page = upload(client, xlsx_bytes(rows)).content.decode()
-    assert 'data-testid="import-ready"' in page, page
-    return page.split('name="token" value="')[1].split('"')[0]
+    """The checked import's confirmation address."""
+    response = upload(client, xlsx_bytes(rows))
+    assert 'data-testid="import-ready"' in response.content.decode()
+    return f"/members/import/{import_of(response).token}/confirm/"
 
 
 @pytest.mark.parametrize(
@@ -170,8 +171,7 @@ def _preview_token(client, rows) -> str:
     [
         "at the 12th row",
         "after the members are inserted",
-        # django-import-export records an exception in after_import as a file error: the import must
-        # still answer the 503 page, not "the file could not be imported".
+        # the last step of the save: the import must still answer the 503 page, not "the import failed".
         "when the join records are inserted",
     ],
 )
@@ -184,30 +184,32 @@ def test_member_import_cut_midway_saves_nothing_and_can_run_again(
     client.force_login(officer_a)
     token = _preview_token(client, rows)
     if cut == "at the 12th row":
-        from members.resources import MemberResource
+        from members import roster
 
-        original = MemberResource.import_instance
+        original = roster._new_member
         connection.ensure_connection()
         pid = connection.connection.info.backend_pid
+        calls = []
 
-        def counting(self, instance, row, **kwargs):
-            if kwargs.get("row_number") == 12:
+        def counting(row):
+            calls.append(row)
+            if len(calls) == 12:  # the confirmation's check of the 12th row
                 _terminate(pid)
-            return original(self, instance, row, **kwargs)
+            return original(row)
 
-        monkeypatch.setattr(MemberResource, "import_instance", counting)
+        monkeypatch.setattr(roster, "_new_member", counting)
         try:
-            response = client.post("/members/import/", {"token": token})
+            response = client.post(token)
         finally:
             connection.close()
-        monkeypatch.setattr(MemberResource, "import_instance", original)
+        monkeypatch.setattr(roster, "_new_member", original)
     else:
         prefix, before = {
             "after the members are inserted": ('INSERT INTO "members_member"', False),
             "when the join records are inserted": ('INSERT INTO "members_membershipchange"', True),
         }[cut]
         with cut_after(prefix, before=before) as seen:
-            response = client.post("/members/import/", {"token": token})
+            response = client.post(token)
         assert seen, "the import never got there: the cut did not happen where the test says"
 
     assert_database_unavailable_page(response)
@@ -216,9 +218,9 @@ def test_member_import_cut_midway_saves_nothing_and_can_run_again(
     assert Member.history.filter(card_number__startswith="IM").count() == 0
     assert not MembershipChange.objects.exists()
 
-    # The staged file is still there: confirming again imports every row, once.
-    response = client.post("/members/import/", {"token": token})
-    assert response.status_code == 302 and response["Location"] == "/members/"
+    # The checked file is still there: confirming again imports every row, once.
+    response = client.post(token)
+    assert response.status_code == 302 and response["Location"] == token.replace("confirm/", "")
     assert imported.count() == 30
     assert MembershipChange.objects.filter(member__in=imported, kind="join").count() == 30
 

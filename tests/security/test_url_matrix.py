@@ -231,8 +231,7 @@ ADMIN_SITE: dict[str, Row] = {
     ),
     # the city administrators do not change logins' passwords in the admin (members:account resets them)
     "admin:auth_user_password_change": Row({"id": "city_admin"}, get=(*NOT_STAFF, 403), post=(*NOT_STAFF, 403)),
-    "admin:members_member_import": Row(get=(*NOT_STAFF, 200), post=(*NOT_STAFF, 200)),
-    "admin:members_member_process_import": Row(get=(*NOT_STAFF, 405), post=(*NOT_STAFF, ANY)),
+    # (the member import is the portal's page alone, members:import: the admin has none of its own)
 }
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0008_retire_reveals_and_exports'),
+        ('members', '0009_roster_import_and_synonyms'),
     ]
 
     operations = [
