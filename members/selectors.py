@@ -70,7 +70,17 @@ def member_list(*, actor, filters: MemberFilters | None = None) -> QuerySet[Memb
 
 
 def member_get(*, actor, pk: int) -> Member:
-    return get_for_actor(Member.objects.select_related("unit", "unit__parent"), actor, pk=pk)
+    """One member the actor reads; ``pending_to``/``pending_on``: a transfer waiting to be accepted (in
+    the same query: the member's page costs no extra round trip for it)."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import TransferRequest
+
+    pending = TransferRequest.objects.via_parent().filter(member=OuterRef("pk"), state="pending")
+    qs = Member.objects.select_related("unit", "unit__parent").annotate(
+        pending_to=Subquery(pending.values("to_unit__name")[:1]), pending_on=Subquery(pending.values("on")[:1])
+    )
+    return get_for_actor(qs, actor, pk=pk)
 
 
 def unit_list(*, actor) -> QuerySet[Organization]:

@@ -149,10 +149,7 @@ class MemberDetailView(TemplateView):
             can_manage=may_manage,
             can_reveal=actor.has_perm("members.reveal_id_number"),
             honours=member.honours.all(),
-            # only for those who manage the member: no query on anyone else's page
-            pending_transfer=member.transfer_requests.filter(state="pending").select_related("to_unit").first()
-            if may_manage
-            else None,
+            pending_transfer=may_manage and member.pending_to,  # annotated by member_get
             role_holder=may_manage and not scope.is_city_admin and services.holds_a_role(member),
         )
         return ctx
