@@ -70,17 +70,13 @@ def member_list(*, actor, filters: MemberFilters | None = None) -> QuerySet[Memb
 
 
 def member_get(*, actor, pk: int) -> Member:
-    """One member the actor reads; ``pending_to``/``pending_on``: a transfer waiting to be accepted (in
-    the same query: the member's page costs no extra round trip for it)."""
-    from django.db.models import OuterRef, Subquery
+    return get_for_actor(Member.objects.select_related("unit", "unit__parent"), actor, pk=pk)
 
-    from .models import TransferRequest
 
-    pending = TransferRequest.objects.via_parent().filter(member=OuterRef("pk"), state="pending")
-    qs = Member.objects.select_related("unit", "unit__parent").annotate(
-        pending_to=Subquery(pending.values("to_unit__name")[:1]), pending_on=Subquery(pending.values("on")[:1])
-    )
-    return get_for_actor(qs, actor, pk=pk)
+def member_pending_transfer(*, member: Member) -> tuple[str, date] | None:
+    """(receiving unit, date) of the member's transfer waiting to be accepted, if any (for the member's
+    page, to those who manage the member)."""
+    return member.transfer_requests.filter(state="pending").values_list("to_unit__name", "on").first()
 
 
 def unit_list(*, actor) -> QuerySet[Organization]:

@@ -149,7 +149,7 @@ class MemberDetailView(TemplateView):
             can_manage=may_manage,
             can_reveal=actor.has_perm("members.reveal_id_number"),
             honours=member.honours.all(),
-            pending_transfer=may_manage and member.pending_to,  # annotated by member_get
+            pending_transfer=selectors.member_pending_transfer(member=member) if may_manage else None,
             role_holder=may_manage and not scope.is_city_admin and services.holds_a_role(member),
         )
         return ctx
