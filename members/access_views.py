@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
@@ -37,7 +35,11 @@ class TokenForm(forms.Form):
 
 
 def _qr_svg(text: str) -> str:
-    """The authenticator's QR code as inline SVG, drawn by the portal (no outside service sees the secret)."""
+    """The authenticator's QR code as inline SVG, drawn by the portal (no outside service sees the secret).
+    qrcode is imported here: only the enrolment page needs it."""
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     out = io.BytesIO()
     image.save(out)
