@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 MEMBERS ?= 600
 
-.PHONY: run test setup venv venv-dev assets migrate seed lint format check-deploy messages bench clean
+.PHONY: run test setup venv venv-dev assets fonts migrate seed lint format check-deploy messages bench clean
 
 run: setup migrate                     ## set up, load demo data, start web + Celery worker + beat
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --members $(MEMBERS)
@@ -15,7 +15,10 @@ run: setup migrate                     ## set up, load demo data, start web + Ce
 test: venv-dev assets                  ## set up and run the whole test suite
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
-setup: venv assets
+setup: venv assets fonts
+
+fonts:                                 ## the CJK TrueType font the certificates embed (Debian: fonts-wqy-microhei)
+	test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei) || echo "install fonts-wqy-microhei (or set CONTESTS_CERTIFICATE_FONT) for the certificates"
 
 venv: $(VENV)/.runtime-installed
 $(VENV)/.runtime-installed: requirements.txt

@@ -37,6 +37,15 @@ class ActivitiesConfig(AppConfig):
         from .demo import seed_activities
 
         register_nav_item(NavItem("activities", _("Activities"), "activities:calendar", lambda scope, user: True, 20))
+        register_nav_item(
+            NavItem(
+                "my_registrations",
+                _("My registrations"),
+                "activities:mine",
+                lambda scope, user: bool(scope.member_id),
+                21,
+            )
+        )
         charts = "dashboard/charts_panel.html"
         register_dashboard_panel(Section("activities_charts", charts, dashboard.dashboard_panel, 11))
         register_dashboard_panel(

@@ -89,6 +89,54 @@ def activity_get(*, actor, pk: int, manage: bool = False, lock: bool = False) ->
     return activity
 
 
+#: what "copy from a previous activity" takes over (not the dates: the new activity's defaults)
+COPIED_FIELDS = (
+    "title",
+    "kind",
+    "theme",
+    "organizer",
+    "place",
+    "reading_room",
+    "capacity",
+    "mode",
+    "team_size_min",
+    "team_size_max",
+    "teams_per_unit",
+    "description",
+)
+
+
+def activity_copy_choices(*, actor, limit: int = 50) -> QuerySet[Activity]:
+    """The previous activities an officer may copy a new one from: those the actor manages, newest first."""
+    return (
+        Activity.objects.for_actor(actor, manage=True).select_related("organizer").order_by("-starts_at", "-pk")[:limit]
+    )
+
+
+def activity_new_initial(*, actor, now, copy_from: int | None = None) -> dict:
+    """The new-activity form's defaults: next week at 14:30 for two hours, registration open from now until the
+    day before (17:00), cancellation until registration closes; with ``copy_from`` (an activity the actor
+    manages: 404 otherwise) its title, kind, place, capacity … too."""
+    from datetime import datetime, time, timedelta
+
+    local = timezone.localtime(now)
+    starts = timezone.make_aware(datetime.combine(local.date() + timedelta(days=7), time(14, 30)))
+    closes = timezone.make_aware(datetime.combine(starts.date() - timedelta(days=1), time(17, 0)))
+    initial = {
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "registration_opens_at": local.replace(second=0, microsecond=0),
+        "registration_closes_at": closes,
+        "cancellation_deadline": closes,
+    }
+    if copy_from is not None:
+        source = activity_get_managed(actor=actor, pk=copy_from)
+        initial |= {f: getattr(source, f) for f in COPIED_FIELDS}
+        initial["organizer"] = source.organizer_id
+        initial["reading_room"] = source.reading_room_id
+    return initial
+
+
 def activity_get_managed(*, actor, pk: int) -> Activity:
     """An activity the actor manages: 404 outside the actor's sight, 403 without the right."""
     return activity_get(actor=actor, pk=pk, manage=True)
@@ -168,6 +216,27 @@ def registrable_members(*, actor, activity: Activity) -> QuerySet[Member]:
     )
 
 
+#: at most this many candidates in one answer of the register-on-behalf search (the count says how many match)
+CANDIDATES_SHOWN = 300
+
+
+def register_candidates(*, actor, activity: Activity, q: str = "", unit_id: int | None = None) -> QuerySet[Member]:
+    """The register-on-behalf list: current members of the units the actor manages, found by name, pinyin,
+    initials, card or mobile number (the member list's search) and unit; ``registered`` says who is already in."""
+    from django.db.models import Exists, OuterRef
+
+    from members.pinyin import NameOrder
+    from members.selectors import MemberFilters
+
+    taken = activity.registrations.exclude(status=EntryStatus.CANCELLED).filter(member_id=OuterRef("pk"))
+    qs = Member.objects.for_actor(actor, manage=True).current()
+    if q:
+        qs = qs.filter(MemberFilters(q=q).as_q())
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.select_related("unit").annotate(registered=Exists(taken)).order_by("unit__sort_order", NameOrder(), "pk")
+
+
 def team_pool(*, actor) -> QuerySet[Member]:
     """Whom a person may put in a team: the members of the units the actor manages, and of the own unit
     (a member forms a team with colleagues, whom the scope of member records does not show them: they
@@ -189,6 +258,33 @@ def team_candidates(*, actor, activity: Activity) -> QuerySet[Member]:
         .select_related("unit")
         .order_by("unit__sort_order", "name", "pk")
     )
+
+
+def my_registrations(*, actor) -> QuerySet[Registration]:
+    """The actor's own registrations (我的报名), newest activity first; none for a login without a member record."""
+    member_id = scope_for(actor).member_id
+    if not member_id:
+        return Registration.objects.none()
+    return (
+        Registration.objects.for_actor(actor)
+        .filter(member_id=member_id)
+        .exclude(status=EntryStatus.CANCELLED)
+        .select_related("activity", "activity__organizer", "team")
+        .order_by("-activity__starts_at", "-pk")
+    )
+
+
+def next_activity_month(*, actor, after, filters: ActivityFilters) -> date | None:
+    """The first day of the month of the next activity the actor sees (for a calendar whose month is empty)."""
+    f = ActivityFilters(q=filters.q, kind=filters.kind, organizer_id=filters.organizer_id, when="all")
+    starts = (
+        Activity.objects.for_actor(actor)
+        .filter(f.as_q(timezone.now()), starts_at__gte=after)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(starts).replace(day=1) if starts else None
 
 
 def member_registrations(*, actor, member: Member) -> QuerySet[Registration]:

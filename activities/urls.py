@@ -6,6 +6,7 @@ app_name = "activities"
 urlpatterns = [
     path("", views.ActivityListView.as_view(), name="list"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("mine/", views.MyRegistrationsView.as_view(), name="mine"),
     path("new/", views.ActivityCreateView.as_view(), name="create"),
     path("<int:pk>/", views.ActivityDetailView.as_view(), name="detail"),
     path("<int:pk>/poster/", views.PosterView.as_view(), name="poster"),

@@ -87,15 +87,26 @@ class CalendarView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        chosen = True
         try:
             year, month = (int(x) for x in self.request.GET.get("month", "").split("-"))
             first = date(year, month, 1)
         except ValueError:
-            first = today.replace(day=1)
+            first, chosen = today.replace(day=1), False
         form, filters = _filters(self.request)
         activities = list(
             selectors.month_activities(actor=self.request.user, year=first.year, month=first.month, filters=filters)
         )
+        jumped = False
+        if not chosen and not activities:  # this month has none: open on the month of the next activity
+            upcoming = selectors.next_activity_month(actor=self.request.user, after=timezone.now(), filters=filters)
+            if upcoming and upcoming != first:
+                first, jumped = upcoming, True
+                activities = list(
+                    selectors.month_activities(
+                        actor=self.request.user, year=first.year, month=first.month, filters=filters
+                    )
+                )
         weeks = []
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
             days = []
@@ -108,7 +119,30 @@ class CalendarView(TemplateView):
         prev_month = (first - timedelta(days=1)).replace(day=1)
         next_month = (first + timedelta(days=32)).replace(day=1)
         ctx.update(
-            form=form, weeks=weeks, first=first, prev_month=prev_month, next_month=next_month, activities=activities
+            form=form,
+            weeks=weeks,
+            first=first,
+            prev_month=prev_month,
+            next_month=next_month,
+            activities=activities,
+            jumped=jumped,
+        )
+        return ctx
+
+
+class MyRegistrationsView(TemplateView):
+    """我的报名: the person's own registrations, with the way to cancel while it is allowed."""
+
+    template_name = "activities/my_registrations.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        regs = list(selectors.my_registrations(actor=self.request.user)[:200])
+        now = timezone.now()
+        ctx.update(
+            upcoming=[r for r in regs if r.activity.ends_at >= now],
+            past=[r for r in regs if r.activity.ends_at < now],
+            now=now,
         )
         return ctx
 
@@ -174,7 +208,22 @@ class ActivityCreateView(ActivityFormMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return self.render(request, self.form(request))
+        copy = request.GET.get("copy", "")
+        copy_from = int(copy) if copy.isdigit() and len(copy) < 12 else None
+        initial = selectors.activity_new_initial(actor=request.user, now=timezone.now(), copy_from=copy_from)
+        return self.render(request, self.form(request, initial=initial), copy_from=copy_from)
+
+    def render(self, request, form, activity=None, copy_from=None):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "activity": activity,
+                "copy_choices": selectors.activity_copy_choices(actor=request.user),
+                "copy_from": copy_from,
+            },
+        )
 
     def post(self, request):
         form = self.form(request, request.POST, request.FILES)
@@ -255,9 +304,30 @@ class RegisterMembersView(View):
         members = selectors.registrable_members(actor=request.user, activity=activity)
         return activity, members
 
+    def _candidates(self, request, activity) -> dict:
+        from members.selectors import unit_choices
+
+        units = unit_choices(actor=request.user, manage=True)
+        q = request.GET.get("q", "").strip()[:50]
+        unit = request.GET.get("unit", "")
+        unit_id = int(unit) if unit.isdigit() and len(unit) < 12 else None
+        found = selectors.register_candidates(actor=request.user, activity=activity, q=q, unit_id=unit_id)
+        return {
+            "candidates": list(found[: selectors.CANDIDATES_SHOWN]),
+            "found": found.count(),
+            "found_open": found.filter(registered=False).count(),
+            "shown_limit": selectors.CANDIDATES_SHOWN,
+            "units": units if len(units) > 1 else [],
+            "q": q,
+            "unit_id": unit_id,
+        }
+
     def get(self, request, pk):
-        activity, members = self._context(request, pk)
-        return render(request, self.template_name, {"activity": activity, "form": MembersChoiceForm(members=members)})
+        activity, _members = self._context(request, pk)
+        context = {"activity": activity, **self._candidates(request, activity)}
+        if request.htmx:  # search as you type: only the list
+            return render(request, "activities/_register_candidates.html", context)
+        return render(request, self.template_name, context)
 
     def post(self, request, pk):
         activity, members = self._context(request, pk)
@@ -274,7 +344,9 @@ class RegisterMembersView(View):
             for error in errors:
                 messages.error(request, error)
             return redirect("activities:detail", pk)
-        return render(request, self.template_name, {"activity": activity, "form": form})
+        for error in form.errors.get("members", []):
+            messages.error(request, error)
+        return redirect("activities:register_members", pk)
 
 
 class TeamCreateView(View):

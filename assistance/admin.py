@@ -4,7 +4,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import RecuperationRule
+from .models import NoticeRule, RecuperationRule, WorkdayAdjustment
 
 
 @admin.register(RecuperationRule)
@@ -13,3 +13,18 @@ class RecuperationRuleAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return not RecuperationRule.objects.exists() and super().has_add_permission(request)
+
+
+@admin.register(NoticeRule)
+class NoticeRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "min_working_days", "updated_at")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not NoticeRule.objects.exists()
+
+
+@admin.register(WorkdayAdjustment)
+class WorkdayAdjustmentAdmin(admin.ModelAdmin):
+    list_display = ("day", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "day"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from members.models import Honour, HonourLevel, HonourTitle, Member
 
 from .models import Campaign, CampaignKind, Category, HardshipCase, Source, Status
+from .workdays import end_after
 
 CAUSES = (["illness"], ["schooling", "low_income"], ["disability"], ["single_parent", "low_income"], ["disaster"])
 HOUSING = ("老旧小区两室一厅，约55平方米", "租住公房，约40平方米", "与父母同住，约70平方米")
@@ -94,9 +95,11 @@ def seed(*, stdout, rng) -> None:
         )
         services.case_review(actor=admin, case=case)
         if n % 5 == 3:
-            services.case_start_notice(actor=admin, case=case, start=today, end=today + timedelta(days=6))
+            services.case_start_notice(actor=admin, case=case, start=today, end=end_after(today, 5))
             continue  # in public notice
-        services.case_start_notice(actor=admin, case=case, start=today - timedelta(days=7), end=today)
+        services.case_start_notice(
+            actor=admin, case=case, start=today - timedelta(days=21), end=today - timedelta(days=1)
+        )
         case = services.case_approve(actor=admin, case=case)
         services.roster_add(
             actor=admin,

@@ -183,6 +183,8 @@ class CaseStep(models.Model):
     objects = ScopedManager()
 
     class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -204,6 +206,8 @@ class HomeVisit(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
         ordering = ["-visited_on", "-pk"]
 
     def __str__(self) -> str:
@@ -229,6 +233,8 @@ class CaseDocument(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
         ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self) -> str:
@@ -321,6 +327,8 @@ class CampaignBudget(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("campaign budget")
+        verbose_name_plural = _("campaign budgets")
         ordering = ["source"]
         constraints = [models.UniqueConstraint(fields=["campaign", "source"], name="campaignbudget_one_per_source")]
 
@@ -345,6 +353,8 @@ class RosterEntry(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "case", "purpose"], name="roster_one_entry_per_purpose")
@@ -400,6 +410,7 @@ class RecuperationRule(models.Model):
 
     class Meta:
         verbose_name = _("recuperation rule")
+        verbose_name_plural = _("recuperation rules")
 
     def __str__(self) -> str:
         return str(self.min_years_between)
@@ -431,3 +442,50 @@ class Recuperation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.starts_on}"
+
+
+class NoticeRule(models.Model):
+    """The public notice's rule (公示), as data: how many working days a notice runs at least. One row; without
+    it the default (5 working days) applies."""
+
+    scope_exempt = "the city-wide public notice rule: a setting, nobody's data"
+
+    min_working_days = models.PositiveSmallIntegerField(
+        _("notice period (working days)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Counted on the official working-day calendar (with its adjusted working days)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public notice rule")
+        verbose_name_plural = _("public notice rules")
+
+    def __str__(self) -> str:
+        return _("Public notice: at least %(days)s working days") % {"days": self.min_working_days}
+
+    @classmethod
+    def current(cls) -> NoticeRule:
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class WorkdayAdjustment(models.Model):
+    """A day of the official calendar that the calendar library does not know yet (a year announced after
+    the release): a holiday on a weekday, or a weekend day made a working day (调休)."""
+
+    scope_exempt = "the official working-day calendar: a setting, nobody's data"
+
+    day = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"), help_text=_("Ticked: a working day; not ticked: a day off."))
+    note = models.CharField(_("note"), max_length=100, blank=True, help_text=_("e.g. 2027年国庆节调休"))
+
+    class Meta:
+        verbose_name = _("working-day calendar adjustment")
+        verbose_name_plural = _("working-day calendar adjustments")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} · {_('working day') if self.is_workday else _('day off')}"

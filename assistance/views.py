@@ -17,7 +17,8 @@ from members.scoping import require_city_admin, scope_for
 from members.web import ServiceActionView, form_errors_from
 
 from . import exports, forms, selectors, services
-from .models import CampaignKind, HomeVisit, Source, Status
+from .models import CampaignKind, HomeVisit, NoticeRule, Source, Status
+from .workdays import end_after
 
 #: ?sort= keys of each list and the columns they order by; "-key" reverses (members' sort_header tag).
 CASE_SORTS = {
@@ -46,7 +47,7 @@ def _form_problems(form) -> ValidationError:
     lines = []
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        lines += [f"{label}: {e}" if label else e for e in errors]
+        lines += [_("%(label)s: %(problem)s") % {"label": label, "problem": e} if label else e for e in errors]
     return ValidationError(lines)
 
 
@@ -178,7 +179,10 @@ class CaseDetailView(TemplateView):
             note_form=forms.NoteForm(),
             visit_form=forms.VisitForm(initial={"visited_on": timezone.localdate()}),
             notice_form=forms.NoticeForm(
-                initial={"start": timezone.localdate(), "end": timezone.localdate() + timezone.timedelta(days=7)}
+                initial={
+                    "start": timezone.localdate(),
+                    "end": end_after(timezone.localdate(), NoticeRule.current().min_working_days),
+                }
             ),
             reverify_form=forms.ReverifyForm(),
             document_form=forms.DocumentForm(),
@@ -232,22 +236,58 @@ STEP_ACTIONS = {
 }
 
 
-class CaseStepView(ServiceActionView):
-    """POST one workflow step (STEP_ACTIONS): its form's problems or the service's refusal (skipped
-    steps, wrong roles) come back as messages on the file's page; another unit's file is a 404."""
+#: the step's form in the file page's context
+STEP_FORM_CONTEXT = {
+    "visit": "visit_form",
+    "review": "note_form",
+    "notice": "notice_form",
+    "approve": "note_form",
+    "return": "reason_form",
+    "reject": "reason_form",
+    "reverify": "reverify_form",
+}
+#: a service's field name → the step form's field that the person filled in
+STEP_FORM_FIELDS = {"income_check_consent": "consent", "notice_start": "start", "notice_end": "end"}
 
-    def act(self, request, pk, action):
+
+class CaseStepView(ServiceActionView):
+    """POST one workflow step (STEP_ACTIONS); another unit's file is a 404.
+
+    A step with a form that is refused (a field missing, the service's rule: no signed consent, a notice
+    too short) shows the file's page again with the form as it was typed and each problem on its field,
+    named by its label; a step without a form that is refused comes back as a message."""
+
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
         if action not in STEP_ACTIONS:
             raise Http404
-        case = selectors.case_get(actor=request.user, pk=pk)
         form_class, call = STEP_ACTIONS[action]
-        data = {}
-        if form_class is not None:
-            form = form_class(request.POST)
+        if form_class is None:
+            return super().post(request, *args, **kwargs)
+        case = selectors.case_get(actor=request.user, pk=kwargs["pk"])
+        form = form_class(request.POST)
+        try:
             if not form.is_valid():
-                raise _form_problems(form)
-            data = form.cleaned_data
-        return call(request.user, case, data)
+                raise ValidationError({})
+            self.result = call(request.user, case, form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                exc = ValidationError({STEP_FORM_FIELDS.get(f, f): e for f, e in exc.error_dict.items()})
+            if exc.messages or hasattr(exc, "error_dict") and exc.error_dict:
+                form_errors_from(form, exc)
+            for line in _form_problems(form).messages:
+                messages.error(request, line)
+            view = CaseDetailView()
+            view.setup(request, pk=kwargs["pk"])
+            context = view.get_context_data(pk=kwargs["pk"])
+            context[STEP_FORM_CONTEXT[action]] = form
+            return view.render_to_response(context)
+        messages.success(request, self.get_success_message(self.result))
+        return redirect(self.get_success_url())
+
+    def act(self, request, pk, action):
+        case = selectors.case_get(actor=request.user, pk=pk)
+        return STEP_ACTIONS[action][1](request.user, case, {})
 
     def get_success_message(self, result) -> str:
         case = result.case if isinstance(result, HomeVisit) else result  # a visit is recorded with its step

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_schedules(sender, **kwargs):
+    from notifications.schedules import sync_schedules
+
+    from .schedules import SCHEDULES
+
+    sync_schedules(SCHEDULES)
 
 
 class ElectionsConfig(AppConfig):
@@ -39,3 +48,4 @@ class ElectionsConfig(AppConfig):
         register_reminder_source("election-deadlines", reminders.step_deadlines)
         register_demo_seeder(seed_demo, 70)
         register_personal_data_section("elections", _("Elections"), personal_data.rows, 70)
+        post_migrate.connect(_sync_schedules, sender=self, dispatch_uid="elections_sync_schedules")

@@ -51,6 +51,18 @@ class CandidateForm(forms.Form):
         self.fields["member"].choices = [(m.pk, f"{m.name} · {m.card_number}") for m in members]
 
 
+class NominationForm(forms.Form):
+    """A member's nomination: the post and a colleague of the own unit (or oneself)."""
+
+    race = forms.TypedChoiceField(label=_("post"), coerce=int, choices=())
+    nominee = forms.TypedChoiceField(label=_("nominee"), coerce=int, choices=())
+
+    def __init__(self, *args, races=(), colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["race"].choices = [(r.pk, r.get_post_display()) for r in races]
+        self.fields["nominee"].choices = [("", "---------"), *colleagues]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300, required=False)
 

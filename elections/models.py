@@ -212,7 +212,10 @@ class Step(models.Model):
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=30, choices=StepKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    #: Empty for a step the portal takes by itself (the count when an online window has closed).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -284,6 +287,33 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.member.name
+
+
+class Nomination(models.Model):
+    """A member's nomination (候选人推荐) of a colleague of the own unit, or of themself, for one body, made on
+    the election's nomination page during the nomination step. The unit's officer sees them counted per person
+    and builds the candidate list from them (with the union groups' nominations, which the officer records)."""
+
+    scope_path = "race__election__unit"
+    scope_owner = "nominator"
+
+    race = models.ForeignKey(Race, on_delete=models.CASCADE, related_name="member_nominations", verbose_name=_("post"))
+    nominee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("nominee"))
+    nominator = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("nominated by"))
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["race", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["race", "nominee", "nominator"], name="nomination_once_per_nominator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.race_id}: {self.nominee_id}"
 
 
 class RoundStatus(models.TextChoices):

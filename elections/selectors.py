@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from members.models import User
+from members.choices import MemberStatus
+from members.models import Member, User
 from members.scoping import get_for_actor, scope_for, unscoped
 
 from . import rules
@@ -16,6 +18,7 @@ from .models import (
     Ballot,
     Candidate,
     Election,
+    Nomination,
     Race,
     RoundStatus,
     Status,
@@ -163,3 +166,82 @@ def receipt_counted(voting_round: VotingRound, receipt: str) -> bool:
 
     with unscoped("a receipt check: is there a counted ballot with this hash (yes or no, nothing else)"):
         return Ballot.objects.filter(round=voting_round, receipt_hash=receipt_hash(voting_round.pk, receipt)).exists()
+
+
+# --- Nominations by members ------------------------------------------------------------------------------
+def election_for_nominator(*, actor: User, pk: int) -> Election:
+    """The own unit's election, for its nomination page: 404 for anyone who is not a member of the unit."""
+    scope = scope_for(actor)
+    if scope.member_id is None or scope.member_unit_id is None:
+        raise Http404
+    with unscoped("a member reads the own unit's election to nominate: its title, step and posts"):
+        election = Election.objects.select_related("unit").filter(pk=pk, unit_id=scope.member_unit_id).first()
+    if election is None:
+        raise Http404
+    return election
+
+
+def nomination_races(election: Election) -> list[Race]:
+    with unscoped("the posts of the first round of an election the member may nominate in"):
+        return list(Race.objects.filter(election=election, round=1).order_by("post"))
+
+
+def colleagues(election: Election) -> list[tuple[int, str]]:
+    """The names of the active members of the election's unit (the nominator's own unit), to choose from."""
+    with unscoped("the names of the active members of the nominator's own unit, to choose a nominee"):
+        return list(
+            Member.objects.filter(unit_id=election.unit_id, status=MemberStatus.ACTIVE)
+            .order_by("name", "pk")
+            .values_list("pk", "name")[:3000]
+        )
+
+
+def my_nominations(*, actor: User, election: Election) -> list[Nomination]:
+    scope = scope_for(actor)
+    return list(
+        Nomination.objects.for_actor(actor)
+        .filter(race__election=election, nominator_id=scope.member_id or 0)
+        .select_related("race", "nominee")
+        .order_by("race__post", "created_at")
+    )
+
+
+def nominations_open(*, actor: User) -> list[Election]:
+    """The elections of the actor's own unit that take nominations now (for the list page)."""
+    scope = scope_for(actor)
+    if scope.member_unit_id is None:
+        return []
+    with unscoped("the own unit's elections that take nominations: a member may nominate in them"):
+        return list(Election.objects.filter(unit_id=scope.member_unit_id, status=Status.NOMINATING).order_by("pk"))
+
+
+@dataclass
+class NominationTally:
+    race: Race
+    member_id: int
+    name: str
+    count: int
+    candidate: bool
+
+
+def nominations_for_officer(*, actor: User, election: Election) -> dict[int, list[NominationTally]]:
+    """race id -> the members' nominations counted per person, most first, with whether the person is already
+    on the candidate list (for the officer who builds it)."""
+    races = {r.pk: r for r in election.races.filter(round=1)}
+    rows = (
+        Nomination.objects.for_actor(actor, manage=True)
+        .filter(race__election=election)
+        .values_list("race_id", "nominee_id", "nominee__name")
+        .annotate(n=Count("pk"))
+        .order_by("race_id", "-n", "nominee__name")
+    )
+    on_list = set(
+        Candidate.objects.for_actor(actor, manage=True).filter(race__in=races).values_list("race_id", "member_id")
+    )
+    out: dict[int, list[NominationTally]] = {}
+    for race_id, member_id, name, n in rows:
+        if race_id in races:
+            out.setdefault(race_id, []).append(
+                NominationTally(races[race_id], member_id, name, n, (race_id, member_id) in on_list)
+            )
+    return out

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from .models import (
     ElectionKind,
     ElectionRules,
     Mark,
+    Nomination,
     Race,
     RoundStatus,
     SealedBallot,
@@ -45,6 +47,7 @@ from .models import (
     Tally,
     VoteCast,
     Voter,
+    VotingMode,
     VotingRound,
 )
 
@@ -65,7 +68,7 @@ def figures_of(election: Election) -> rules.Figures:
     return rules.Figures.of(election.rules or rules_in_force().snapshot())
 
 
-def _step(election: Election, actor: User, kind: str, note: str = "") -> Step:
+def _step(election: Election, actor: User | None, kind: str, note: str = "") -> Step:
     step = Step(election=election, actor=actor, kind=kind, note=note[:300])
     step.full_clean()
     step.save()
@@ -252,6 +255,31 @@ def candidate_remove(*, actor: User, candidate: Candidate) -> None:
     election = _locked(actor, candidate.race.election)
     _require_status(election, Status.NOMINATING)
     candidate.delete()
+
+
+@transaction.atomic
+def nomination_add(*, actor: User, election: Election, race_id: int, nominee_id: int) -> Nomination:
+    """A member of the unit nominates a colleague of the unit (or themself) for one body, during the nomination
+    step. 404 for anyone who is not an active member of the election's unit."""
+    scope = scope_for(actor)
+    with unscoped("a member nominates in the own unit's election: the election, the nominator and the nominee"):
+        election = Election.objects.select_for_update().filter(pk=election.pk).first()
+        nominator = Member.objects.filter(pk=scope.member_id or 0, status=MemberStatus.ACTIVE).first()
+        if election is None or nominator is None or nominator.unit_id != election.unit_id:
+            raise Http404
+        if election.status != Status.NOMINATING:
+            raise ValidationError(_("Nominations are not open for this election."))
+        race = election.races.filter(pk=race_id, round=1).first()
+        if race is None:
+            raise ValidationError({"race": _("Choose one of the posts to elect.")})
+        nominee = Member.objects.filter(pk=nominee_id, unit_id=election.unit_id, status=MemberStatus.ACTIVE).first()
+        if nominee is None:
+            raise ValidationError({"nominee": _("Choose an active member of your unit.")})
+        if Nomination.objects.filter(race=race, nominee=nominee, nominator=nominator).exists():
+            raise ValidationError(
+                {"nominee": _("You have already nominated %(name)s for this post.") % {"name": nominee.name}}
+            )
+        return _save(Nomination(race=race, nominee=nominee, nominator=nominator))
 
 
 def candidate_problems(election: Election, figures: rules.Figures) -> list[str]:
@@ -444,11 +472,65 @@ def _votes_per_candidate(voting_round: VotingRound, online: bool) -> dict[int, i
 
 @transaction.atomic
 def round_count(*, actor: User, voting_round: VotingRound) -> VotingRound:
-    """Count a round: online once the window has closed (the urn is mixed first); on paper from the ballot
-    boxes. The outcome per race follows the rules (quorum, majority of those entitled, seats)."""
+    """Count a round (the officer's button): online once the window has closed (the urn is mixed first); on
+    paper from the ballot boxes. The outcome per race follows the rules (quorum, majority of those entitled,
+    seats)."""
     election = _locked(actor, voting_round.election)
     _require_status(election, Status.VOTING)
     voting_round = VotingRound.objects.for_actor(actor, manage=True).select_for_update().get(pk=voting_round.pk)
+    return _count(election, voting_round, actor)
+
+
+def rounds_count_closed(*, now: datetime | None = None) -> list[int]:
+    """The periodic count (elections.tasks, every 5 minutes): every open online round whose window has closed
+    is counted by the same steps as the officer's button, so that the count is published when the window
+    closes. Idempotent: a round already counted (by the button or an earlier run) is left alone. Returns the
+    ids of the rounds counted by this run."""
+    now = now or timezone.now()
+    with unscoped("the periodic count: every online round whose window has closed, city-wide by design"):
+        ids = list(
+            VotingRound.objects.filter(
+                status=RoundStatus.OPEN,
+                closes_at__lte=now,
+                election__voting_mode=VotingMode.ONLINE,
+                election__status=Status.VOTING,
+            )
+            .order_by("closes_at", "pk")
+            .values_list("pk", flat=True)
+        )
+    counted = []
+    for pk in ids:
+        try:
+            if _count_closed_round(round_id=pk, now=now):
+                counted.append(pk)
+        except ValidationError:
+            logger.warning("The closed round %s could not be counted automatically", pk, exc_info=True)
+    return counted
+
+
+@transaction.atomic
+def _count_closed_round(*, round_id: int, now: datetime) -> bool:
+    with unscoped("the periodic count of one closed online round: no actor, the portal counts"):
+        election_id = VotingRound.objects.filter(pk=round_id).values_list("election_id", flat=True).first()
+        # The same lock order as the button: the election, then the round.
+        election = Election.objects.select_for_update().filter(pk=election_id).first()
+        voting_round = VotingRound.objects.select_for_update().filter(pk=round_id).first()
+        if (
+            election is None
+            or voting_round is None
+            or election.status != Status.VOTING
+            or not election.is_online
+            or voting_round.status != RoundStatus.OPEN
+            or voting_round.closes_at is None
+            or voting_round.closes_at > now
+        ):
+            return False  # counted meanwhile (the button, or another run), or not due
+        _count(election, voting_round, None)
+    return True
+
+
+def _count(election: Election, voting_round: VotingRound, actor: User | None) -> VotingRound:
+    """The count itself, on the locked election and round (``actor`` None: the periodic count)."""
     if voting_round.status != RoundStatus.OPEN:
         raise ValidationError(_("This round is counted already."))
     if election.is_online:

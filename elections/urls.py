@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/races/<int:race_pk>/remove/", views.RaceRemoveView.as_view(), name="race_remove"),
     path("<int:pk>/candidates/", views.CandidateAddView.as_view(), name="candidate_add"),
     path("<int:pk>/candidates/<int:cand_pk>/remove/", views.CandidateRemoveView.as_view(), name="candidate_remove"),
+    path("<int:pk>/nominate/", views.NominateView.as_view(), name="nominate"),
     path("<int:pk>/do/<slug:action>/", views.ElectionActionView.as_view(), name="action"),
     path("<int:pk>/rounds/open/", views.RoundOpenView.as_view(), name="round_open"),
     path("rounds/<int:pk>/count/", views.RoundCountView.as_view(), name="round_count"),

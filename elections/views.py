@@ -20,6 +20,7 @@ from .forms import (
     BoxForm,
     CandidateForm,
     ElectionForm,
+    NominationForm,
     OnlineRoundForm,
     PaperRoundForm,
     RaceForm,
@@ -47,6 +48,7 @@ class ElectionListView(TemplateView):
         actor, get = self.request.user, self.request.GET
         scope = scope_for(actor)
         ctx["ballots"] = selectors.my_ballots(actor=actor)
+        ctx["nominating"] = selectors.nominations_open(actor=actor)
         if scope.is_officer:
             ctx["sort"] = get.get("sort", "")
             qs = selectors.election_list(
@@ -126,7 +128,9 @@ class ElectionDetailView(TemplateView):
                 else []
             ),
         )
+        ctx["may_nominate"] = election.status == Status.NOMINATING and scope.member_unit_id == election.unit_id
         if manage and election.status == Status.NOMINATING:
+            ctx["member_nominations"] = selectors.nominations_for_officer(actor=actor, election=election)
             members = Member.objects.for_actor(actor, manage=True).filter(unit=election.unit, status="active")
             ctx["candidate_form"] = CandidateForm(
                 races=[r.race for r in races if r.race.round == 1], members=members.order_by("name")[:2000]
@@ -200,6 +204,50 @@ class CandidateRemoveView(ServiceActionView):
 
     def get_success_url(self):
         return reverse("elections:detail", args=[self.pk])
+
+
+class NominateView(TemplateView):
+    """A member of the unit nominates a colleague (or themself) during the nomination step (候选人推荐)."""
+
+    template_name = "elections/nominate.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        election = selectors.election_for_nominator(actor=self.request.user, pk=kwargs["pk"])
+        ctx.update(
+            election=election,
+            open=election.status == Status.NOMINATING,
+            form=kwargs.get("form") or self._form(election),
+            mine=selectors.my_nominations(actor=self.request.user, election=election),
+        )
+        return ctx
+
+    def _form(self, election, data=None):
+        races = selectors.nomination_races(election)
+        return NominationForm(data, races=races, colleagues=selectors.colleagues(election))
+
+    def post(self, request, *args, **kwargs):
+        election = selectors.election_for_nominator(actor=request.user, pk=kwargs["pk"])
+        form = self._form(election, request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Check the nomination: %(errors)s") % {"errors": form.errors.as_text()})
+            return redirect("elections:nominate", pk=election.pk)
+        try:
+            nomination = services.nomination_add(
+                actor=request.user,
+                election=election,
+                race_id=form.cleaned_data["race"],
+                nominee_id=form.cleaned_data["nominee"],
+            )
+        except ValidationError as exc:
+            messages_from(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Your nomination of %(name)s for %(post)s is recorded.")
+                % {"name": nomination.nominee.name, "post": nomination.race.get_post_display()},
+            )
+        return redirect("elections:nominate", pk=election.pk)
 
 
 #: action -> (service call, message)

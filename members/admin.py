@@ -80,10 +80,40 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
+class SectionFilter(admin.SimpleListFilter):
+    """The record's section by its name (会员, 活动 …), not the app's internal label."""
+
+    title = _("section")
+    parameter_name = "app"
+
+    def lookups(self, request, model_admin):
+        from django.apps import apps
+
+        labels = {c.label: c.verbose_name for c in apps.get_app_configs()}
+        return [(label, labels.get(label, label)) for label in sorted(labels) if label in SECTION_APPS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(app=self.value()) if self.value() else queryset
+
+
+#: the apps that write access records
+SECTION_APPS = {"members", "activities", "assistance", "welfare", "voice", "reports", "notifications"}
+
+
 @admin.register(AccessRecord)
 class AccessRecordAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "action", "app", "what", "target_ref", "unit", "rows", "ip_address")
-    list_filter = ("action", "app")
+    list_display = ("at", "actor", "action", "section", "what", "target_ref", "unit", "rows", "ip_address")
+    list_filter = ("action", SectionFilter)
+
+    @admin.display(description=_("section"), ordering="app")
+    def section(self, obj):
+        from django.apps import apps
+
+        try:
+            return apps.get_app_config(obj.app).verbose_name
+        except LookupError:
+            return obj.app
+
     search_fields = ("actor__username", "what", "target_ref")
     list_select_related = ("actor", "unit")
     date_hierarchy = "at"

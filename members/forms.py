@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from . import idnumbers
 from .choices import EmploymentType, Gender, MemberStatus, PoliticalStatus
 from .models import ChangeKind, Member, Organization
+from .pinyin import NameOrder
 from .scoping import unscoped
 
 AGE_BANDS = {
@@ -60,7 +61,7 @@ class MemberFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("Name, card or mobile number")}),
+        widget=forms.TextInput(attrs={"placeholder": _("Name, pinyin or initials, ID number, card or mobile number")}),
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Organization.objects.none(), required=False, empty_label=_("All units")
@@ -316,7 +317,9 @@ class CommitteePostForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = Post.choices
         if unit is not None:
-            self.fields["member"].queryset = unit.members.filter(status__in=CURRENT_STATUSES).order_by("name", "pk")
+            self.fields["member"].queryset = unit.members.filter(status__in=CURRENT_STATUSES).order_by(
+                NameOrder(), "pk"
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -30,6 +30,11 @@ def normalize(value: str) -> str:
     return (value or "").strip().upper()
 
 
+def looks_like_id_number(value: str) -> bool:
+    """Shaped like an ID number (17 digits and a digit or X), whether or not its check character is right."""
+    return bool(_SHAPE.match(normalize(value)))
+
+
 @dataclass(frozen=True)
 class IdFacts:
     number: str

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from . import idnumbers
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
+from .pinyin import NameOrder, name_keys
 from .scoping import ScopedManager, ScopedQuerySet, login_owned_rows
 
 mobile_validator = RegexValidator(
@@ -143,7 +145,7 @@ class RoleAssignment(models.Model):
         Organization, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager()
 
@@ -178,6 +180,10 @@ class Member(models.Model):
     scope_owner = "pk"  # a member reads the own record
 
     name = models.CharField(_("name"), max_length=50, validators=[name_validator], db_index=True)
+    # Derived from the name (members.pinyin.name_keys, by fill_name_keys): search by pinyin or initials, and
+    # the pinyin order on databases without an ICU collation.
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False)
+    name_search = models.CharField(_("name search keys"), max_length=250, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
     birth_date = models.DateField(_("birth date"))
@@ -214,13 +220,13 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash"])
+    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash", "name_pinyin", "name_search"])
     objects = ScopedManager.from_queryset(MemberQuerySet)()
 
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        ordering = ["unit__sort_order", "name", "pk"]
+        ordering = ["unit__sort_order", NameOrder(), "pk"]
         permissions = [
             ("reveal_id_number", _("Can reveal a member's full ID number")),
             ("import_member", _("Can import members from Excel")),
@@ -229,14 +235,19 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="member_unit_status_idx"),
             models.Index(fields=["mobile"], name="member_mobile_idx"),
-            # The list's default order within a unit (the unit order comes from a small table).
-            models.Index(fields=["unit", "name", "id"], name="member_unit_name_idx"),
+            # The list's default order within a unit, in pinyin (the unit order comes from a small table).
+            models.Index(F("unit"), NameOrder(), F("id"), name="member_unit_name_idx"),
             models.Index(fields=["birth_date"], name="member_birth_date_idx"),
             models.Index(fields=["join_date", "id"], name="member_join_date_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def fill_name_keys(self) -> None:
+        """Derive the pinyin and the initials from the name (every path that writes a member: the
+        services and the import through ``clean``, the bulk loads directly)."""
+        self.name_pinyin, self.name_search = name_keys(self.name)
 
     def set_id_number(self, value: str) -> None:
         """Store a validated ID number: encrypted, hashed and masked; the record's rules check the
@@ -275,6 +286,7 @@ class Member(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        self.fill_name_keys()
         errors = self.rule_errors()
         if errors:
             raise ValidationError(errors)

@@ -15,8 +15,9 @@ from django.db.models import Count
 from django.utils.functional import cached_property
 
 from .models import Organization
+from .pinyin import NameOrder
 
-UNIT_ORDER = ("unit__sort_order", "unit__name", "name", "pk")
+UNIT_ORDER = ("unit__sort_order", "unit__name", NameOrder(), "pk")
 #: The page sizes every list offers (?per_page=).
 PAGE_SIZES = (10, 20, 50, 100)
 
@@ -67,6 +68,6 @@ class UnitOrderPaginator(Paginator):
             return self._get_page(self.object_list.none(), number, self)
         qs = self.object_list.filter(unit_id__in=covered)
         if len(covered) == 1:
-            qs = qs.order_by("name", "pk")  # one unit: the index order, no sort
+            qs = qs.order_by(NameOrder(), "pk")  # one unit: the index order (pinyin), no sort
         local = bottom - skipped
         return self._get_page(qs[local : local + (top - bottom)], number, self)

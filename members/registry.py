@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -165,3 +165,28 @@ def notify_person(*, recipient_id: int, key: str, title: str, body: str = "", ur
     """Tell one login something about the own account or membership (a reset, a transfer step)."""
     for notifier in _account_notifiers:
         notifier(recipient_id=recipient_id, key=key, title=title, body=body, url=url, email=email)
+
+
+# --- Gift suggestions ------------------------------------------------------------------------
+class GiftSuggestion(NamedTuple):
+    """A gift the staff chose (the winning option of a closed festival-gift survey) that a welfare batch can
+    take as its item."""
+
+    label: str  # what the choice shows: the survey, the option and its votes
+    item: str  # the text for the batch's item
+    source: str  # where it comes from (the survey's title)
+
+
+#: Callables ``fn(actor, unit) -> list[GiftSuggestion]``: each reads only what the actor may read.
+_gift_suggestion_sources: list[Callable[[Any, Any], list[GiftSuggestion]]] = []
+
+
+def register_gift_suggestion_source(fn: Callable[[Any, Any], list[GiftSuggestion]]) -> None:
+    """A source of gift suggestions (surveys registers the closed gift surveys' winners from AppConfig.ready())."""
+    if all(existing is not fn for existing in _gift_suggestion_sources):
+        _gift_suggestion_sources.append(fn)
+
+
+def gift_suggestions(actor, unit=None) -> list[GiftSuggestion]:
+    """The gifts suggested to the actor (for ``unit``, or for every unit the actor reads when None)."""
+    return [suggestion for fn in _gift_suggestion_sources for suggestion in fn(actor, unit)]

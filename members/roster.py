@@ -865,6 +865,7 @@ def save_plan(
         m.id_number_hash = idnumbers.keyed_hash(facts.number)
         m.id_number_masked = idnumbers.mask(facts.number)
         m.created_at = m.updated_at = now
+        m.fill_name_keys()  # the pinyin search keys (issue #18)
         m.clean_fields(exclude=["unit", "user"])  # the model's own field checks, as full_clean without queries
     created: list[Member] = []
     for batch in _chunks(creates, 1000):
@@ -912,6 +913,9 @@ def save_plan(
             else:
                 setattr(m, f, row.values[f])
                 fields.append(f)
+                if f == "name":  # the pinyin search keys follow the name (issue #18)
+                    m.fill_name_keys()
+                    fields += ["name_pinyin", "name_search"]
         m.updated_at = now
         m.clean_fields(exclude=["unit", "user"])
         groups.setdefault(tuple(fields), []).append(m)

@@ -8,12 +8,15 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
+from . import idnumbers
 from .choices import CURRENT_STATUSES, MemberStatus
 from .models import AccessRecord, Member, MembershipChange, Organization
+from .pinyin import search_key
 from .scoping import get_for_actor, require_officer, require_perm, scope_for
 
-_CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{3,20}$")
-_HAS_LETTER_OR_HAN = re.compile(r"[A-Za-z\u3400-\u9fff]")
+_CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{2,20}$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LETTERS_ONLY = re.compile(r"^[A-Za-z][A-Za-z ]*$")
 
 
 def _years_before(day: date, years: int) -> date:
@@ -54,14 +57,31 @@ class MemberFilters:
 
     @staticmethod
     def _search_q(term: str) -> Q:
-        """A card or mobile number is looked up by its index; only words scan the names."""
-        if term.isdigit() and len(term) == 11:
-            return Q(mobile=term) | Q(card_number=term)
-        if _CARD_OR_MOBILE.match(term) and any(c.isdigit() for c in term):
-            return Q(card_number=term.upper()) | Q(card_number=term)
-        if _HAS_LETTER_OR_HAN.search(term):
+        """The ways officers look people up, each on what it can use:
+
+        - a full ID number (18 characters): its keyed hash (the number is never stored in clear);
+        - Chinese characters: the name;
+        - Latin letters: the name in pinyin ("zhangxiaoming", "xiaoming") or its initials ("zxm"), from
+          the stored search keys ("zxm zhangxiaoming");
+        - digits: part of a mobile number (3 digits or more) or a whole card number;
+        - letters and digits: a whole card number (NT0000123), in either case.
+        """
+        term = term.strip()
+        if len(term) == 18 and idnumbers.looks_like_id_number(term):
+            return Q(id_number_hash=idnumbers.keyed_hash(idnumbers.normalize(term)))
+        if _HAN.search(term):
             return Q(name__contains=term)
-        return Q(card_number=term) | Q(mobile=term)
+        if _LETTERS_ONLY.match(term):
+            key = search_key(term)
+            return Q(name_search__contains=key) if key else Q(pk__in=[])
+        if term.isdigit():
+            q = Q(card_number=term)
+            if len(term) >= 3:
+                q |= Q(mobile=term) if len(term) == 11 else Q(mobile__contains=term)
+            return q
+        if _CARD_OR_MOBILE.match(term):  # a card number is matched whole (its unique index), in any case
+            return Q(card_number=term.upper()) | Q(card_number=term)
+        return Q(name__contains=term)
 
 
 def member_list(*, actor, filters: MemberFilters | None = None) -> QuerySet[Member]:

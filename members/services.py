@@ -39,6 +39,7 @@ from .models import (
     TransferState,
     User,
 )
+from .pinyin import NameOrder
 from .roles import ROLE_GROUPS
 from .scoping import (
     forget_scope,
@@ -594,7 +595,7 @@ def member_export(*, actor: User, queryset, filters_text: str = "", request=None
     from .excel import export_to_tempfile
 
     require_perm(actor=actor, perm="members.export_member")
-    rows = queryset.order_by("unit__sort_order", "unit__name", "name", "pk").values_list(*EXPORT_FIELDS)
+    rows = queryset.order_by("unit__sort_order", "unit__name", NameOrder(), "pk").values_list(*EXPORT_FIELDS)
     counted = Counted(rows.iterator(chunk_size=2000))
     tmp = export_to_tempfile(counted)
     record_access(

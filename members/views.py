@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import ChangeKind, CommitteePost, HonourLevel, HonourTitle, ImportStatus, MemberImport
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
+from .pinyin import NameOrder
 from .scoping import (
     can_manage,
     can_read,
@@ -44,14 +45,14 @@ from .sheets import XLSX_CONTENT_TYPE
 from .web import form_errors_from
 
 MEMBER_SORTS = {
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
+    "name": (NameOrder(), "pk"),
+    "-name": (NameOrder().desc(), "-pk"),
     "card": ("card_number",),
     "-card": ("-card_number",),
     "join": ("join_date", "pk"),
     "-join": ("-join_date", "-pk"),
-    "unit": ("unit__sort_order", "unit__name", "name", "pk"),
-    "-unit": ("-unit__sort_order", "-unit__name", "name", "pk"),
+    "unit": ("unit__sort_order", "unit__name", NameOrder(), "pk"),
+    "-unit": ("-unit__sort_order", "-unit__name", NameOrder(), "pk"),
 }
 
 
@@ -378,7 +379,7 @@ class AccountBulkView(TemplateView):
         return unit
 
     def _pending(self, unit):
-        return unit.members.current().filter(user__isnull=True).order_by("name", "pk")
+        return unit.members.current().filter(user__isnull=True).order_by(NameOrder(), "pk")
 
     def get(self, request, *args, **kwargs):
         unit = self._unit()

@@ -42,3 +42,9 @@ class UnionAdminSite(admin.AdminSite):
 
 class UnionAdminConfig(AdminConfig):
     default_site = "nantong_union.admin.UnionAdminSite"
+
+    def ready(self):
+        super().ready()
+        from .admin_zh import install
+
+        install()

@@ -33,6 +33,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "nantong_union.views.csrf_failure"  # an expired form, said in Chinese
 
 INSTALLED_APPS = [
     "nantong_union.admin.UnionAdminConfig",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "reports",  # after the domain apps: its workbook has a sheet from each of them
     "elections",
     "surveys",
+    "contests",
+    "quiz",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a query only once verified
     "members.middleware.PasswordChangeRequiredMiddleware",
     "members.middleware.SecondFactorRequiredMiddleware",
+    "contests.middleware.ExpertConfinementMiddleware",  # outside experts see the judging pages only
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -353,7 +357,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusals_without_traceback": {"()": "nantong_union.logfilters.RefusalsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusals_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

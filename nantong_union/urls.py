@@ -7,12 +7,16 @@ from django.views.i18n import set_language
 from members import access_views
 from members import views as member_views
 
-from .views import healthz, liveness
+from .views import favicon, healthz, liveness
 
+handler400 = "nantong_union.views.bad_request"
+handler403 = "nantong_union.views.permission_denied"
+handler404 = "nantong_union.views.page_not_found"
 handler500 = "nantong_union.views.server_error"
 
 urlpatterns = [
     path("", member_views.HomeView.as_view(), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path("healthz/live", liveness, name="liveness"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -31,5 +35,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("elections/", include("elections.urls")),
     path("surveys/", include("surveys.urls")),
+    path("contests/", include("contests.urls")),
+    path("quiz/", include("quiz.urls")),
     path("admin/", admin.site.urls),
 ]

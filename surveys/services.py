@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from .models import (
     SurveyStatus,
 )
 
+logger = logging.getLogger(__name__)
 _random = secrets.SystemRandom()
 
 
@@ -142,11 +144,39 @@ def survey_close(*, actor: User, survey: Survey) -> Survey:
     survey = _locked(actor, survey)
     if survey.status != SurveyStatus.PUBLISHED:
         raise ValidationError(_("Only a published survey is closed."))
+    return _close(survey)
+
+
+def _close(survey: Survey) -> Survey:
     survey.status = SurveyStatus.CLOSED
     survey.save(update_fields=["status"])
     if survey.anonymous:
         _mix(survey, final=True)
     return survey
+
+
+def surveys_close_ended(*, now: datetime | None = None) -> list[int]:
+    """The periodic close (surveys.tasks, every 5 minutes): every published survey whose end has passed is
+    closed by the same step as the officer's button. Idempotent: a closed survey is left alone. Returns the ids
+    of the surveys closed by this run."""
+    now = now or timezone.now()
+    with unscoped("the periodic close: every published survey whose end has passed, city-wide by design"):
+        ids = list(
+            Survey.objects.filter(status=SurveyStatus.PUBLISHED, ends_at__lte=now)
+            .order_by("ends_at", "pk")
+            .values_list("pk", flat=True)
+        )
+    return [pk for pk in ids if _close_ended(survey_id=pk, now=now)]
+
+
+@transaction.atomic
+def _close_ended(*, survey_id: int, now: datetime) -> bool:
+    with unscoped("the periodic close of one ended survey: no actor, the portal closes it"):
+        survey = Survey.objects.select_for_update().filter(pk=survey_id).first()
+        if survey is None or survey.status != SurveyStatus.PUBLISHED or survey.ends_at > now:
+            return False  # closed meanwhile (the button, or another run)
+        _close(survey)
+    return True
 
 
 def in_audience(survey: Survey, member: Member) -> bool:
@@ -270,4 +300,21 @@ def _mix(survey: Survey, *, final: bool) -> int:
         _random.shuffle(answers)
         Answer.objects.bulk_create(answers, batch_size=5000)
         SealedResponse.objects.filter(pk__in=[pk for pk, _ in sealed]).delete()
+    # The deleted rows stay on the disk pages, each with the transaction id (xmin) that wrote it, until VACUUM:
+    # a sealed response carries its respondent's, a batch written while the survey ran carries the batch's,
+    # which lies among its ≤ 5 respondents' ids. Reclaim them at once after this transaction commits.
+    models = [SealedResponse, Response, Answer] if final else [SealedResponse]
+    transaction.on_commit(lambda: _vacuum(models))
     return len(contents)
+
+
+def _vacuum(models) -> None:
+    """VACUUM the tables (PostgreSQL; outside any transaction block), so that no dead row is left to read."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    try:
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f'VACUUM "{model._meta.db_table}"')
+    except Exception:  # noqa: BLE001 - best effort: autovacuum does it later
+        logger.warning("VACUUM of the survey responses failed; autovacuum will reclaim them", exc_info=True)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from members import idnumbers
 from members.demo import id_number_for
 from members.models import Member, Organization, OrganizationKind
+from members.pinyin import name_keys
 
 
 def valid_id_number(n: int, *, gender: str = "M", born: date | None = None) -> str:
@@ -67,6 +68,14 @@ class MemberFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def id_number_masked(self):
         return idnumbers.mask(self.id_number)
+
+    @factory.lazy_attribute
+    def name_pinyin(self):
+        return name_keys(self.name)[0]
+
+    @factory.lazy_attribute
+    def name_search(self):
+        return name_keys(self.name)[1]
 
 
 def png(width: int = 2, height: int = 2) -> bytes:

@@ -19,7 +19,7 @@ class ItemForm(forms.Form):
     addressee = forms.ModelChoiceField(
         label=pgettext_lazy("addressee", "To"), queryset=Organization.objects.none(), empty_label=None
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("voice item", "Kind"), choices=ItemKind.choices)
     category = forms.ChoiceField(label=_("Topic"), choices=Category.choices)
     subject = forms.CharField(label=_("Subject"), max_length=100)
     text = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
@@ -92,7 +92,9 @@ class InboxFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All statuses")), *ItemStatus.choices]
     )
     category = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("All topics")), *Category.choices])
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *ItemKind.choices])
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("voice item", "Kind"), required=False, choices=[("", _("All kinds")), *ItemKind.choices]
+    )
     addressee = forms.ModelChoiceField(
         label=_("Addressed to"), required=False, queryset=Organization.objects.none(), empty_label=_("All")
     )

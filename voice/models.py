@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.fields import EncryptedTextField
 from members.models import HonourLevel, Member, Organization
@@ -97,7 +98,9 @@ class VoiceItem(models.Model):
     addressee = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="voice_inbox", verbose_name=_("addressed to")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.SUGGESTION)
+    kind = models.CharField(
+        pgettext_lazy("voice item", "kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.SUGGESTION
+    )
     category = models.CharField(_("topic"), max_length=20, choices=Category.choices)
     subject = models.CharField(_("subject"), max_length=100)
     text = models.TextField(_("text"), max_length=5000)

@@ -5,12 +5,13 @@ and are not included."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 
 def item_rows(member) -> tuple[list, list[list]]:
     headers = [
         _("Sent at"),
-        _("Kind"),
+        pgettext_lazy("voice item", "Kind"),
         _("Topic"),
         _("Subject"),
         _("Text"),

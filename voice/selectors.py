@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from members.audit import AccessAction, Counted, record_access
 from members.choices import CURRENT_STATUSES
@@ -146,7 +146,7 @@ def inbox_filter_choices(*, actor) -> QuerySet[Organization]:
 INBOX_COLUMNS = [
     Col(gettext_lazy("No."), 8),
     Col(gettext_lazy("Sent at"), 17),
-    Col(gettext_lazy("Kind"), 12),
+    Col(pgettext_lazy("voice item", "Kind"), 12),
     Col(gettext_lazy("Topic"), 12),
     Col(gettext_lazy("Subject"), 36),
     Col(gettext_lazy("Unit of the sender"), 24),

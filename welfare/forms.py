@@ -32,12 +32,23 @@ class DistributionForm(forms.Form):
         widget=DateInput(),
         help_text=_("For a birthday batch: the members born in this date's month are listed."),
     )
-    item = forms.CharField(label=_("Item"), max_length=200)
+    #: The gift the staff chose in a survey (members.registry.gift_suggestions): fills the item.
+    suggestion = forms.ChoiceField(
+        label=_("Gift chosen by the staff"),
+        required=False,
+        help_text=_("The most chosen option of a closed gift survey; it fills the item."),
+    )
+    item = forms.CharField(label=_("Item"), max_length=200, required=False)
     form = forms.ChoiceField(label=_("Form"), choices=GiftForm.choices, initial=GiftForm.GOODS)
     amount = forms.DecimalField(label=_("Amount per person (yuan)"), **MONEY_FIELD)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, gift_suggestions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if gift_suggestions:
+            self.fields["suggestion"].choices = [("", "—"), *((s.item, s.label) for s in gift_suggestions)]
+            self.fields["suggestion"].widget.attrs["data-fills"] = "item"
+        else:
+            del self.fields["suggestion"]
         self.fields["organization"].queryset = units
         self.fields["date"].initial = timezone.localdate()
         if len(units) == 1:
@@ -47,6 +58,10 @@ class DistributionForm(forms.Form):
         data = super().clean()
         if data.get("category") == Category.FESTIVAL and not data.get("festival"):
             self.add_error("festival", _("Choose the festival of a festival gift."))
+        if "item" in data and not data["item"].strip():
+            data["item"] = data.get("suggestion") or ""
+            if not data["item"]:
+                self.add_error("item", self.fields["item"].error_messages["required"])
         return data
 
 

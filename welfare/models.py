@@ -93,7 +93,8 @@ class CategoryCap(models.Model):
         constraints = [models.UniqueConstraint(fields=["policy", "category"], name="categorycap_policy_category")]
 
     def __str__(self) -> str:
-        return f"{self.policy} {self.get_category_display()} ≤ {self.cap}"
+        limit = f"≤ {self.cap}" if self.cap is not None else _("no cap")
+        return f"{self.policy} {self.get_category_display()} {limit}"
 
     def allows(self, form: str) -> bool:
         return {GiftForm.GOODS: self.allow_goods, GiftForm.COUPON: self.allow_coupon, GiftForm.MONEY: self.allow_money}[
@@ -125,7 +126,8 @@ class FestivalCap(models.Model):
         constraints = [models.UniqueConstraint(fields=["policy", "festival"], name="festivalcap_policy_festival")]
 
     def __str__(self) -> str:
-        return f"{self.policy} {self.get_festival_display()} ≤ {self.cap}"
+        limit = f"≤ {self.cap}" if self.cap is not None else _("no cap")
+        return f"{self.policy} {self.get_festival_display()} {limit}"
 
 
 class DistributionStatus(models.TextChoices):

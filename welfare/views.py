@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from members.festivals import festival_calendar
 from members.pagination import PAGE_SIZES, paginate
+from members.registry import gift_suggestions
 from members.scoping import require_city_admin, require_manage, require_officer, scope_for
 from members.web import ServiceActionView, error_texts, form_errors_from, messages_from
 
@@ -79,7 +80,16 @@ class WelfareHomeView(TemplateView):
         today = timezone.localdate()
         year = _year(self.request, today.year)
         scope = scope_for(self.request.user)
-        ctx.update(year=year, festivals=festival_calendar(year, today), scope=scope)
+        festivals = festival_calendar(year, today)
+        show_past = self.request.GET.get("past") == "1"
+        past = [f for f in festivals if f["days_away"] < 0]
+        ctx.update(
+            year=year,
+            festivals=festivals if show_past else [f for f in festivals if f["days_away"] >= 0],
+            past_count=len(past),
+            show_past=show_past,
+            scope=scope,
+        )
         if scope.member_id:  # the viewer has an own record: its gifts and allowance
             ctx["gifts"] = list(selectors.own_gifts(actor=self.request.user, year=year))
             ctx["allowance"] = selectors.own_allowance(actor=self.request.user, year=year)
@@ -119,7 +129,11 @@ class DistributionCreateView(TemplateView):
         units = list(selectors.unit_choices(actor=self.request.user))
         if not units:
             raise PermissionDenied
-        return DistributionForm(self.request.POST or None, units=selectors.unit_choices(actor=self.request.user))
+        return DistributionForm(
+            self.request.POST or None,
+            units=selectors.unit_choices(actor=self.request.user),
+            gift_suggestions=gift_suggestions(self.request.user),
+        )
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response({"form": self._form()})

@@ -244,6 +244,20 @@ def case_start_notice(*, actor, case: HardshipCase, start: date, end: date) -> H
     refuse_state(case, Status.REVIEWED)
     if end < start:
         raise ValidationError({"notice_end": _("The notice cannot end before it starts.")})
+    from ..models import NoticeRule
+    from ..workdays import end_after, working_days
+
+    needed = NoticeRule.current().min_working_days
+    if working_days(start, end) < needed:
+        raise ValidationError(
+            {
+                "notice_end": _(
+                    "A public notice runs at least %(days)s working days (on the official calendar): "
+                    "from %(start)s it can end on %(end)s at the earliest."
+                )
+                % {"days": needed, "start": start, "end": end_after(start, needed)}
+            }
+        )
     case.status = Status.NOTICE
     case.notice_start, case.notice_end = start, end
     case.save(update_fields=["status", "notice_start", "notice_end", "updated_at"])
@@ -257,7 +271,7 @@ def case_approve(*, actor, case: HardshipCase, note: str = "") -> HardshipCase:
     case = lock(actor, case)
     refuse_state(case, Status.NOTICE)
     today = timezone.localdate()
-    if case.notice_end and today < case.notice_end:
+    if case.notice_end and today <= case.notice_end:
         raise ValidationError(
             _("The public notice runs until %(end)s; the file can be approved after it ends.")
             % {"end": case.notice_end}

@@ -19,6 +19,12 @@ def run(ctx: Context) -> list[Figure]:
         ("member list, last page", "/members/?page=999999"),
         ("member search by name", f"/members/?q={some.name[:2]}"),
         ("member search by card number", f"/members/?q={some.card_number}"),
+        ("member search by pinyin initials", f"/members/?q={some.name_search.split()[0]}"),
+        ("member search by full pinyin", f"/members/?q={some.name_search.split()[1]}"),
+        ("member search by part of a mobile number", f"/members/?q={some.mobile[-6:]}"),
+        ("member search by full ID number", f"/members/?q={some.reveal_id_number()}"),
+        ("member list sorted by name (pinyin)", "/members/?sort=name"),
+        ("member list, one unit (pinyin order)", f"/members/?unit={some.unit_id}"),
         ("member detail page", f"/members/{some.pk}/"),
     ]:
         median, p95, queries = measure_page(client, url, 30)

@@ -13,6 +13,14 @@
     category.addEventListener("change", sync);
     sync();
   }
+  // A gift the staff chose in a survey fills the item field.
+  document.querySelectorAll("select[data-fills]").forEach(function (select) {
+    var target = document.querySelector("[name=" + select.dataset.fills + "]");
+    if (!target) { return; }
+    select.addEventListener("change", function () {
+      if (select.value) { target.value = select.value; }
+    });
+  });
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });

@@ -41,7 +41,7 @@ def file_case(officer, admin, member):
         actor=officer, case=case, visited_on=today, visitors="王主席", findings="属实", consent=True
     )
     services.case_review(actor=admin, case=case)
-    services.case_start_notice(actor=admin, case=case, start=today - timedelta(days=7), end=today)
+    services.case_start_notice(actor=admin, case=case, start=today - timedelta(days=21), end=today - timedelta(days=1))
     return services.case_approve(actor=admin, case=case)
 
 

@@ -88,7 +88,7 @@ def test_approval_waits_for_the_notice_to_end(officer_a, city_admin, draft_a):
     services.case_review(actor=city_admin, case=draft_a)
     with pytest.raises(ValidationError):
         services.case_start_notice(actor=city_admin, case=draft_a, start=TODAY(), end=TODAY() - timedelta(days=1))
-    services.case_start_notice(actor=city_admin, case=draft_a, start=TODAY(), end=TODAY() + timedelta(days=5))
+    services.case_start_notice(actor=city_admin, case=draft_a, start=TODAY(), end=TODAY() + timedelta(days=14))
     with pytest.raises(ValidationError, match="公示期至"):
         services.case_approve(actor=city_admin, case=draft_a)
 

@@ -35,7 +35,7 @@ def page(browser, request):
     """A fresh browser context (desktop size); a screenshot is saved when the test fails."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a loaded 2-core CI machine: waiting is not failing
     yield page
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     if failed or os.environ.get("E2E_SCREENSHOTS"):
@@ -51,7 +51,7 @@ def phone(browser, request):
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a loaded 2-core CI machine: waiting is not failing
     yield page
     if os.environ.get("E2E_SCREENSHOTS"):
         ARTIFACTS.mkdir(exist_ok=True)

@@ -24,6 +24,8 @@ ROWS: dict[str, Row] = {
     "elections:race_remove": Row({"pk": "election", "race_pk": "race"}, get=NO_GET, post=POST_UNIT_A),
     "elections:candidate_add": Row({"pk": "election"}, get=NO_GET, post=POST_UNIT_A),
     "elections:candidate_remove": Row({"pk": "election", "cand_pk": "candidate"}, get=NO_GET, post=POST_UNIT_A),
+    # a member of unit A nominates in unit A's election (the world's is voting: a message, nothing saved)
+    "elections:nominate": Row({"pk": "election"}, get=(L, 200, 200, 404, 200), post=(L, DONE, DONE, 404, DONE)),
     "elections:action": Row({"pk": "election", "action": "=submit_result"}, get=NO_GET, post=POST_UNIT_A),
     # the city union's step: the unit's officer may read the election, not approve it
     "elections:action#approve": Row(

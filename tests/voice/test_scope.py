@@ -127,7 +127,7 @@ def test_the_inbox_export_speaks_chinese_under_the_english_interface(tree, offic
     response = c.get(reverse("voice:inbox_export"))
     assert response["Content-Disposition"].startswith('attachment; filename="voice-inbox.xlsx"')
     header, row = xlsx_rows(response)
-    assert header[:5] == ("序号", "提交时间", "类别", "类别", "标题")
+    assert header[:5] == ("序号", "提交时间", "诉求类型", "事项分类", "标题")  # two different labels
     assert "求助" in row[2] and row[4] == "=HYPERLINK(1)"  # the words too; the formula stays text
 
 

@@ -15,7 +15,7 @@ def forget_anonymous_senders(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0011_records_append_only'),
+        ('members', '0013_records_append_only'),
         ('voice', '0002_encrypt_talk_concerns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -103,6 +103,7 @@ class Command(BaseCommand):
                 mobile=p.mobile,
                 status=p.status,
             )
+            m.fill_name_keys()
             batch.append(m)
             if len(batch) >= 2000:
                 created += self._flush(batch)

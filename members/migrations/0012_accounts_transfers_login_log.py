@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0009_roster_import_and_synonyms'),
+        ('members', '0011_role_assignment_created_label'),
     ]
 
     operations = [

@@ -54,6 +54,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0010_accounts_transfers_login_log")]
+    dependencies = [("members", "0012_accounts_transfers_login_log")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
