@@ -9,6 +9,23 @@ def _sync_groups(sender, **kwargs):
     sync_role_groups()
 
 
+def _name_the_second_factor_models() -> None:
+    """django-otp names its apps and models in plain English (no gettext): the admin's permission
+    pickers and history show them, so they get the portal's translated names."""
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    apps.get_app_config("otp_totp").verbose_name = _("Second factor: authenticator app")
+    apps.get_app_config("otp_static").verbose_name = _("Second factor: recovery codes")
+    for model, one, many in (
+        (TOTPDevice, _("authenticator app"), _("authenticator apps")),
+        (StaticDevice, _("recovery code set"), _("recovery code sets")),
+        (StaticToken, _("recovery code"), _("recovery codes")),
+    ):
+        model._meta.verbose_name, model._meta.verbose_name_plural = one, many
+
+
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
@@ -58,6 +75,7 @@ class MembersConfig(AppConfig):
         user_login_failed.connect(security.on_login_failed, dispatch_uid="members_login_log_failed")
         user_logged_out.connect(security.on_logged_out, dispatch_uid="members_login_log_out")
         user_locked_out.connect(security.on_locked_out, dispatch_uid="members_login_log_locked")
+        _name_the_second_factor_models()
 
         from . import privacy
         from .registry import register_personal_data_section
