@@ -3,6 +3,7 @@
 - City administrators read and manage everything.
 - A liaison-zone lead reads the units of the zone (and their members); manages nothing by that role.
 - A unit officer reads and manages the own unit.
+- The security auditor reads the records (access record, membership history, login log) only.
 - A member reads the own record (plus the calendar and own registrations, aid and gifts, which
   the other apps filter by ``scope.member_id``).
 
@@ -48,6 +49,9 @@ class Scope:
     member_unit_id: int | None = None
     roles: frozenset[str] = frozenset()
     user_id: int | None = None
+    #: The security auditor (三员分立): reads the records (access record, membership history, login
+    #: log) and nothing else: no unit, no member page.
+    is_auditor: bool = False
 
     @property
     def is_city_admin(self) -> bool:
@@ -129,6 +133,7 @@ def _compute_scope(actor, Member, Organization, Role, RoleAssignment) -> Scope: 
             member_unit_id=member_unit_id,
             roles=roles,
             user_id=actor.pk,
+            is_auditor=Role.AUDITOR in roles,
         )
     return scope
 
