@@ -6,11 +6,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     AccessRecord,
     ChoiceSynonym,
+    LoginEvent,
     Member,
     MembershipChange,
     Organization,
     RetentionRun,
     RoleAssignment,
+    TransferRequest,
     UnitHonour,
     User,
 )
@@ -132,7 +134,40 @@ class RetentionRunAdmin(ReadOnlyAdmin):
 
     list_display = ("started_at", "dry_run", "total", "started_by", "finished_at")
     list_filter = ("dry_run",)
-    readonly_fields = ("started_at", "finished_at", "dry_run", "started_by", "report", "total")
+    readonly_fields = ("started_at", "finished_at", "dry_run", "started_by", "report", "total", "cutoffs")
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "username", "kind", "by", "ip_address")
+    list_filter = ("kind",)
+    search_fields = ("username", "ip_address")
+    list_select_related = ("by",)
+    date_hierarchy = "at"
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(ReadOnlyAdmin):
+    """Transfers are started and decided on the portal's pages (two steps, two units)."""
+
+    list_display = ("started_at", "member", "from_unit", "to_unit", "state", "decided_at")
+    list_filter = ("state",)
+    search_fields = ("member__name", "member__card_number")
+    list_select_related = ("member", "from_unit", "to_unit")
+
+
+def _unregister_otp_devices() -> None:
+    """Second factors are enrolled by their owner and reset by a city administrator on the portal
+    (recorded there): the admin must not plant or change one (django-otp registers its device admins)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()
 
 
 @admin.register(ChoiceSynonym)

@@ -15,6 +15,23 @@ def _sync_retention_schedule(sender, **kwargs):
     sync_retention_schedule()
 
 
+def _name_the_second_factor_models() -> None:
+    """django-otp names its apps and models in plain English (no gettext): the admin's permission
+    pickers and history show them, so they get the portal's translated names."""
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    apps.get_app_config("otp_totp").verbose_name = _("Second factor: authenticator app")
+    apps.get_app_config("otp_static").verbose_name = _("Second factor: recovery codes")
+    for model, one, many in (
+        (TOTPDevice, _("authenticator app"), _("authenticator apps")),
+        (StaticDevice, _("recovery code set"), _("recovery code sets")),
+        (StaticToken, _("recovery code"), _("recovery codes")),
+    ):
+        model._meta.verbose_name, model._meta.verbose_name_plural = one, many
+
+
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
@@ -51,10 +68,25 @@ class MembersConfig(AppConfig):
                 "access_records",
                 _("Access record"),
                 "members:access_records",
-                lambda scope, user: scope.is_city_admin,
+                lambda scope, user: scope.is_city_admin or scope.is_auditor,
                 90,
             )
         )
+
+        # Accounts and access (issue 16): transfers for officers (the records: the access record's tabs).
+        register_nav_item(
+            NavItem("transfers", _("Transfers"), "members:transfers", lambda scope, user: scope.is_officer, 12)
+        )
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+        from . import security
+
+        user_logged_in.connect(security.on_logged_in, dispatch_uid="members_login_log_in")
+        user_login_failed.connect(security.on_login_failed, dispatch_uid="members_login_log_failed")
+        user_logged_out.connect(security.on_logged_out, dispatch_uid="members_login_log_out")
+        user_locked_out.connect(security.on_locked_out, dispatch_uid="members_login_log_locked")
+        _name_the_second_factor_models()
 
         from . import privacy
         from .registry import register_personal_data_section

@@ -158,7 +158,10 @@ def describe_filters(params, app: str = "") -> str:
 
 
 def _client_ip(request) -> str | None:
-    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+    """The client's real address (X-Forwarded-For from a trusted proxy only: nantong_union.client_ip)."""
+    from nantong_union.client_ip import client_ip
+
+    return client_ip(request) if request is not None else None
 
 
 def _unit_id(unit, obj) -> int | None:

@@ -39,6 +39,8 @@ class User(AbstractUser):
     )
 
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    #: When the person last chose a password (PASSWORD_MAX_AGE_DAYS counts from here).
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -124,6 +126,8 @@ class Role(models.TextChoices):
     #: A member of a union's funds audit committee (经费审查委员会): reads that union's ledger, budget and
     #: vouchers, changes nothing. Held at the city union or at a unit.
     FUNDS_AUDITOR = "funds_auditor", _("Funds audit committee member")
+    #: 安全审计员 (三员分立): reads the access record, the membership history and the login log only.
+    AUDITOR = "auditor", _("Security auditor")
 
 
 #: The kind of organisation each role is held at.
@@ -132,6 +136,7 @@ ROLE_KIND = {
     Role.ZONE_LEAD: OrganizationKind.ZONE,
     Role.UNIT_OFFICER: OrganizationKind.UNIT,
     Role.FUNDS_AUDITOR: (OrganizationKind.CITY, OrganizationKind.UNIT),
+    Role.AUDITOR: OrganizationKind.CITY,
 }
 
 
@@ -429,6 +434,10 @@ class ChangeKind(models.TextChoices):
     DECEASE = "decease", _("Deceased")
     TRANSFER_OUT = "transfer_out", _("Transferred out of the system")
     REINSTATE = "reinstate", _("Reinstated")
+    # The steps of a transfer between units (组织关系接转) before it is accepted.
+    TRANSFER_START = "transfer_start", _("Transfer started")
+    TRANSFER_RETURN = "transfer_return", _("Transfer returned")
+    TRANSFER_CANCEL = "transfer_cancel", _("Transfer withdrawn")
 
 
 class MembershipChange(models.Model):
@@ -475,6 +484,49 @@ class MembershipChange(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.get_kind_display()} · {self.on}"
 
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        """The history of the actor's units (and the own); the auditor reads all of it, manages none."""
+        from .scoping import default_scope_q
+
+        if scope.is_auditor and not manage and not scope.sees_all:
+            return models.Q()
+        return default_scope_q(cls, scope, manage=manage)
+
+
+class AppendOnlyQuerySet(ScopedQuerySet):
+    """A record nobody changes or deletes (the access record, the login log): ``update`` and ``delete``
+    are refused, but for the named retention job's purge of what has passed its period
+    (members.retention.purge_records, inside ``retention_run``). On PostgreSQL the table's trigger refuses them
+    too, whatever the code."""
+
+    def update(self, **kwargs) -> int:
+        self._require_scope()
+        raise PermissionError(f"{self.model._meta.label} is append-only")
+
+    def delete(self):
+        from .scoping import unscoped_reason
+
+        self._require_scope()
+        if not (unscoped_reason() or "").startswith("the named retention purge"):
+            raise PermissionError(f"{self.model._meta.label} is append-only")
+        return super().delete()
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once: saving an existing row or deleting one is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.label} is append-only")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.label} is append-only")
+
 
 class AccessAction(models.TextChoices):
     REVEAL_ID = "reveal_id", _("Revealed an ID number")
@@ -483,9 +535,12 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     OWN_DATA = "own_data", _("Downloaded own data")
     DUPLICATE = "duplicate", _("Found in another unit by a duplicate check")
+    RESET_LOGIN = "reset_login", _("Reset a login's password")
+    RESET_OTP = "reset_otp", _("Reset a second factor")
+    PURGE = "purge", _("Retention purge")
 
 
-class AccessRecord(models.Model):
+class AccessRecord(AppendOnlyModel):
     """The portal's one record of access to personal data (PIPL, GB/T 35273): every full view of a
     sensitive field, every export and every own-data download: who, when, what, how many rows.
 
@@ -494,7 +549,10 @@ class AccessRecord(models.Model):
 
     scope_path = "unit"
 
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    #: Empty only for the portal's own named jobs (the retention purge).
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
     action = models.CharField(_("action"), max_length=12, choices=AccessAction.choices)
     app = models.CharField(_("section"), max_length=30)
@@ -514,7 +572,7 @@ class AccessRecord(models.Model):
     #: A "view" keeps one row per person, object and day (set on views only; the constraint below).
     view_day = models.DateField(_("day viewed"), null=True, blank=True, editable=False)
 
-    objects = ScopedManager()
+    objects = ScopedManager.from_queryset(AppendOnlyQuerySet)()
 
     class Meta:
         verbose_name = _("access record")
@@ -538,8 +596,9 @@ class AccessRecord(models.Model):
 
     @classmethod
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
-        """The record is read by the city union's administrators only (it names who saw whom)."""
-        return models.Q() if scope.sees_all else models.Q(pk__in=[])
+        """The record is read by the city union's administrators and the auditor only (it names who saw
+        whom); nobody writes it but ``record_access`` (append-only: see the migration's trigger)."""
+        return models.Q() if (scope.sees_all or scope.is_auditor) and not manage else models.Q(pk__in=[])
 
 
 class Committee(models.Model):
@@ -714,6 +773,9 @@ class RetentionRun(models.Model):
     #: {rule key: {"label": …, "period": …, "count": n}}
     report = models.JSONField(_("report"), default=dict)
     total = models.PositiveIntegerField(_("rows"), default=0)
+    #: {append-only table: ISO time}: a real run may delete that record's rows older than this, and only while
+    #: it runs (the records' PostgreSQL trigger looks for an unfinished real run of its own transaction).
+    cutoffs = models.JSONField(_("deleted before"), default=dict, blank=True, editable=False)
 
     objects = ScopedManager()
 
@@ -730,6 +792,158 @@ class RetentionRun(models.Model):
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
         """The job's runs are the city union's business: its administrators read them all, nobody else any."""
         return models.Q() if scope.sees_all else models.Q(pk__in=[])
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the receiving unit")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+class TransferRequest(models.Model):
+    """A transfer between units in two steps (组织关系接转): the sending unit's officer starts it (转出),
+    the receiving unit's officer or the city union accepts it (转入) or returns it with a reason. Until
+    it is accepted the member stays in the sending unit and the login keeps its scope."""
+
+    scope_path = "from_unit"  # the rule itself is scope_q: both units' officers read it
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfer_requests", verbose_name=_("member")
+    )
+    from_unit = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("from unit")
+    )
+    to_unit = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("to unit")
+    )
+    on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=TransferState.choices, default=TransferState.PENDING)
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for returning"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(state="pending"), name="transferrequest_one_pending"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_unit", "state"], name="transfer_to_state_idx"),
+            models.Index(fields=["from_unit", "state"], name="transfer_from_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.from_unit} → {self.to_unit}"
+
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        """Both sides read (and act on) a transfer: the sending unit and the receiving one."""
+        if scope.sees_all:
+            return models.Q()
+        units = scope.manageable_unit_ids if manage else scope.readable_unit_ids
+        if not units:
+            return models.Q(pk__in=[])
+        return models.Q(from_unit__in=units) | models.Q(to_unit__in=units)
+
+
+class LoginEventKind(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    FAILED = "failed", _("Login failed")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    LOGOUT = "logout", _("Logged out")
+    PASSWORD_CHANGE = "password_change", _("Changed the password")
+    PASSWORD_RESET = "password_reset", _("Password reset by an officer")
+    OTP_ENROL = "otp_enrol", _("Enrolled a second factor")
+    OTP_VERIFIED = "otp_verified", _("Second factor verified")
+    OTP_FAILED = "otp_failed", _("Second factor refused")
+    OTP_RESET = "otp_reset", _("Second factor reset")
+    RECOVERY_CODES = "recovery_codes", _("New recovery codes")
+
+
+class LoginEvent(AppendOnlyModel):
+    """The login log (网络安全法 art. 21, 等保 2.0 security audit): logins, failures, lock-outs, logouts,
+    password and second-factor changes, with time, user name and client address. Kept
+    LOGIN_LOG_RETENTION_DAYS (at least 6 months), append-only like the access record."""
+
+    scope_path = "user"  # the rule itself is scope_q: the auditor and the city administrators
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=LoginEventKind.choices)
+    #: The name as typed (a failed login may name nobody who exists).
+    username = models.CharField(_("user name"), max_length=150)
+    # No foreign-key constraint: the log is append-only, and a deleted login must not rewrite it.
+    user = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("login"),
+    )
+    #: Who did it, when not the person themselves (the officer who reset the password).
+    by = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    objects = ScopedManager.from_queryset(AppendOnlyQuerySet)()
+
+    class Meta:
+        verbose_name = _("login log entry")
+        verbose_name_plural = _("login log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginevent_username_at_idx"),
+            models.Index(fields=["kind", "at"], name="loginevent_kind_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"
+
+    @classmethod
+    def scope_q(cls, scope, *, manage: bool) -> models.Q:
+        return models.Q() if (scope.sees_all or scope.is_auditor) and not manage else models.Q(pk__in=[])
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a login's last passwords (never a password in clear), so that none is chosen again."""
+
+    scope_path = "user"
+    scope_q = login_owned_rows("user")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
 
 
 class SynonymField(models.TextChoices):

@@ -167,22 +167,31 @@ def personal_data_sections() -> list[PersonalDataSection]:
 
 
 # --- notices from members (members imports no other app: notifications fills this in its ready()) ----------
+#: One registry for every notice members sends (a duplicate in another unit, corrections, the retention job, a
+#: reset of the own login, a transfer step): ``fn(*, recipient_id, kind, key, title, body="", url="",
+#: email=False)``. ``email=True`` marks a notice about the person's own account, e-mailed to any address the
+#: person gave whatever they chose for other notices (issue 16: "told at once, inbox and e-mail").
 _notifier: Callable[..., Any] | None = None
 
 
 def register_notifier(fn: Callable[..., Any]) -> None:
-    """``fn(*, recipient_id, kind, key, title, body="", url="")``: the notifications app's sender."""
+    """The notifications app registers its sender (``notifications.services.members_notice``)."""
     global _notifier
     _notifier = fn
 
 
-def notify(*, recipient_ids, kind: str, key: str, title: str, body: str = "", url: str = "") -> int:
+def notify(
+    *, recipient_ids, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = False
+) -> int:
     """Send a notice to each recipient once per key (nothing when the notifications app is not installed)."""
     if _notifier is None:
         return 0
     sent = 0
     for rid in recipient_ids:
-        sent += _notifier(recipient_id=rid, kind=kind, key=f"{key}:{rid}", title=title, body=body, url=url) is not None
+        sent += (
+            _notifier(recipient_id=rid, kind=kind, key=f"{key}:{rid}", title=title, body=body, url=url, email=email)
+            is not None
+        )
     return sent
 
 

@@ -24,7 +24,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .choices import MemberStatus
-from .models import CorrectionRequest, CorrectionStatus, Member, RetentionRun, Role, RoleAssignment
+from .models import (
+    AccessAction,
+    AccessRecord,
+    CorrectionRequest,
+    CorrectionStatus,
+    LoginEvent,
+    Member,
+    RetentionRun,
+    Role,
+    RoleAssignment,
+)
 from .registry import notify
 from .scoping import require_city_admin, unscoped
 
@@ -39,6 +49,11 @@ class RetentionRule:
     period: object  # how long it is kept, in words
     due: Callable[[date], QuerySet]
     apply: Callable[[QuerySet], int]
+    #: An append-only record (the access record, the login log): its table, and the moment before which a real
+    #: run may delete its rows. The run writes it into ``RetentionRun.cutoffs``, where the table's PostgreSQL
+    #: trigger looks for it (migration 0017): nothing else may delete or change such a row.
+    table: str = ""
+    cutoff: Callable[[date], datetime] | None = None
 
 
 _rules: dict[str, RetentionRule] = {}
@@ -117,7 +132,51 @@ def _delete(qs: QuerySet) -> int:
     return qs.delete()[0]
 
 
+# --- the append-only records (issue 16): deleted only here, only what is older than its period -------------
+#: The reason the AppendOnlyQuerySet looks for before it lets a delete through (members.models).
+PURGE_REASON = "the named retention purge of {table}: every row older than the run's cutoff"
+
+
+def _days_before(today: date, days: int) -> datetime:
+    """The start of the day ``days`` before ``today`` in the portal's time zone: rows before it are older."""
+    return timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min))
+
+
+def _records_rule(key: str, model, days_setting: str, label, period) -> RetentionRule:
+    table = model._meta.db_table
+
+    def cutoff(today: date) -> datetime:
+        return _days_before(today, getattr(settings, days_setting))
+
+    def due(today: date) -> QuerySet:
+        return model.objects.filter(at__lt=cutoff(today))
+
+    def apply(qs: QuerySet) -> int:
+        with unscoped(PURGE_REASON.format(table=table)):
+            return qs.delete()[0]
+
+    return RetentionRule(key, label, period, due, apply, table=table, cutoff=cutoff)
+
+
 def register_members_rules() -> None:
+    register_retention_rule(
+        _records_rule(
+            "records-access",
+            AccessRecord,
+            "ACCESS_RECORD_RETENTION_DAYS",
+            gettext_lazy("the access record"),
+            gettext_lazy("ACCESS_RECORD_RETENTION_DAYS days (3 years by default)"),
+        )
+    )
+    register_retention_rule(
+        _records_rule(
+            "records-login",
+            LoginEvent,
+            "LOGIN_LOG_RETENTION_DAYS",
+            gettext_lazy("the login log"),
+            gettext_lazy("LOGIN_LOG_RETENTION_DAYS days (1 year by default, at least 6 months)"),
+        )
+    )
     register_retention_rule(
         RetentionRule(
             "members-former",
@@ -160,12 +219,15 @@ def _run(*, actor, dry_run: bool, today: date) -> RetentionRun:
             _("Run a dry run first (python manage.py apply_retention) and read its report; it is valid %(days)s days.")
             % {"days": DRY_RUN_VALID_DAYS}
         )
-    run = RetentionRun.objects.create(dry_run=dry_run, started_by=actor)
+    cutoffs = {r.table: r.cutoff(today).isoformat() for r in retention_rules() if r.table and r.cutoff}
+    run = RetentionRun.objects.create(dry_run=dry_run, started_by=actor, cutoffs=cutoffs)
     report, total = {}, 0
     with translation.override(settings.LANGUAGE_CODE):
         for rule in retention_rules():
             due = rule.due(today)
             count = due.count() if dry_run else rule.apply(due)
+            if rule.table and not dry_run:  # a purge of an append-only record is itself a line of the access record
+                _record_purge(rule, count, cutoffs[rule.table], actor)
             report[rule.key] = {"label": str(rule.label), "period": str(rule.period), "count": count}
             total += count
         run.report, run.total, run.finished_at = report, total, timezone.now()
@@ -180,6 +242,18 @@ def _run(*, actor, dry_run: bool, today: date) -> RetentionRun:
         body = "\n".join(f"{r['label']}（{r['period']}）：{r['count']}" for r in report.values())
     notify(recipient_ids=admins, kind="retention", key=f"retention:{run.pk}", title=title, body=body)
     return run
+
+
+def _record_purge(rule: RetentionRule, rows: int, cutoff: str, actor) -> None:
+    from .audit import record_access
+
+    record_access(
+        actor=actor,
+        action=AccessAction.PURGE,
+        what=_("Retention purge of %(record)s") % {"record": rule.label},
+        rows=rows,
+        filters=_("before %(time)s") % {"time": f"{timezone.localtime(datetime.fromisoformat(cutoff)):%Y-%m-%d %H:%M}"},
+    )
 
 
 def scheduled_run() -> RetentionRun:

@@ -10,6 +10,7 @@ ROLE_GROUPS: dict[Role, str] = {
     Role.ZONE_LEAD: "zone_lead",
     Role.UNIT_OFFICER: "unit_officer",
     Role.FUNDS_AUDITOR: "funds_auditor",
+    Role.AUDITOR: "auditor",
 }
 
 #: app_label.codename of the permissions each role's group holds by default. Other apps add
@@ -27,12 +28,16 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "members.view_organization",
         "members.add_organization",
         "members.change_organization",
+        "members.view_loginevent",
+        "members.view_transferrequest",
         # the spellings the roster import reads (男性 → 男, 党员 → 中共党员 …)
         "members.view_choicesynonym",
         "members.add_choicesynonym",
         "members.change_choicesynonym",
         "members.delete_choicesynonym",
     },
+    # 安全审计员: the records, nothing else (no member, no unit, no personal data beyond the records).
+    Role.AUDITOR: {"members.view_accessrecord", "members.view_membershipchange", "members.view_loginevent"},
     Role.ZONE_LEAD: {"members.view_member", "members.export_member", "members.view_organization"},
     Role.FUNDS_AUDITOR: set(),  # the funds app adds its read permissions
     Role.UNIT_OFFICER: {

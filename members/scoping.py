@@ -3,6 +3,7 @@
 - City administrators read and manage everything.
 - A liaison-zone lead reads the units of the zone (and their members); manages nothing by that role.
 - A unit officer reads and manages the own unit.
+- The security auditor reads the records (access record, membership history, login log) only.
 - A member reads the own record (plus the calendar and own registrations, aid and gifts, which
   the other apps filter by ``scope.member_id``).
 
@@ -51,6 +52,9 @@ class Scope:
     #: Unions (the city union or units) whose funds audit committee the actor sits on: read-only over
     #: their funds (the funds app's models add these to their own rule).
     audit_org_ids: frozenset[int] = frozenset()
+    #: The security auditor (三员分立): reads the records (access record, membership history, login
+    #: log) and nothing else: no unit, no member page.
+    is_auditor: bool = False
 
     @property
     def is_city_admin(self) -> bool:
@@ -195,6 +199,7 @@ def _compute_scope(actor, Member, Organization, Role, RoleAssignment) -> Scope: 
             roles=roles,
             user_id=actor.pk,
             audit_org_ids=audit_org_ids,
+            is_auditor=Role.AUDITOR in roles,
         )
     return scope
 

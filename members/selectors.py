@@ -12,7 +12,7 @@ from . import idnumbers
 from .choices import CURRENT_STATUSES, MemberStatus
 from .models import AccessRecord, Member, MembershipChange, Organization
 from .pinyin import search_key
-from .scoping import get_for_actor, require_city_admin, require_perm, scope_for
+from .scoping import get_for_actor, require_officer, require_perm, scope_for
 
 _CARD_OR_MOBILE = re.compile(r"^[A-Za-z0-9-]{2,20}$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -91,6 +91,12 @@ def member_list(*, actor, filters: MemberFilters | None = None) -> QuerySet[Memb
 
 def member_get(*, actor, pk: int) -> Member:
     return get_for_actor(Member.objects.select_related("unit", "unit__parent"), actor, pk=pk)
+
+
+def member_pending_transfer(*, member: Member) -> tuple[str, date] | None:
+    """(receiving unit, date) of the member's transfer waiting to be accepted, if any (for the member's
+    page, to those who manage the member)."""
+    return member.transfer_requests.filter(state="pending").values_list("to_unit__name", "on").first()
 
 
 def unit_list(*, actor) -> QuerySet[Organization]:
@@ -228,8 +234,9 @@ def _day_start(day: date):
 
 
 def access_record_list(*, actor, filters: AccessRecordFilters | None = None) -> QuerySet[AccessRecord]:
-    """The portal's access record, newest first: the city administrators read it all (others 403)."""
-    require_city_admin(actor)
+    """The portal's access record, newest first: the city administrators and the auditor read it all
+    (others 403)."""
+    require_records_reader(actor)
     require_perm(actor=actor, perm="members.view_accessrecord")
     filters = filters or AccessRecordFilters()
     return (
@@ -379,6 +386,86 @@ def honour_list(*, actor, title: str = "", level: str = "", year: int | None = N
     if q:
         qs = qs.filter(Q(member__name__contains=q) | Q(name__contains=q) | Q(member__card_number=q))
     return qs.order_by("-year", "member__unit__sort_order", "member__name", "pk")
+
+
+# --- The records the auditor reads (三员分立) -----------------------------------------------------------
+def require_records_reader(actor) -> None:
+    """The access record, the membership history and the login log: city administrators and the
+    security auditor; everyone else 403 (the pages' existence is no secret)."""
+    from django.core.exceptions import PermissionDenied
+
+    scope = scope_for(actor)
+    if not (scope.is_city_admin or scope.is_auditor):
+        raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    q: str = ""
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def dates(self, field: str) -> Q:
+        q = Q()
+        if self.date_from:
+            q &= Q(**{f"{field}__gte": _day_start(self.date_from)})
+        if self.date_to:
+            q &= Q(**{f"{field}__lt": _day_start(self.date_to + timedelta(days=1))})
+        return q
+
+
+def login_log_list(*, actor, filters: RecordFilters | None = None):
+    """The login log, newest first (auditor, city administrators)."""
+    from .models import LoginEvent
+
+    require_records_reader(actor)
+    require_perm(actor=actor, perm="members.view_loginevent")
+    filters = filters or RecordFilters()
+    qs = LoginEvent.objects.for_actor(actor).filter(filters.dates("at"))
+    if filters.q:
+        qs = qs.filter(Q(username__icontains=filters.q) | Q(ip_address__startswith=filters.q))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return qs.select_related("by").order_by("-at", "-pk")
+
+
+def membership_history_list(*, actor, filters: RecordFilters | None = None):
+    """Every membership change of the city, newest first (auditor, city administrators): what the
+    records themselves hold (name, card number, units, dates, who recorded it), nothing more."""
+    require_records_reader(actor)
+    require_perm(actor=actor, perm="members.view_membershipchange")
+    filters = filters or RecordFilters()
+    qs = MembershipChange.objects.for_actor(actor).filter(filters.dates("created_at"))
+    if filters.q:
+        qs = qs.filter(Q(member__name__contains=filters.q) | Q(member__card_number=filters.q))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return qs.select_related("member", "from_unit", "to_unit", "recorded_by").order_by("-created_at", "-pk")
+
+
+# --- Transfers in two steps ----------------------------------------------------------------------------
+def transfer_list(*, actor, direction: str = "in", state: str = "pending"):
+    """Transfers into (``in``) or out of (``out``) the actor's units, or ``all`` (the city union sees all)."""
+    from .models import TransferRequest
+
+    require_officer(actor=actor)
+    scope = scope_for(actor)
+    qs = TransferRequest.objects.for_actor(actor)
+    if not scope.sees_all and direction in ("in", "out"):
+        units = scope.readable_unit_ids
+        qs = qs.filter(to_unit__in=units) if direction == "in" else qs.filter(from_unit__in=units)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("member", "from_unit", "to_unit", "started_by", "decided_by").order_by(
+        "-started_at", "-pk"
+    )
+
+
+def transfer_get(*, actor, pk: int):
+    from .models import TransferRequest
+
+    return get_for_actor(TransferRequest.objects.select_related("member", "from_unit", "to_unit"), actor, pk=pk)
 
 
 def member_imports_recent(*, actor, limit: int = 5):

@@ -21,11 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import registry
 from .audit import AccessAction, Counted, record_access
 from .choices import CURRENT_STATUSES, MemberStatus
 from .models import (
     ChangeKind,
     ImportStatus,
+    LoginEventKind,
     Member,
     MemberImport,
     MembershipChange,
@@ -33,6 +35,8 @@ from .models import (
     OrganizationKind,
     Role,
     RoleAssignment,
+    TransferRequest,
+    TransferState,
     UnitHonour,
     User,
 )
@@ -46,6 +50,7 @@ from .scoping import (
     require_perm,
     require_read,
     scope_enforced,
+    scope_for,
     unscoped,
 )
 
@@ -54,7 +59,12 @@ log = logging.getLogger(__name__)
 
 @transaction.atomic
 def role_assign(*, user: User, organization: Organization, role: str) -> RoleAssignment:
-    """Give a person a role at an organisation, with the role's default permissions (its group)."""
+    """Give a person a role at an organisation, with the role's default permissions (its group).
+
+    The auditor's role is held alone (三员分立: who audits does not administer, and the reverse)."""
+    held = set(user.role_assignments.values_list("role", flat=True))
+    if held and (role == Role.AUDITOR) != (held == {Role.AUDITOR}):
+        raise ValidationError({"role": _("The security auditor's role cannot be combined with another role.")})
     assignment = user.role_assignments.filter(organization=organization, role=role).first()
     if assignment is None:
         assignment = RoleAssignment(user=user, organization=organization, role=role)
@@ -156,14 +166,39 @@ def _record(
 
 
 def _lock(actor: User, member: Member) -> Member:
-    """The member's row, locked, as the actor may manage it (404/403 otherwise)."""
+    """The member's row, locked, as the actor may manage it (404/403 otherwise). A member who holds a
+    role is changed by a city administrator only (``protect_role_holder``)."""
     require_manage(actor, member)
-    return (
+    locked = (
         Member.objects.for_actor(actor, manage=True)
         .select_for_update(of=("self",))
         .select_related("unit", "user")
         .get(pk=member.pk)
     )
+    protect_role_holder(actor=actor, member=locked)
+    return locked
+
+
+def holds_a_role(member: Member) -> bool:
+    """Whether the member's login holds any role (a co-officer, a zone lead, an auditor, a city
+    administrator whose record lies in the unit) or is a superuser."""
+    if not member.user_id:
+        return False
+    with unscoped("whether a member's login holds a role anywhere: roles at other organisations count too"):
+        return member.user.is_superuser or RoleAssignment.objects.filter(user_id=member.user_id).exists()
+
+
+def protect_role_holder(*, actor: User, member: Member) -> None:
+    """403 with a clear message when someone but a city administrator withdraws, expels, transfers,
+    deactivates or resets the login of a role holder (an officer could otherwise lock a zone lead out)."""
+    if holds_a_role(member) and not scope_for(actor).is_city_admin:
+        raise PermissionDenied(
+            _(
+                "%(name)s holds a role in the union (an officer, a zone lead, an auditor or an administrator): "
+                "only a city administrator can change this member's status, transfer them or reset their login."
+            )
+            % {"name": member.name}
+        )
 
 
 def _check_date(on: date) -> None:
@@ -171,15 +206,30 @@ def _check_date(on: date) -> None:
         raise ValidationError({"on": _("The date cannot be in the future.")})
 
 
-@transaction.atomic
-def member_transfer(*, actor: User, member: Member, to_unit: Organization, on: date, reason: str) -> MembershipChange:
-    """Move a member to another unit in one step; the history keeps date, from, to, type and reason.
+def _officer_label(actor: User) -> str:
+    with unscoped("the name of the officer who acted, for the member's notice"):
+        member = Member.objects.filter(user=actor).values_list("name", flat=True).first()
+    return f"{member}（{actor.get_username()}）" if member else actor.get_username()
 
-    The officer of the unit the member leaves does it (or a city administrator); the member's login
-    follows the member (nothing to change: the scope is derived from the member's unit).
-    """
+
+def _tell_member(member: Member, *, key: str, title: str, body: str, email: bool = False) -> None:
+    if member.user_id:
+        registry.notify(
+            recipient_ids=[member.user_id],
+            kind=key.split(":", 1)[0],
+            key=key,
+            title=title,
+            body=body,
+            url="/",
+            email=email,
+        )
+
+
+@transaction.atomic
+def transfer_start(*, actor: User, member: Member, to_unit: Organization, on: date, reason: str) -> TransferRequest:
+    """转出: the sending unit's officer (or a city administrator) starts a transfer. The member stays in
+    the sending unit, and the login keeps its scope, until the receiving side accepts it."""
     member = _lock(actor, member)
-    require_manage(actor, member)
     require_perm(actor=actor, perm="members.change_member")
     _check_date(on)
     if member.status not in CURRENT_STATUSES:
@@ -188,25 +238,154 @@ def member_transfer(*, actor: User, member: Member, to_unit: Organization, on: d
         raise ValidationError({"to_unit": _("Choose an active unit union.")})
     if to_unit.pk == member.unit_id:
         raise ValidationError({"to_unit": _("The member already belongs to this unit.")})
-    from_unit = member.unit
-    member.unit = to_unit
-    member._change_reason = "transfer"
-    member.full_clean()
-    member.save(update_fields=["unit", "updated_at"])
-    change = _record(
+    if member.transfer_requests.filter(state=TransferState.PENDING).exists():
+        raise ValidationError(_("A transfer of %(name)s is already waiting.") % {"name": member.name})
+    transfer = TransferRequest(
+        member=member, from_unit=member.unit, to_unit=to_unit, on=on, reason=reason, started_by=actor
+    )
+    transfer.full_clean()
+    transfer.save()
+    _record(
         member=member,
-        kind=ChangeKind.TRANSFER,
+        kind=ChangeKind.TRANSFER_START,
         on=on,
-        from_unit=from_unit,
+        from_unit=member.unit,
         to_unit=to_unit,
         from_status=member.status,
         to_status=member.status,
         reason=reason,
         actor=actor,
     )
+    _tell_member(
+        member,
+        key=f"transfer-start:{transfer.pk}",
+        title=_("A transfer of your membership was started"),
+        body=_("%(from)s started the transfer of your membership to %(to)s; it takes effect when %(to)s accepts it.")
+        % {"from": member.unit.name, "to": to_unit.name},
+    )
+    return transfer
+
+
+def _lock_transfer(actor: User, pk: int) -> TransferRequest:
+    from django.http import Http404
+
+    transfer = (
+        TransferRequest.objects.for_actor(actor)
+        .select_for_update(of=("self",))
+        .select_related("member", "from_unit", "to_unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    if transfer.state != TransferState.PENDING:
+        raise ValidationError(_("This transfer was already decided."))
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(*, actor: User, transfer: TransferRequest) -> MembershipChange:
+    """转入: the receiving unit's officer (or a city administrator) accepts; now the member moves."""
+    transfer = _lock_transfer(actor, transfer.pk)
+    if not scope_for(actor).can_manage_unit(transfer.to_unit_id):
+        raise PermissionDenied(_("Only the receiving unit's officers or the city union can accept a transfer."))
+    require_perm(actor=actor, perm="members.change_member")
+    with unscoped("accepting a transfer: the member is in the sending unit until this moment"):
+        member = (
+            Member.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=transfer.member_id)
+        )
+    if member.unit_id != transfer.from_unit_id or member.status not in CURRENT_STATUSES:
+        raise ValidationError(_("The member is no longer a current member of the sending unit."))
+    if not transfer.to_unit.is_active:
+        raise ValidationError({"to_unit": _("Choose an active unit union.")})
+    member.unit = transfer.to_unit
+    member._change_reason = "transfer"
+    member.full_clean()
+    member.save(update_fields=["unit", "updated_at"])
+    change = _record(
+        member=member,
+        kind=ChangeKind.TRANSFER,
+        on=transfer.on,
+        from_unit=transfer.from_unit,
+        to_unit=transfer.to_unit,
+        from_status=member.status,
+        to_status=member.status,
+        reason=transfer.reason,
+        actor=actor,
+    )
+    transfer.state, transfer.decided_by, transfer.decided_at = TransferState.ACCEPTED, actor, timezone.now()
+    transfer.save(update_fields=["state", "decided_by", "decided_at"])
     if member.user_id:
         forget_scope(member.user)
+    _tell_member(
+        member,
+        key=f"transfer-accept:{transfer.pk}",
+        title=_("Your membership was transferred"),
+        body=_("%(to)s accepted the transfer of your membership from %(from)s.")
+        % {"from": transfer.from_unit.name, "to": transfer.to_unit.name},
+    )
     return change
+
+
+@transaction.atomic
+def transfer_return(*, actor: User, transfer: TransferRequest, reason: str) -> TransferRequest:
+    """The receiving side (or the city union) returns the transfer with a reason; the member stays."""
+    transfer = _lock_transfer(actor, transfer.pk)
+    if not scope_for(actor).can_manage_unit(transfer.to_unit_id):
+        raise PermissionDenied(_("Only the receiving unit's officers or the city union can return a transfer."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for returning the transfer.")})
+    return _close(actor, transfer, TransferState.RETURNED, ChangeKind.TRANSFER_RETURN, reason.strip())
+
+
+@transaction.atomic
+def transfer_cancel(*, actor: User, transfer: TransferRequest) -> TransferRequest:
+    """The sending side (or the city union) withdraws a transfer that is still waiting."""
+    transfer = _lock_transfer(actor, transfer.pk)
+    if not scope_for(actor).can_manage_unit(transfer.from_unit_id):
+        raise PermissionDenied(_("Only the sending unit's officers or the city union can withdraw a transfer."))
+    return _close(actor, transfer, TransferState.CANCELLED, ChangeKind.TRANSFER_CANCEL, "")
+
+
+def _close(actor, transfer, state, kind, reason) -> TransferRequest:
+    with unscoped("closing a transfer: the member's row, as the sending unit holds it"):
+        member = Member.objects.select_related("unit").get(pk=transfer.member_id)
+    transfer.state, transfer.decided_by, transfer.decided_at = state, actor, timezone.now()
+    transfer.return_reason = reason
+    transfer.save(update_fields=["state", "decided_by", "decided_at", "return_reason"])
+    _record(
+        member=member,
+        kind=kind,
+        on=timezone.localdate(),
+        from_unit=transfer.from_unit,
+        to_unit=transfer.to_unit,
+        from_status=member.status,
+        to_status=member.status,
+        reason=reason,
+        actor=actor,
+    )
+    title = (
+        _("The transfer of your membership was returned")
+        if state == TransferState.RETURNED
+        else _("The transfer of your membership was withdrawn")
+    )
+    _tell_member(
+        member,
+        key=f"transfer-{state}:{transfer.pk}",
+        title=title,
+        body=_("You stay a member of %(from)s.") % {"from": transfer.from_unit.name},
+    )
+    return transfer
+
+
+@transaction.atomic
+def member_transfer(*, actor: User, member: Member, to_unit: Organization, on: date, reason: str) -> MembershipChange:
+    """Start a transfer and, when the actor may also accept it (a city administrator, an officer of both
+    units), accept it at once. Otherwise the change returned is the start, and the member stays."""
+    transfer = transfer_start(actor=actor, member=member, to_unit=to_unit, on=on, reason=reason)
+    if scope_for(actor).can_manage_unit(to_unit.pk):
+        return transfer_accept(actor=actor, transfer=transfer)
+    return transfer.member.changes.filter(kind=ChangeKind.TRANSFER_START).order_by("-pk").first()
 
 
 #: kind -> (statuses it may start from, status it leads to)
@@ -321,20 +500,60 @@ def account_create(*, actor: User, member: Member) -> IssuedAccount:
 
 
 @transaction.atomic
-def account_reset_password(*, actor: User, member: Member) -> IssuedAccount:
-    """A new one-time password for a member who forgot theirs."""
+def account_reset_password(*, actor: User, member: Member, request=None) -> IssuedAccount:
+    """A new one-time password for a member who forgot theirs.
+
+    Written to the access record (who reset whose login, when, from where) and the login log; the
+    member is told at once (inbox and e-mail, naming the officer); every session of the login ends
+    (Django ties a session to the password's hash). A role holder's login: city administrators only."""
     member = _lock(actor, member)
-    require_manage(actor, member)
     require_perm(actor=actor, perm="members.change_member")
     if not member.user_id:
         raise ValidationError(_("%(name)s has no account yet.") % {"name": member.name})
-    if member.user.is_superuser or member.user.role_assignments.exists():
-        raise PermissionDenied  # officers' passwords are not reset by other officers
+    if member.user_id == actor.pk:
+        raise ValidationError(_("Change your own password on the password page."))
+    from .security import login_event
+
+    user = member.user
     password = one_time_password()
-    member.user.set_password(password)
-    member.user.must_change_password = True
-    member.user.save(update_fields=["password", "must_change_password"])
-    return IssuedAccount(member.pk, member.name, member.unit.name, member.user.username, password)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    _end_sessions(user)
+    record_access(
+        actor=actor,
+        action=AccessAction.RESET_LOGIN,
+        what=gettext_lazy("Login password"),
+        obj=member,
+        ref=f"{member.name} · {user.get_username()}",
+        request=request,
+    )
+    login_event(kind=LoginEventKind.PASSWORD_RESET, user=user, by=actor, request=request)
+    now = timezone.localtime()
+    _tell_member(
+        member,
+        key=f"reset:{user.pk}:{now:%Y%m%d%H%M%S%f}",
+        title=_("The password of your login was reset"),
+        body=_(
+            "%(officer)s reset the password of your login %(username)s on %(when)s. If you did not ask for "
+            "this, tell the city union at once: someone may have used your login."
+        )
+        % {"officer": _officer_label(actor), "username": user.get_username(), "when": f"{now:%Y-%m-%d %H:%M}"},
+        email=True,
+    )
+    return IssuedAccount(member.pk, member.name, member.unit.name, user.get_username(), password)
+
+
+def _end_sessions(user: User) -> None:
+    """Every session of the login ends. Django already refuses a session whose password hash is stale
+    (the new password changed it); the rows are deleted too, so that nothing of them remains."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        if str(data.get(SESSION_KEY)) == str(user.pk) and data.get(HASH_SESSION_KEY) != user.get_session_auth_hash():
+            session.delete()
 
 
 def accounts_create_bulk(*, actor: User, members) -> tuple[list[IssuedAccount], list[str]]:
@@ -349,11 +568,14 @@ def accounts_create_bulk(*, actor: User, members) -> tuple[list[IssuedAccount], 
 
 
 @transaction.atomic
-def account_password_changed(*, user: User) -> None:
-    """The person chose an own password: the first-login state ends."""
+def account_password_changed(*, user: User, request=None) -> None:
+    """The person chose an own password: the first-login state ends; the login log keeps the change."""
+    from .security import login_event
+
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
+    login_event(kind=LoginEventKind.PASSWORD_CHANGE, user=user, request=request)
 
 
 # --- Excel -------------------------------------------------------------------------------------
@@ -745,3 +967,89 @@ def unit_honour_add(*, actor: User, unit: Organization, data: dict) -> UnitHonou
     honour.full_clean()
     honour.save()
     return honour
+
+
+# --- Second factor (django-otp) -----------------------------------------------------------------------
+RECOVERY_CODES = 10
+
+
+def second_factor_device(*, user: User, pending_key: str = ""):
+    """The person's authenticator (TOTP) device: the confirmed one, one being enrolled, or — not saved —
+    a new one with the key the enrolment page keeps in the session (a GET writes nothing)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
+    if device is None:
+        extra = {"key": pending_key} if pending_key else {}
+        device = TOTPDevice(user=user, name="authenticator", confirmed=False, **extra)
+    return device
+
+
+@transaction.atomic
+def second_factor_confirm(*, user: User, token: str, pending_key: str = "", request=None) -> list[str]:
+    """Enrolment: the first code from the app confirms the device; returns new recovery codes (shown once)."""
+    from .security import login_event
+
+    device = second_factor_device(user=user, pending_key=pending_key)
+    if device.pk is None:
+        device.save()
+    if device.confirmed:
+        raise ValidationError(_("A second factor is already set up for this login."))
+    if not device.verify_token((token or "").strip()):
+        raise ValidationError({"token": _("The code is wrong or too old: enter the current 6-digit code.")})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    login_event(kind=LoginEventKind.OTP_ENROL, user=user, request=request)
+    return recovery_codes_issue(user=user, request=request, log=False)
+
+
+@transaction.atomic
+def recovery_codes_issue(*, user: User, request=None, log: bool = True) -> list[str]:
+    """Ten new one-use recovery codes (the old ones stop working); shown once, stored by django-otp."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from .security import login_event
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="recovery", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    for code in codes:
+        device.token_set.create(token=code)
+    if log:
+        login_event(kind=LoginEventKind.RECOVERY_CODES, user=user, request=request)
+    return codes
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, member: Member, request=None) -> None:
+    """A city administrator removes another person's second factor (a lost phone): recorded in the
+    access record and the login log; the person is told and enrols again at the next login."""
+    from django_otp import devices_for_user
+
+    from .scoping import require_city_admin
+    from .security import login_event
+
+    require_city_admin(actor)
+    require_read(actor, member)
+    if not member.user_id:
+        raise ValidationError(_("%(name)s has no account yet.") % {"name": member.name})
+    user = member.user
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+    record_access(
+        actor=actor,
+        action=AccessAction.RESET_OTP,
+        what=gettext_lazy("Second factor"),
+        obj=member,
+        ref=f"{member.name} · {user.get_username()}",
+        request=request,
+    )
+    login_event(kind=LoginEventKind.OTP_RESET, user=user, by=actor, request=request)
+    _tell_member(
+        member,
+        key=f"otp-reset:{user.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        title=_("The second factor of your login was reset"),
+        body=_("%(officer)s removed the second factor of your login; set it up again at your next login.")
+        % {"officer": _officer_label(actor)},
+        email=True,
+    )

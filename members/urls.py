@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import access_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -33,4 +33,10 @@ urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("units/<int:unit_pk>/accounts/", views.AccountBulkView.as_view(), name="account_bulk"),
+    # accounts and access (issue 16)
+    path("transfers/", access_views.TransferListView.as_view(), name="transfers"),
+    path("transfers/<int:pk>/<str:action>/", access_views.transfer_action_view, name="transfer_action"),
+    path("login-log/", access_views.LoginLogView.as_view(), name="login_log"),
+    path("history/", access_views.MembershipHistoryView.as_view(), name="membership_history"),
+    path("<int:pk>/two-factor/reset/", access_views.SecondFactorResetView.as_view(), name="second_factor_reset"),
 ]

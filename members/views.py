@@ -31,7 +31,7 @@ from .forms import (
     StatusChangeForm,
     TransferForm,
 )
-from .models import CommitteePost, HonourLevel, HonourTitle, ImportStatus, Member, MemberImport
+from .models import ChangeKind, CommitteePost, HonourLevel, HonourTitle, ImportStatus, Member, MemberImport
 from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
 from .pinyin import NameOrder
 from .scoping import (
@@ -153,6 +153,8 @@ class MemberDetailView(TemplateView):
             can_reveal=actor.has_perm("members.reveal_id_number"),
             can_read_access=scope.sees_all and actor.has_perm("members.view_accessrecord"),
             honours=member.honours.all(),
+            pending_transfer=selectors.member_pending_transfer(member=member) if may_manage else None,
+            role_holder=may_manage and not scope.is_city_admin and services.holds_a_role(member),
         )
         return ctx
 
@@ -297,17 +299,22 @@ class MemberTransferView(TemplateView):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.member_transfer(
+                change = services.member_transfer(
                     actor=request.user, member=member, to_unit=d["to_unit"], on=d["on"], reason=d["reason"]
                 )
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("%(name)s has been transferred to %(unit)s.") % {"name": member.name, "unit": d["to_unit"].name},
-                )
-                if can_read(request.user, d["to_unit"]):
+                names = {"name": member.name, "unit": d["to_unit"].name}
+                if change.kind == ChangeKind.TRANSFER:
+                    messages.success(request, _("%(name)s has been transferred to %(unit)s.") % names)
+                else:
+                    messages.success(
+                        request,
+                        _("The transfer of %(name)s to %(unit)s is started; it takes effect when %(unit)s accepts it.")
+                        % names,
+                    )
+                if can_read(request.user, d["to_unit"]) or change.kind != ChangeKind.TRANSFER:
                     return redirect("members:detail", pk=member.pk)
                 return redirect("members:list")
         return self.render_to_response({"member": member, "form": form})
@@ -350,8 +357,10 @@ class AccountCreateView(MemberTransferView):
         member = self._member()
         reset = request.POST.get("action") == "reset"
         try:
-            fn = services.account_reset_password if reset else services.account_create
-            issued = [fn(actor=request.user, member=member)]
+            if reset:
+                issued = [services.account_reset_password(actor=request.user, member=member, request=request)]
+            else:
+                issued = [services.account_create(actor=request.user, member=member)]
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -471,7 +480,7 @@ class FirstPasswordView(PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.account_password_changed(user=form.user)
+        services.account_password_changed(user=form.user, request=self.request)
         messages.success(self.request, _("Your new password is set."))
         return response
 

@@ -14,9 +14,13 @@ class UnionAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         from members.scoping import scope_for
+        from members.security import second_factor_required
 
         user = request.user
-        return bool(user.is_active and user.is_staff and scope_for(user).is_city_admin)
+        if not (user.is_active and user.is_staff and scope_for(user).is_city_admin):
+            return False
+        # The admin is behind the same second factor as the portal's pages.
+        return not second_factor_required(user) or getattr(user, "is_verified", lambda: False)()
 
     def admin_view(self, view, cacheable=False):
         """The admin's own machinery (foreign-key widgets, list filters, inlines, history) reads the

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from members import access_views
 from members import views as member_views
 
 from .views import favicon, healthz, liveness
@@ -20,7 +21,9 @@ urlpatterns = [
     path("healthz/live", liveness, name="liveness"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", access_views.LoggedPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/two-factor/", access_views.TwoFactorView.as_view(), name="two_factor"),
+    path("accounts/two-factor/verify/", access_views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("members/", include("members.urls")),

@@ -107,9 +107,10 @@ ERRORS = {
 }
 
 
-def error_page(request, key, status: int) -> HttpResponse:
-    """The error page in the portal's layout (navigation, the way back), in the person's language."""
-    context = {"error_status": status, **ERRORS[key]}
+def error_page(request, key, status: int, reason: str = "") -> HttpResponse:
+    """The error page in the portal's layout (navigation, the way back), in the person's language;
+    ``reason``: what the refusing service said (a translated sentence), shown as well."""
+    context = {"error_status": status, "error_reason": reason, **ERRORS[key]}
     return HttpResponse(render_to_string("errors/error.html", context, request=request), status=status)
 
 
@@ -120,7 +121,10 @@ def bad_request(request, exception=None):
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    return error_page(request, 403, 403)
+    # A service that refuses with a sentence (PermissionDenied(_("…"))) says why: e.g. that only a city
+    # administrator may change a member who holds a role (issue 16).
+    reason = str(exception) if exception is not None and exception.args else ""
+    return error_page(request, 403, 403, reason=reason)
 
 
 @requires_csrf_token

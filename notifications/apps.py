@@ -18,9 +18,9 @@ class NotificationsConfig(AppConfig):
 
         from . import sources
         from .reminders import register_reminder_source
-        from .services import notification_send
+        from .services import members_notice
 
-        register_notifier(notification_send)
+        register_notifier(members_notice)
         from members.retention import RetentionRule, register_retention_rule
 
         register_retention_rule(

@@ -125,6 +125,38 @@ def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: boo
     return created
 
 
+#: Notices about a person's own account (an officer reset the login, the second factor was reset): e-mailed to
+#: any address the person gave, whatever they chose for other notices. The kind keeps the mark, so that the task
+#: and the sweep know it too.
+ACCOUNT_KIND = "account:"
+
+
+def members_notice(
+    *, recipient_id: int, kind: str, key: str, title: str, body: str = "", url: str = "", email: bool = False
+) -> Notification | None:
+    """members.registry's notifier (members may not import this app: it registers this). The inbox notice now,
+    in the caller's transaction; with ``email`` (a notice about the own account) it is e-mailed after the commit
+    whatever the person chose for other notices."""
+    if not email:
+        return notification_send(recipient_id=recipient_id, kind=kind, key=key, title=title, body=body, url=url)
+    from .tasks import notification_email_task
+
+    notification = notification_send(
+        recipient_id=recipient_id,
+        kind=f"{ACCOUNT_KIND}{kind}"[:40],
+        key=f"{ACCOUNT_KIND}{key}",
+        title=title,
+        body=body,
+        url=url,
+    )
+    if notification is not None:
+        pk = notification.pk
+        transaction.on_commit(
+            lambda: _publish(lambda: notification_email_task.delay(notification_id=pk), f"account e-mail {pk}")
+        )
+    return notification
+
+
 def preference_update(*, user, by_email: bool, email: str = "") -> NotificationPreference:
     preference, _ = NotificationPreference.objects.for_actor(user).get_or_create(user=user)
     preference.by_email = by_email
@@ -176,7 +208,8 @@ def notification_email(*, notification_id: int) -> bool:
             return False
         preference = NotificationPreference.objects.filter(user_id=notification.recipient_id).first()
         address = (preference.email if preference else "") or notification.recipient.email
-        if preference is None or not preference.by_email or not address:
+        wanted = (preference is not None and preference.by_email) or notification.kind.startswith(ACCOUNT_KIND)
+        if not wanted or not address:
             return False
         link = f"\n\n{settings.PORTAL_URL.rstrip('/')}{notification.url}" if notification.url.startswith("/") else ""
         try:
@@ -218,8 +251,8 @@ def notifications_email_pending(
     has_address = Q(recipient__notification_preference__email__gt="") | Q(recipient__email__gt="")
     pending = Notification.objects.filter(
         has_address,
+        Q(recipient__notification_preference__by_email=True) | Q(kind__startswith=ACCOUNT_KIND),
         emailed_at__isnull=True,
-        recipient__notification_preference__by_email=True,
         email_attempts__lt=MAX_EMAIL_ATTEMPTS,
         created_at__gte=now - within,
         created_at__lte=now - older_than,

@@ -30,7 +30,7 @@ class VoiceItemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sender"))
     def sender_name(self, obj):
-        return obj.sender.name if obj else ""
+        return obj.sender.name if obj and obj.sender_id else "—"
 
     @admin.display(description=_("attachment name"))
     def original_attachment_name(self, obj):

@@ -52,10 +52,10 @@ def seed_demo(*, stdout, rng) -> None:
     for kind, category, subject, text, anonymous, days_ago in ITEMS:
         sent = now - timedelta(days=days_ago)
         VoiceItem.objects.get_or_create(
-            sender=member,
+            sender=None if anonymous else member,  # an anonymous item keeps no sender
             subject=subject,
+            sender_unit=member.unit,
             defaults={
-                "sender_unit": member.unit,
                 "addressee": member.unit,
                 "kind": kind,
                 "category": category,

@@ -33,8 +33,8 @@ class ItemForm(forms.Form):
         label=_("Send anonymously"),
         required=False,
         help_text=_(
-            "The officers will not see your name. The portal still records who sent it, "
-            "and only the city administrator can see that (for handling abuse)."
+            "Nobody will know it was you: the portal keeps no link between the item and your login. You get a "
+            "receipt code to follow it up; keep it, it is the only way back to the item."
         ),
     )
 

@@ -69,9 +69,10 @@ def attachment_path(instance, filename: str) -> str:
 class VoiceItem(models.Model):
     """A suggestion, request for help or complaint a member sends to the own unit union or the city union.
 
-    An anonymous item still records its sender (for abuse handling); only the city administrator
-    may see who it is (see voice.selectors.sender_visible). The scope says which rows an actor
-    reaches, not which fields: an officer reads an anonymous item, never its sender.
+    An anonymous item records no sender at all (a constraint holds it): the portal keeps no link
+    between it and any login, so no one — an officer who resets the sender's password and logs in as
+    them included — can learn who sent it. The sender follows it with a receipt code shown once when
+    sending; only the code's keyed hash is stored (docs/voice.md, "Anonymity").
     """
 
     #: Officers read (and the addressed unit's officers handle) what is addressed to their unit;
@@ -80,8 +81,16 @@ class VoiceItem(models.Model):
     scope_owner = "sender"
 
     sender = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="voice_items", verbose_name=_("sender"), editable=False
+        Member,
+        on_delete=models.PROTECT,
+        related_name="voice_items",
+        verbose_name=_("sender"),
+        editable=False,
+        null=True,
+        blank=True,
     )
+    #: An anonymous item's receipt: the keyed hash of the code the sender keeps (voice.selectors.receipt_hash).
+    receipt_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     #: The sender's unit when sent: statistics are per this unit.
     sender_unit = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit of the sender")
@@ -125,6 +134,13 @@ class VoiceItem(models.Model):
         indexes = [
             models.Index(fields=["addressee", "status", "waiting_since"], name="voiceitem_inbox_idx"),
             models.Index(fields=["sender_unit", "created_at"], name="voiceitem_stats_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(anonymous=False, sender__isnull=False)
+                | models.Q(anonymous=True, sender__isnull=True),
+                name="voiceitem_anonymous_has_no_sender",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,13 +38,43 @@ TALK_PERM = "voice.manage_talks"
 
 # --- Suggestions and requests ------------------------------------------------------------------
 def sender_visible(*, scope: Scope, item: VoiceItem) -> bool:
-    """Whether this viewer may know who sent the item: always unless anonymous; then the city admin only."""
-    return not item.anonymous or scope.is_city_admin
+    """Whether this viewer may know who sent the item: unless it is anonymous (then nobody: no sender is kept)."""
+    return not item.anonymous and item.sender_id is not None
 
 
-def is_sender(*, scope: Scope, item: VoiceItem) -> bool:
-    """Whether the viewer sent the item (who the viewer is, not what the viewer may see)."""
+def is_sender(*, scope: Scope, item: VoiceItem, proven: frozenset[int] = frozenset()) -> bool:
+    """Whether the viewer sent the item: the own named item, or an anonymous one whose receipt code
+    was entered in this session (``proven``: see ``proven_items``)."""
+    if item.anonymous:
+        return item.pk in proven
     return scope.member_id is not None and item.sender_id == scope.member_id
+
+
+#: The session key of the anonymous items whose receipt code was entered (or that were sent) in this session.
+RECEIPTS_SESSION_KEY = "voice_receipts"
+
+
+def receipt_hash(code: str) -> str:
+    """The keyed hash stored for a receipt code (the code itself is never stored)."""
+    from django.utils.crypto import salted_hmac
+
+    normalized = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return salted_hmac("voice.receipt", normalized, algorithm="sha256").hexdigest()
+
+
+def proven_items(request) -> frozenset[int]:
+    """The anonymous items this session proved to have sent (ends with the session: a password reset
+    ends every session of the login)."""
+    session = getattr(request, "session", None)
+    return frozenset(session.get(RECEIPTS_SESSION_KEY, [])) if session is not None else frozenset()
+
+
+def item_by_receipt(*, code: str) -> VoiceItem | None:
+    """The anonymous item a receipt code belongs to, or None."""
+    if not code or not code.strip():
+        return None
+    with unscoped("an anonymous item is found by its receipt code alone: it belongs to no login"):
+        return VoiceItem.objects.filter(anonymous=True, receipt_hash=receipt_hash(code)).first()
 
 
 def can_handle(*, scope: Scope, item: VoiceItem) -> bool:
@@ -177,8 +207,14 @@ def my_items(*, actor) -> QuerySet[VoiceItem]:
     return VoiceItem.objects.for_actor(actor).filter(sender_id=scope.member_id).select_related("addressee")
 
 
-def item_get(*, actor, pk: int) -> VoiceItem:
-    """The sender's own item, or one addressed to an organisation the actor reads; else 404."""
+def item_get(*, actor, pk: int, proven: frozenset[int] = frozenset()) -> VoiceItem:
+    """The sender's own item (an anonymous one: proven by its receipt in this session), or one addressed
+    to an organisation the actor reads; else 404."""
+    if pk in proven:
+        with unscoped("an anonymous item whose receipt code this session entered: its sender's follow-up"):
+            item = VoiceItem.objects.select_related("addressee", "sender_unit").filter(pk=pk, anonymous=True).first()
+        if item is not None:
+            return item
     return get_for_actor(VoiceItem.objects.select_related("addressee", "sender_unit"), actor, pk=pk)
 
 

@@ -59,11 +59,26 @@ def _locked_for_handler(actor, item: VoiceItem) -> VoiceItem:
     return item
 
 
-def _locked_for_sender(actor, item: VoiceItem) -> VoiceItem:
-    item = _locked(actor, item)
-    if not selectors.is_sender(scope=scope_for(actor), item=item):
+def _locked_for_sender(actor, item: VoiceItem, proven: frozenset[int]) -> VoiceItem:
+    if item.pk in proven:
+        with unscoped("an anonymous item whose receipt code this session entered: its sender's follow-up"):
+            item = VoiceItem.objects.select_for_update().select_related("addressee").get(pk=item.pk)
+    else:
+        item = _locked(actor, item)
+    if not selectors.is_sender(scope=scope_for(actor), item=item, proven=proven):
         raise PermissionDenied
     return item
+
+
+#: Letters and digits that cannot be mistaken for one another; 16 of them (~92 bits) cannot be guessed.
+_RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _receipt_code() -> str:
+    import secrets
+
+    raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def _event(item: VoiceItem, kind: str, actor=None, **kwargs) -> VoiceEvent:
@@ -84,15 +99,18 @@ def item_send(
     anonymous: bool = False,
     attachment: UploadedFile | None = None,
 ) -> VoiceItem:
-    """A member writes to the own unit union or to the city union."""
+    """A member writes to the own unit union or to the city union. An anonymous item keeps no sender:
+    its receipt code is returned once on ``item.receipt_code`` (only its keyed hash is stored)."""
     member = selectors.own_member(actor=actor)
     if member is None:
         raise PermissionDenied
     if not selectors.addressee_choices(member=member).filter(pk=addressee.pk).exists():
         raise ValidationError({"addressee": _("Write to your own unit union or to the city union.")})
     now = timezone.now()
+    code = _receipt_code() if anonymous else ""
     item = VoiceItem(
-        sender=member,
+        sender=None if anonymous else member,
+        receipt_hash=selectors.receipt_hash(code) if anonymous else "",
         sender_unit=member.unit,
         addressee=addressee,
         kind=kind,
@@ -106,6 +124,8 @@ def item_send(
     if attachment is not None:
         item.attachment_type = check_upload(attachment, field="attachment", allowed=ATTACHMENT_KINDS).mime
         item.attachment_name = attachment.name[-200:]
+        if anonymous:  # the file's name could name the sender: an anonymous item keeps only its kind
+            item.attachment_name = item.attachment_label
         item.attachment = attachment
     item.full_clean()
     item.save()
@@ -117,6 +137,7 @@ def item_send(
         body=item.get_category_display(),
         item=item,
     )
+    item.receipt_code = code
     return item
 
 
@@ -151,8 +172,10 @@ def item_answer(*, actor, item: VoiceItem, answer: str) -> VoiceItem:
     item.full_clean()
     item.save()
     event = _event(item, EventKind.ANSWERED, actor, text=answer)
-    with unscoped("the sender's login, to notify them of the answer: the handler may not read their record"):
-        sender_user = Member.objects.filter(pk=item.sender_id).values_list("user_id", flat=True).first()
+    sender_user = None
+    if item.sender_id:  # an anonymous item has no sender to notify: the receipt code shows the answer
+        with unscoped("the sender's login, to notify them of the answer: the handler may not read their record"):
+            sender_user = Member.objects.filter(pk=item.sender_id).values_list("user_id", flat=True).first()
     if sender_user:
         _notify(
             [sender_user],
@@ -203,9 +226,9 @@ def item_close(*, actor, item: VoiceItem) -> VoiceItem:
 
 
 @transaction.atomic
-def item_rate(*, actor, item: VoiceItem, satisfied: bool) -> VoiceItem:
+def item_rate(*, actor, item: VoiceItem, satisfied: bool, proven: frozenset[int] = frozenset()) -> VoiceItem:
     """The sender says whether the answer satisfied them (may change the rating until reopening)."""
-    item = _locked_for_sender(actor, item)
+    item = _locked_for_sender(actor, item, proven)
     if not item.answer or item.is_open:
         raise ValidationError(_("There is no answer to rate yet."))
     item.satisfied = satisfied
@@ -216,9 +239,9 @@ def item_rate(*, actor, item: VoiceItem, satisfied: bool) -> VoiceItem:
 
 
 @transaction.atomic
-def item_reopen(*, actor, item: VoiceItem, reason: str) -> VoiceItem:
+def item_reopen(*, actor, item: VoiceItem, reason: str, proven: frozenset[int] = frozenset()) -> VoiceItem:
     """The sender reopens an answered item, once; it waits for an answer again."""
-    item = _locked_for_sender(actor, item)
+    item = _locked_for_sender(actor, item, proven)
     if not item.can_reopen:
         raise ValidationError(_("This item cannot be reopened (only once, after an answer)."))
     reason = reason.strip()

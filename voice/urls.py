@@ -6,6 +6,7 @@ app_name = "voice"
 urlpatterns = [
     path("", views.MyItemsView.as_view(), name="index"),
     path("new/", views.ItemCreateView.as_view(), name="new"),
+    path("receipt/", views.ReceiptView.as_view(), name="receipt"),
     path("<int:pk>/", views.ItemDetailView.as_view(), name="detail"),
     path("<int:pk>/attachment/", views.AttachmentView.as_view(), name="attachment"),
     path("<int:pk>/<slug:action>/", views.ItemActionView.as_view(), name="action"),

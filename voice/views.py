@@ -102,9 +102,37 @@ class ItemCreateView(TemplateView):
             except ValidationError as exc:
                 form_errors_from(form, exc)
             else:
+                if item.anonymous:
+                    return self._receipt(request, item)
                 messages.success(request, _("Sent. You will be notified when it is answered."))
                 return redirect("voice:detail", item.pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+    def _receipt(self, request, item):
+        """The receipt code, shown once: the only way back to an anonymous item (no login is linked to it)."""
+        _prove(request, item.pk)
+        self.template_name = "voice/receipt_issued.html"
+        response = self.render_to_response({"item": item, "code": item.receipt_code})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _prove(request, pk: int) -> None:
+    proven = list(selectors.proven_items(request) | {pk})
+    request.session[selectors.RECEIPTS_SESSION_KEY] = proven
+
+
+class ReceiptView(TemplateView):
+    """/voice/receipt/: the sender of an anonymous item enters its receipt code to follow it up."""
+
+    template_name = "voice/receipt.html"
+
+    def post(self, request, *args, **kwargs):
+        item = selectors.item_by_receipt(code=request.POST.get("code", "")[:40])
+        if item is None:
+            return self.render_to_response({"error": _("No item has this receipt code. Check the code and try again.")})
+        _prove(request, item.pk)
+        return redirect("voice:detail", item.pk)
 
 
 class ItemDetailView(TemplateView):
@@ -112,9 +140,10 @@ class ItemDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        item = selectors.item_get(actor=self.request.user, pk=self.kwargs["pk"])
+        proven = selectors.proven_items(self.request)
+        item = selectors.item_get(actor=self.request.user, pk=self.kwargs["pk"], proven=proven)
         scope = scope_for(self.request.user)
-        is_sender = selectors.is_sender(scope=scope, item=item)
+        is_sender = selectors.is_sender(scope=scope, item=item, proven=proven)
         handler = selectors.can_handle(scope=scope, item=item)
         ctx.update(
             item=item,
@@ -144,14 +173,18 @@ class _ItemActionView(ServiceActionView):
     def form_kwargs(self) -> dict:
         return {}
 
+    #: the sender's steps (rate, reopen) take the receipts this session proved (anonymous items)
+    sender_step = False
+
     def act(self, request, pk: int, **kwargs):
-        self.item = selectors.item_get(actor=request.user, pk=pk)
-        data = {}
+        proven = selectors.proven_items(request)
+        self.item = selectors.item_get(actor=request.user, pk=pk, proven=proven)
+        data = {"proven": proven} if self.sender_step else {}
         if self.form_class is not None:
             form = self.form_class(request.POST, **self.form_kwargs())
             if not form.is_valid():
                 raise _invalid(form)
-            data = form.cleaned_data
+            data.update(form.cleaned_data)
         return self.service(actor=request.user, item=self.item, **data)
 
     def get_success_url(self) -> str:
@@ -190,12 +223,14 @@ class ItemForwardView(_ItemActionView):
 
 
 class ItemRateView(_ItemActionView):
+    sender_step = True
     form_class = RateForm
     service = staticmethod(services.item_rate)
     success_message = gettext_lazy("Thank you for your rating.")
 
 
 class ItemReopenView(_ItemActionView):
+    sender_step = True
     form_class = ReopenForm
     service = staticmethod(services.item_reopen)
     success_message = gettext_lazy("Reopened: the union will answer again.")
@@ -228,11 +263,14 @@ class AttachmentView(View):
     """The attachment, only to those who may see the item; never from /media/ directly."""
 
     def get(self, request, pk: int):
-        item = selectors.item_get(actor=request.user, pk=pk)
+        proven = selectors.proven_items(request)
+        item = selectors.item_get(actor=request.user, pk=pk, proven=proven)
         if not item.attachment:
             raise Http404
         scope = scope_for(request.user)
-        shows_name = selectors.is_sender(scope=scope, item=item) or selectors.sender_visible(scope=scope, item=item)
+        shows_name = selectors.is_sender(scope=scope, item=item, proven=proven) or selectors.sender_visible(
+            scope=scope, item=item
+        )
         name = item.attachment_name if shows_name else item.attachment_label
         response = FileResponse(
             item.attachment.open("rb"), as_attachment=True, filename=name, content_type=item.attachment_type

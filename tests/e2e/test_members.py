@@ -5,8 +5,8 @@ import pytest
 from openpyxl import load_workbook
 
 from members.models import Member, MembershipChange
-from tests.e2e.conftest import login
-from tests.factories import MemberFactory
+from tests.e2e.conftest import ARTIFACTS, login
+from tests.factories import MemberFactory, UserFactory
 from tests.members.test_excel import roster_row, xlsx_bytes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,13 +31,24 @@ def test_officer_adds_transfers_imports_and_exports(page, live_server, officer_a
     added = Member.objects.get(card_number="NT8800001")
     assert added.gender == "F" and str(added.birth_date) == "1949-12-31"
 
-    # 2. Transfer another member to 市公安局 in one step.
+    # 2. Start the transfer of another member to 市公安局 (转出); 市公安局 accepts it (转入).
     page.goto(f"{live_server.url}/members/{leaver.pk}/")
     page.get_by_role("link", name="转接").click()
     page.select_option("select[name=to_unit]", label="市公安局")
     page.fill("input[name=reason]", "工作调动")
-    page.get_by_role("button", name="转接").click()
-    page.get_by_text("调动者 已转入市公安局。").wait_for()
+    page.get_by_role("button", name="发起转出").click()
+    page.get_by_text("已发起调动者转至市公安局，市公安局接收后生效。").wait_for()
+    page.get_by_test_id("pending-transfer").wait_for()
+    leaver.refresh_from_db()
+    assert leaver.unit == tree["a"]
+    page.goto(f"{live_server.url}/members/transfers/?direction=out")
+    page.get_by_test_id("transfer-row").filter(has_text="调动者").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "members-transfer-out.png"), full_page=True)
+    from members import services as member_services
+
+    officer_c = UserFactory(username="officer_c")
+    member_services.role_assign(user=officer_c, organization=tree["c"], role="unit_officer")
+    member_services.transfer_accept(actor=officer_c, transfer=leaver.transfer_requests.get())
     leaver.refresh_from_db()
     assert leaver.unit == tree["c"]
     assert MembershipChange.objects.filter(member=leaver, kind="transfer", reason="工作调动").exists()

@@ -12,25 +12,38 @@ from tests.factories import MemberFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_officer_transfers_a_member_in_one_step_and_the_history_keeps_it(client, officer_a, tree):
+def test_a_transfer_out_and_in_moves_the_member_and_the_history_keeps_it(client, officer_a, tree):
     user = UserFactory(username="13900001111")
     m = MemberFactory(unit=tree["a"], user=user)
     client.force_login(officer_a)
     response = client.post(
         f"/members/{m.pk}/transfer/", {"to_unit": tree["c"].pk, "on": "2026-03-01", "reason": "工作调动"}
     )
-    assert response.status_code == 302 and response["Location"] == "/members/"  # no longer in A's scope
+    assert response.status_code == 302 and response["Location"] == f"/members/{m.pk}/"  # 转出: still in A
+    m.refresh_from_db()
+    assert m.unit == tree["a"]
+    officer_c = UserFactory(username="officer_c")
+    MemberFactory(unit=tree["c"], user=officer_c)
+    services.role_assign(user=officer_c, organization=tree["c"], role="unit_officer")
+    client.force_login(officer_c)
+    transfer = m.transfer_requests.get()
+    assert client.post(f"/members/transfers/{transfer.pk}/accept/").status_code == 302  # 转入
     m.refresh_from_db()
     assert m.unit == tree["c"] and m.status == "active" and m.user == user
-    change = MembershipChange.objects.get(member=m)
+    assert list(MembershipChange.objects.filter(member=m).order_by("pk").values_list("kind", flat=True)) == [
+        "transfer_start",
+        "transfer",
+    ]
+    change = MembershipChange.objects.get(member=m, kind="transfer")
     assert (change.kind, change.on, change.from_unit, change.to_unit, change.reason, change.recorded_by) == (
         "transfer",
         date(2026, 3, 1),
         tree["a"],
         tree["c"],
         "工作调动",
-        officer_a,
+        officer_c,
     )
+    client.force_login(officer_a)
     assert client.get(f"/members/{m.pk}/").status_code == 404  # gone from the old unit's scope
     # The member's own login follows: the member still sees the own record, now in unit C.
     client.force_login(user)
