@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import idnumbers
+from . import countcache, idnumbers
 from .choices import CURRENT_STATUSES, Education, EmploymentType, Ethnicity, Gender, PoliticalStatus
 from .excel import EXAMPLE_CARD, IMPORT_COLUMNS, RawRoster
 from .models import ChangeKind, ChoiceSynonym, Member, MembershipChange, Organization, name_validator
@@ -933,6 +933,7 @@ def save_plan(
             done += len(batch)
             if on_progress:
                 on_progress(done, total)
+    countcache.members_changed()  # bulk writes send no signals: the member list's kept counts go stale
     return len(created), len(updates)
 
 
