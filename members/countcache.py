@@ -39,16 +39,18 @@ def _gen_key() -> str:
     return f"{_PREFIX}:{connection.settings_dict['NAME']}:gen"
 
 
-def query_key(queryset) -> str:
-    """A key for what ``queryset`` reads: its SQL and parameters."""
+def query_key(queryset) -> str | None:
+    """A key for what ``queryset`` reads: its SQL and parameters (None for a queryset that reads nothing)."""
+    if queryset.query.is_empty():
+        return None
     sql, params = queryset.query.sql_with_params()
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:40]
     return f"{_PREFIX}:{connection.settings_dict['NAME']}:{digest}"
 
 
-def remembered(key: str, compute: Callable[[], T]) -> T:
+def remembered(key: str | None, compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave since the last change to members or organisations."""
-    if not enabled():
+    if key is None or not enabled():
         return compute()
     gen_key = _gen_key()
     got = cache.get_many([gen_key, key])
