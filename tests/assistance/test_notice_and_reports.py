@@ -140,8 +140,8 @@ def test_other_lists_have_pinned_query_counts(client, officer_a, city_admin, tre
     client.force_login(city_admin)
     for url, queries in [
         ("/assistance/notice/", 4),
-        ("/assistance/campaigns/?per_page=100", 12),
-        ("/assistance/recuperation/?per_page=100", 14),
+        ("/assistance/campaigns/?per_page=100", 7),
+        ("/assistance/recuperation/?per_page=100", 9),
     ]:
         client.get(url)
         with django_assert_num_queries(queries):
