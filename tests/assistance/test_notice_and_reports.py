@@ -91,7 +91,7 @@ def test_report_and_export_query_counts_are_pinned(
     with django_assert_num_queries(13):
         response = client.get("/assistance/reports/?per_page=100")
     assert len(response.context["page"]) == n
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(10):
         client.get("/assistance/reports/xlsx/")
 
 
