@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 MEMBERS ?= 600
 
-.PHONY: run test setup venv venv-dev assets fonts migrate seed lint format check-deploy messages bench clean
+.PHONY: run test setup venv venv-dev assets fonts migrate seed lint format check-deploy messages bench bench-scale clean
 
 run: setup migrate                     ## set up, load demo data, start web + Celery worker + beat
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --members $(MEMBERS)
@@ -55,6 +55,10 @@ messages: venv-dev                     ## refresh the zh_Hans catalogue and comp
 bench: venv-dev assets                 ## the benchmark of bench/ (see README); wrk for the HTTP cases
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-scale: venv-dev assets           ## the portal at 1,000,000 members (PostgreSQL, own DATABASE_URL; about an hour): docs/benchmark-scale.md
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(PY) bench/scale.py --members $${SCALE_MEMBERS:-1000000} $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var db.sqlite3

@@ -33,6 +33,7 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=50_000)
     parser.add_argument("--only", nargs="*", help="run only these case modules")
     parser.add_argument("--skip-seed", action="store_true", help="reuse the database as it is")
+    parser.add_argument("--out", help="where to write the figures (default: bench/results/latest.json)")
     args = parser.parse_args()
 
     import django
@@ -77,9 +78,9 @@ def _run(args, settings, call_command, connection, Context, print_table, vacuum_
         figures.extend(module.run(ctx))
         print(f"   ({time.monotonic() - t:.1f} s)", flush=True)
     print_table(figures)
-    out = ROOT / "bench" / "results" / "latest.json"
+    out = Path(args.out) if args.out else ROOT / "bench" / "results" / "latest.json"
     out.write_text(json.dumps([f.as_dict() for f in figures], ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"\nWritten {out.relative_to(ROOT)}; total {time.monotonic() - started:.0f} s")
+    print(f"\nWritten {out}; total {time.monotonic() - started:.0f} s")
     return 0
 
 

@@ -42,6 +42,10 @@ class MembersConfig(AppConfig):
         post_migrate.connect(_sync_groups, dispatch_uid="members_sync_role_groups")
         # The retention job's weekly schedule, created switched off (members.schedules).
         post_migrate.connect(_sync_retention_schedule, sender=self, dispatch_uid="members_sync_retention_schedule")
+        from . import countcache, scopecache
+
+        scopecache.connect()  # kept scopes go stale when roles, units or members' logins change
+        countcache.connect()  # kept member counts go stale when members or units change
         from .retention import register_members_rules
 
         register_members_rules()

@@ -5,7 +5,7 @@ Sorting 50,000 members by their unit's position and their name costs a full sort
 per unit (an index scan), put the units in order (a small table), work out which units the
 requested page covers, and read only those units' members, whose order within a unit the
 ``member_unit_name_idx`` index gives. Same rows as ``order_by(unit order, name, pk)``, always three
-queries.
+queries, or one while the counts are kept in the cache (members.countcache).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.utils.functional import cached_property
 
+from . import countcache
 from .models import Organization
 from .pinyin import NameOrder
 
@@ -38,14 +39,22 @@ class UnitOrderPaginator(Paginator):
 
     @cached_property
     def _unit_counts(self) -> list[tuple[int, int]]:
-        """[(unit_id, members)] in the list's unit order."""
-        counts = dict(
+        """[(unit_id, members)] in the list's unit order; kept in the cache until members or units change
+        (members.countcache), so that a page reads only its own rows."""
+        per_unit = (
             self.object_list.order_by().values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
         )
-        if not counts:
-            return []
-        order = Organization.objects.filter(pk__in=counts).order_by("sort_order", "name").values_list("pk", flat=True)
-        return [(pk, counts[pk]) for pk in order]
+
+        def compute() -> list[tuple[int, int]]:
+            counts = dict(per_unit)
+            if not counts:
+                return []
+            order = (
+                Organization.objects.filter(pk__in=counts).order_by("sort_order", "name").values_list("pk", flat=True)
+            )
+            return [(pk, counts[pk]) for pk in order]
+
+        return countcache.remembered(countcache.query_key(per_unit), compute)
 
     @cached_property
     def count(self) -> int:

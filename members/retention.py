@@ -119,6 +119,10 @@ def _anonymise_members(qs: QuerySet) -> int:
         if member.user_id and member.user.is_active:
             type(member.user).objects.filter(pk=member.user_id).update(is_active=False)
         done += 1
+    if done:
+        from .countcache import members_changed
+
+        members_changed()  # the updates above bypass the signals: the member list's kept counts go stale
     return done
 
 

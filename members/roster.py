@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import idnumbers
+from . import countcache, idnumbers
 from .choices import CURRENT_STATUSES, Education, EmploymentType, Ethnicity, Gender, PoliticalStatus
 from .excel import EXAMPLE_CARD, IMPORT_COLUMNS, RawRoster
 from .models import ChangeKind, ChoiceSynonym, Member, MembershipChange, Organization, name_validator
@@ -847,6 +847,20 @@ def _new_member(row: Row) -> Member:
 
 
 # --- Saving ---------------------------------------------------------------------------------------
+#: Fields this module computes itself (not from a cell) with a fixed form: the model's field checks skip them
+#: (a third of the per-row checking, issue #23). The unit was matched to one the actor manages; no login is set.
+COMPUTED = [
+    "unit",
+    "user",
+    "id_number_encrypted",
+    "id_number_hash",
+    "id_number_masked",
+    "status",
+    "created_at",
+    "updated_at",
+]
+
+
 def save_plan(
     *, actor, plan: Plan, update_existing: bool, on_progress: Callable[[int, int], None] | None = None
 ) -> tuple[int, int]:
@@ -866,7 +880,7 @@ def save_plan(
         m.id_number_masked = idnumbers.mask(facts.number)
         m.created_at = m.updated_at = now
         m.fill_name_keys()  # the pinyin search keys (issue #18)
-        m.clean_fields(exclude=["unit", "user"])  # the model's own field checks, as full_clean without queries
+        m.clean_fields(exclude=COMPUTED)  # the model's own field checks on what the file gave, without queries
     created: list[Member] = []
     for batch in _chunks(creates, 1000):
         created.extend(
@@ -917,7 +931,7 @@ def save_plan(
                     m.fill_name_keys()
                     fields += ["name_pinyin", "name_search"]
         m.updated_at = now
-        m.clean_fields(exclude=["unit", "user"])
+        m.clean_fields(exclude=COMPUTED)
         groups.setdefault(tuple(fields), []).append(m)
     for fields, members in groups.items():
         for batch in _chunks(members, 1000):
@@ -933,6 +947,7 @@ def save_plan(
             done += len(batch)
             if on_progress:
                 on_progress(done, total)
+    countcache.members_changed()  # bulk writes send no signals: the member list's kept counts go stale
     return len(created), len(updates)
 
 

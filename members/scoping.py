@@ -156,11 +156,21 @@ def scope_for(actor) -> Scope:
     cached = getattr(actor, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    from . import scopecache
+
+    gen = None
+    if scopecache.enabled():  # kept across requests, made stale by any change of roles or units
+        kept, gen = scopecache.load(actor)
+        if kept is not None:
+            setattr(actor, _CACHE_ATTR, kept)
+            return kept
     from .models import Member, Organization, Role, RoleAssignment
 
     with unscoped("computing the actor's own scope: their roles and their own record"):
         scope = _compute_scope(actor, Member, Organization, Role, RoleAssignment)
     setattr(actor, _CACHE_ATTR, scope)
+    if gen is not None:
+        scopecache.store(actor, scope, gen)
     return scope
 
 
@@ -205,9 +215,12 @@ def _compute_scope(actor, Member, Organization, Role, RoleAssignment) -> Scope: 
 
 
 def forget_scope(actor) -> None:
-    """Drop the cached scope (after the actor's roles changed)."""
+    """Drop the cached scope (after the actor's roles changed), here and in the shared cache."""
     if hasattr(actor, _CACHE_ATTR):
         delattr(actor, _CACHE_ATTR)
+    from . import scopecache
+
+    scopecache.forget(actor)
 
 
 def unit_require_read(*, actor, unit_id: int) -> None:

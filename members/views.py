@@ -109,7 +109,7 @@ class MemberListView(TemplateView):
         form, filters = member_filters(self.request, actor)
         sort = self.request.GET.get("sort", "unit")
         sort = sort if sort in MEMBER_SORTS else "unit"
-        qs = selectors.member_list(actor=actor, filters=filters).defer("id_number_encrypted", "notes")
+        qs = selectors.member_list(actor=actor, filters=filters).only(*selectors.MEMBER_LIST_COLUMNS)
         if sort == "unit":
             page = paginate(self.request, qs, paginator_class=UnitOrderPaginator)
         else:

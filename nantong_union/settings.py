@@ -164,6 +164,12 @@ else:
     }
     CELERY_RESULT_BACKEND = None
 
+# The actor's scope kept in the shared cache between requests (members.scopecache), seconds; 0: computed on
+# every request (the default without Redis: a per-process cache is not shared with the Celery worker).
+SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=600 if REDIS_URL else 0)
+# The member list's per-unit counts kept the same way until members or units change (members.countcache).
+MEMBER_COUNT_CACHE_SECONDS = env.int("MEMBER_COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+
 # No task's result is ever read: storing none also keeps the result backend out of .delay(), which
 # would otherwise retry for ~20 s when Redis is down (the request would hang instead of going on).
 CELERY_TASK_IGNORE_RESULT = True

@@ -50,24 +50,31 @@ def reminder_sources() -> dict[str, Callable[[date], Iterable[Reminder]]]:
 
 
 def run_daily_reminders(
-    today: date, *, only: Iterable[str] | None = None, enqueue_email: bool = True
+    today: date, *, only: Iterable[str] | None = None, enqueue_email: bool = True, rescan: bool = False
 ) -> dict[str, int]:
     """Send every source's reminders for ``today``; returns how many each source newly sent.
 
     Texts are written in the portal's default language (Chinese). With ``enqueue_email=False`` the
-    caller e-mails itself (the management command, which needs no broker).
+    caller e-mails itself (the management command, which needs no broker). A source whose scan of the
+    day is done (a ``ReminderRun`` row, written with its notices) is skipped: a second run of the day
+    costs one query. ``rescan=True`` scans again (the notice keys still send nothing twice).
     """
     from django.conf import settings
     from django.utils import translation
 
     from members.scoping import unscoped
 
+    from .models import ReminderRun
     from .services import notifications_send_many
 
     sent: dict[str, int] = {}
     wanted = set(only) if only else None
+    done = set() if rescan else set(ReminderRun.objects.filter(day=today).values_list("source", flat=True))
     for name, source in reminder_sources().items():
         if wanted is not None and name not in wanted:
+            continue
+        if name in done:
+            sent[name] = 0
             continue
         with (
             transaction.atomic(),
@@ -75,5 +82,9 @@ def run_daily_reminders(
             unscoped("the daily reminder scan: every source reads the whole city by design"),
         ):
             sent[name] = len(notifications_send_many(list(source(today)), enqueue_email=enqueue_email))
+            # A concurrent run that finished first keeps its row (and its notices): nothing twice.
+            ReminderRun.objects.bulk_create(
+                [ReminderRun(day=today, source=name, sent=sent[name])], ignore_conflicts=True
+            )
         logger.info("reminders %s on %s: %d sent", name, today, sent[name])
     return sent

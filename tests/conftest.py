@@ -39,6 +39,15 @@ def need(condition: bool, what: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _kept_scopes_and_counts(settings):
+    """The actor's scope and the member list's counts are kept between requests (members.scopecache,
+    members.countcache) in every test, with or without Redis, so that the pinned query counts are
+    the same everywhere; tests/members/test_kept_scope.py proves that changes make them stale."""
+    settings.SCOPE_CACHE_SECONDS = 600
+    settings.MEMBER_COUNT_CACHE_SECONDS = 300
+
+
+@pytest.fixture(autouse=True)
 def _test_code_reads_unscoped():
     """Test code sets up and inspects rows directly, without an actor. The requests and tasks it
     runs enforce the scope rule all the same (ScopeEnforcementMiddleware, ScopedTask), and

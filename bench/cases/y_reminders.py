@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.common import Context, Figure, vacuum_analyze
 from members.models import Member, Organization, OrganizationKind, Role, RoleAssignment
-from notifications.models import Notification
+from notifications.models import Notification, ReminderRun
 from notifications.reminders import run_daily_reminders
 
 SCAN_MEMBERS = 100_000
@@ -36,6 +36,7 @@ def run(ctx: Context) -> list[Figure]:
         vacuum_analyze()  # the HTTP cases after this one read the 100,000-member table
     _officers_everywhere()
     Notification.objects.filter(key__endswith=DAY.isoformat()).delete()
+    ReminderRun.objects.filter(day=DAY).delete()  # the day's scans not yet done: the first run scans
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         sent = run_daily_reminders(DAY, enqueue_email=False)
@@ -44,9 +45,9 @@ def run(ctx: Context) -> list[Figure]:
     resent = run_daily_reminders(DAY, enqueue_email=False)
     again = time.perf_counter() - again
     return [
-        Figure(f"daily reminder scan ({Member.objects.count():,} members): time", elapsed, "s", "< 5"),
+        Figure(f"daily reminder scan ({Member.objects.count():,} members): time", elapsed, "s", "<= 1"),
         Figure("daily reminder scan: queries", len(queries), "queries"),
         Figure("daily reminder scan: reminders sent", sum(sent.values()), "notices"),
         Figure("daily reminder scan, second run the same day: sent", sum(resent.values()), "notices", "== 0"),
-        Figure("daily reminder scan, second run: time", again, "s", "< 5"),
+        Figure("daily reminder scan, second run: time", again, "s", "<= 0.3"),
     ]

@@ -109,7 +109,7 @@ def test_query_count_is_the_same_at_10_and_100_rows(client, officer_a, tree, dja
     client.get("/members/")
     counts = []
     for size in (10, 100):
-        with django_assert_num_queries(14 if sort == "unit" else 13) as ctx:
+        with django_assert_num_queries(7 if sort == "unit" else 8) as ctx:
             response = client.get(f"/members/?per_page={size}&sort={sort}")
         counts.append(len(ctx.captured_queries))
         assert rows(response) == min(size, 61)

@@ -242,7 +242,7 @@ def test_the_leaderboards_and_their_export_read_a_fixed_number_of_queries(
     c = Client()
     c.force_login(member_a)
     c.get(reverse("quiz:leaderboard", args=[quiz.pk]))  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(6):
         assert c.get(reverse("quiz:leaderboard", args=[quiz.pk])).status_code == 200
     with django_assert_num_queries(12):
         assert c.get(reverse("quiz:leaderboard", args=[quiz.pk]) + "?tab=units").status_code == 200

@@ -11,6 +11,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from members import demo, idnumbers
+from members.countcache import members_changed
 from members.models import Member, Organization, OrganizationKind, Role
 from members.registry import demo_seeders
 from members.roles import sync_role_groups
@@ -116,6 +117,7 @@ class Command(BaseCommand):
             return 0
         n = len(batch)
         bulk_create_with_history(batch, Member, batch_size=2000, default_change_reason="seed_demo")
+        members_changed()  # bulk_create sends no signals: the member list's kept counts go stale
         batch.clear()
         return n
 

@@ -16,8 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", help="the day, YYYY-MM-DD (default: today in Asia/Shanghai)")
         parser.add_argument("--only", nargs="*", help=f"only these sources: {', '.join(reminder_sources())}")
+        parser.add_argument(
+            "--rescan", action="store_true", help="scan again the sources already done for the day (nothing twice)"
+        )
 
-    def handle(self, *args, date=None, only=None, **options):
+    def handle(self, *args, date=None, only=None, rescan=False, **options):
         try:
             day = parse_day(date)
         except ValueError as exc:
@@ -25,7 +28,7 @@ class Command(BaseCommand):
         unknown = set(only or []) - set(reminder_sources())
         if unknown:
             raise CommandError(f"unknown source(s): {', '.join(sorted(unknown))}")
-        sent = run_daily_reminders(day, only=only, enqueue_email=False)  # e-mails go out here, below
+        sent = run_daily_reminders(day, only=only, enqueue_email=False, rescan=rescan)  # e-mails go out here, below
         # Today's reminders and everything still pending (e.g. left behind while the broker was down).
         emails = notifications_email_pending(older_than=timedelta(0))
         for name, n in sent.items():

@@ -1,0 +1,122 @@
+"""The actor's scope kept across requests (issue #23): computed once, then read from the shared cache.
+
+``members.scoping.scope_for`` computes an actor's scope with two queries (the roles, the own member
+record) on every request; here it is kept in the cache (Redis), keyed by the login, beside a
+*generation* token. Every change that can alter anyone's scope replaces the token, so every kept scope
+is stale at once and the next request of each actor computes it again:
+
+- a role given, changed or taken away (``RoleAssignment`` saved or deleted);
+- an organisation saved or deleted (a unit moved to another zone, closed or reopened);
+- a member record with a login saved or deleted (the own unit, the own record), and a login linked to
+  or unlinked from a member record;
+- a login saved for anything but its last-login time (superuser, active);
+- ``forget_scope(user)`` (the services call it after changing roles or moving a member).
+
+The token is replaced both at once and again when the transaction commits: a request that read the
+database before the commit and stored what it saw under the new token is made stale by the second
+replacement. Bulk writes that bypass the model signals (``QuerySet.update``, ``bulk_update``) on these
+tables must call :func:`bump` themselves (none in the portal's own code does so today). A kept scope
+also expires after ``SCOPE_CACHE_SECONDS`` (setting; 0 switches this off, the default without Redis,
+because a per-process cache would not be shared with the Celery worker). Reading costs one round
+trip to the cache (the token and the user's entry together).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+
+_PREFIX = "union-scope"
+
+
+def enabled() -> bool:
+    return getattr(settings, "SCOPE_CACHE_SECONDS", 0) > 0
+
+
+def _gen_key() -> str:
+    # The database name keeps apart databases that share one Redis (test workers, the bench).
+    return f"{_PREFIX}:{connection.settings_dict['NAME']}:gen"
+
+
+def _user_key(user) -> str:
+    # The join time too: a recreated database hands the same primary key to someone else.
+    joined = int(user.date_joined.timestamp() * 1_000_000) if getattr(user, "date_joined", None) else 0
+    return f"{_PREFIX}:{connection.settings_dict['NAME']}:u{user.pk}:{joined}"
+
+
+def load(user):
+    """(scope or None, generation to store a fresh scope under)."""
+    gen_key, user_key = _gen_key(), _user_key(user)
+    got = cache.get_many([gen_key, user_key])
+    gen = got.get(gen_key)
+    if gen is None:
+        gen = uuid.uuid4().hex
+        if not cache.add(gen_key, gen, None):
+            return None, None  # someone else set it first (or the cache is down): compute, keep nothing
+        return None, gen
+    entry = got.get(user_key)
+    if entry is not None and entry[0] == gen:
+        return entry[1], gen
+    return None, gen
+
+
+def store(user, scope, gen) -> None:
+    if gen is not None:
+        cache.set(_user_key(user), (gen, scope), settings.SCOPE_CACHE_SECONDS)
+
+
+def bump() -> None:
+    """Make every kept scope stale, now and again when the current transaction commits."""
+    if not enabled():
+        return
+    _replace()
+    transaction.on_commit(_replace)
+
+
+def _replace() -> None:
+    cache.set(_gen_key(), uuid.uuid4().hex, None)
+
+
+def forget(user) -> None:
+    if enabled() and user is not None and user.pk is not None:
+        bump()
+
+
+# --- The signals that bump it (connected in MembersConfig.ready) -------------------------------------
+def _on_change(sender, **kwargs) -> None:
+    bump()
+
+
+def _on_member_change(sender, instance, **kwargs) -> None:
+    fields = kwargs.get("update_fields")
+    # A record with a login; a full save (the form, the admin: it may have unlinked the login); the
+    # login field itself. A partial save of a record without a login changes nobody's scope.
+    if instance.user_id is not None or fields is None or "user" in fields:
+        bump()
+
+
+def _on_user_save(sender, instance, **kwargs) -> None:
+    fields = kwargs.get("update_fields")
+    if fields is not None and set(fields) <= {"last_login", "password"}:
+        return  # a login or a new password changes no scope
+    if not kwargs.get("created"):
+        bump()
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Member, Organization, RoleAssignment
+
+    for model in (RoleAssignment, Organization):
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"scopecache-save-{model.__name__}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"scopecache-delete-{model.__name__}")
+    post_save.connect(_on_member_change, sender=Member, dispatch_uid="scopecache-save-member")
+    post_delete.connect(_on_member_change, sender=Member, dispatch_uid="scopecache-delete-member")
+    User = get_user_model()
+    post_save.connect(_on_user_save, sender=User, dispatch_uid="scopecache-save-user")
+    post_delete.connect(_on_change, sender=User, dispatch_uid="scopecache-delete-user")

@@ -1,0 +1,112 @@
+"""The actor's scope and the member list's per-unit counts are kept between requests (members.scopecache,
+members.countcache); every change that alters them makes them stale at once (issue #23)."""
+
+import re
+
+import pytest
+
+from members.models import Role, RoleAssignment
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _sees(client, member) -> bool:
+    return client.get(f"/members/{member.pk}/").status_code == 200
+
+
+def test_the_scope_is_kept_between_requests(client, officer_a, django_assert_num_queries):
+    client.force_login(officer_a)
+    client.get("/members/")
+    # session, user, inbox, two permission queries, unit choices, the page: no role, own-record or count query
+    with django_assert_num_queries(7):
+        assert client.get("/members/").status_code == 200
+
+
+def test_a_role_taken_away_is_gone_on_the_next_request(client, zone_lead, tree):
+    """The zone lead reads unit A; the role is removed; the very next request no longer does."""
+    other = MemberFactory(unit=tree["a"])
+    client.force_login(zone_lead)
+    assert _sees(client, other)  # the scope is now kept
+    RoleAssignment.objects.filter(user=zone_lead, role=Role.ZONE_LEAD).delete()
+    assert not _sees(client, other)
+    assert f"/members/{other.pk}/" not in client.get("/members/").content.decode()
+
+
+def test_a_role_given_is_there_on_the_next_request(client, officer_a, tree):
+    other = MemberFactory(unit=tree["b"])
+    client.force_login(officer_a)
+    assert not _sees(client, other)
+    RoleAssignment.objects.create(user=officer_a, organization=tree["b"], role=Role.UNIT_OFFICER)
+    assert _sees(client, other)
+
+
+def test_a_unit_moved_out_of_the_zone_leaves_the_zone_leads_scope(client, zone_lead, tree):
+    other = MemberFactory(unit=tree["a"])
+    client.force_login(zone_lead)
+    assert _sees(client, other)
+    tree["a"].parent = tree["zone2"]
+    tree["a"].save()
+    assert not _sees(client, other)
+
+
+def test_a_closed_units_officer_loses_it(client, officer_a, tree):
+    other = MemberFactory(unit=tree["a"])
+    client.force_login(officer_a)
+    assert _sees(client, other)
+    tree["a"].is_active = False
+    tree["a"].save(update_fields=["is_active"])
+    assert not _sees(client, other)
+
+
+def test_a_member_moved_to_another_unit_reads_the_new_own_record_rules(client, member_a, tree):
+    """A plain member's scope holds the own unit: a transfer by save() is seen at once."""
+    client.force_login(member_a)
+    own = member_a.member
+    assert _sees(client, own)
+    own.unit = tree["c"]
+    own.save(update_fields=["unit", "updated_at"])
+    client.get("/")
+    from members.scoping import scope_for
+
+    response = client.get("/")
+    assert scope_for(response.wsgi_request.user).member_unit_id == tree["c"].pk
+
+
+def _total(client) -> int:
+    """The list's total ("1–12 of 12"), which the kept per-unit counts give."""
+    page = client.get("/members/?per_page=10").content.decode()
+    text = re.search(r'data-testid="total-count">(.*?)</div>', page, re.S).group(1)
+    return int(re.findall(r"\d+", text)[-1])
+
+
+def test_the_list_counts_follow_new_and_removed_members(client, officer_a, tree):
+    MemberFactory.create_batch(11, unit=tree["a"])
+    client.force_login(officer_a)
+    before = _total(client)
+    added = MemberFactory(unit=tree["a"])
+    assert _total(client) == before + 1
+    added.delete()
+    assert _total(client) == before
+
+
+def test_the_list_counts_follow_a_bulk_import(client, officer_a, tree):
+    """The roster import writes with bulk_create (no signals) and says so itself."""
+    from simple_history.utils import bulk_create_with_history
+
+    from members.countcache import members_changed
+    from members.models import Member
+
+    MemberFactory.create_batch(11, unit=tree["a"])
+    client.force_login(officer_a)
+    before = _total(client)
+    bulk_create_with_history([MemberFactory.build(unit=tree["a"], card_number="NTBULK001")], Member)
+    members_changed()
+    assert _total(client) == before + 1
+
+
+def test_kept_scopes_of_two_databases_do_not_mix(settings, officer_a):
+    """The keys carry the database name: test workers and the bench share one Redis."""
+    from members import scopecache
+
+    assert officer_a.pk and scopecache._user_key(officer_a).count(":") >= 3
