@@ -102,15 +102,11 @@ class BudgetStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class Budget(models.Model):
-    """A union's budget of one year; in force once its committee approved it."""
+class CommitteeApproved(models.Model):
+    """What a budget and an adjustment share: drafted by an officer, in force once the union's committee
+    approved it (the decision, its date, who recorded it and when)."""
 
-    scope_path = "union"
-
-    union = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("union"))
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     status = models.CharField(_("status"), max_length=10, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT)
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
     approved_on = models.DateField(_("approved by the committee on"), null=True, blank=True)
     approval_note = models.CharField(_("committee decision"), max_length=200, blank=True)
     approved_by = models.ForeignKey(
@@ -126,6 +122,19 @@ class Budget(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Budget(CommitteeApproved):
+    """A union's budget of one year; in force once its committee approved it."""
+
+    scope_path = "union"
+
+    union = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("union"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
 
     objects = ScopedManager()
     history = HistoricalRecords()
@@ -179,30 +188,14 @@ class BudgetLine(models.Model):
         return union_q(scope, manage=manage, path="budget__union")
 
 
-class Adjustment(models.Model):
+class Adjustment(CommitteeApproved):
     """A budget adjustment (预算调整): new amounts for some categories, with the reason; in force once approved."""
 
     scope_path = "budget__union"
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("budget"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(_("status"), max_length=10, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT)
     version = models.PositiveSmallIntegerField(_("version it makes"), null=True, blank=True)
-    approved_on = models.DateField(_("approved by the committee on"), null=True, blank=True)
-    approval_note = models.CharField(_("committee decision"), max_length=200, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approval recorded by"),
-    )
-    approved_at = models.DateTimeField(_("approval recorded at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager()
     history = HistoricalRecords()
