@@ -272,7 +272,7 @@ class Posting(models.Model):
     summary = models.CharField(_("summary"), max_length=200, blank=True)
     voucher_number = models.CharField(_("voucher number"), max_length=30, blank=True)
     attachment = models.FileField(_("attachment"), upload_to=voucher_path, blank=True)
-    attachment_type = models.CharField(max_length=100, blank=True, editable=False)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True, editable=False)
     source_kind = models.CharField(_("kind of payment"), max_length=40, blank=True)
     source_app = models.CharField(_("source app"), max_length=40, blank=True)
     source_model = models.CharField(_("source model"), max_length=40, blank=True)

@@ -122,7 +122,7 @@ def test_participant_exports_have_chinese_headers_and_fixed_query_counts(
     for u in users:
         services.registration_create(actor=u, activity_id=act.pk)
     client.force_login(officer_a)
-    with django_assert_num_queries(8):  # session, user, the scope (2), the rows, the access record
+    with django_assert_num_queries(6):  # session, user, the scope (2), the rows, the access record
         response = client.get(f"/activities/{act.pk}/participants.xlsx")
     rows = _rows(b"".join(response.streaming_content))
     assert rows[0][:5] == ["序号", "姓名", "单位", "队伍", "状态"]

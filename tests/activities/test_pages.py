@@ -10,7 +10,7 @@ from activities import services
 from .factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
-LIST_QUERIES = 10  # the organisers an actor sees: one query (was two)
+LIST_QUERIES = 8  # the organisers an actor sees: one query (was two)
 
 
 @pytest.mark.parametrize("n", [10, 100])

@@ -44,7 +44,7 @@ def test_admin_asks_for_the_yearly_workbook_and_downloads_it(page, live_server, 
     assert download.suggested_filename.endswith("-市财政局.xlsx")
     with open(download.path(), "rb") as fh:  # the saved download has no .xlsx suffix: give openpyxl the bytes
         wb = load_workbook(BytesIO(fh.read()))
-    assert len(wb.sheetnames) == 5 and "市财政局" in wb.worksheets[0]["A1"].value
+    assert len(wb.sheetnames) == 6 and "市财政局" in wb.worksheets[0]["A1"].value
     assert violations == []
     for timer in started:
         timer.join()

@@ -74,6 +74,7 @@ def test_officer_runs_the_mid_autumn_batch_and_next_months_birthdays(page, live_
     # The member near the cap is flagged with the figures; the batch cannot be confirmed.
     problem = page.get_by_test_id("cap-problem")
     assert problem.count() == 1
+    page.get_by_test_id("cap-problems").locator("summary").click()  # each person's figures are folded under the summary
     assert "李近限" in problem.inner_text() and "1400" in problem.inner_text() and "1800" in problem.inner_text()
     near_row = page.locator('tr[data-name="李近限"]')
     assert near_row.get_by_test_id("flag").is_visible()

@@ -61,7 +61,7 @@ def test_admin_asks_and_the_task_builds_the_workbook(
     assert "attachment" in download["Content-Disposition"] and "2025" in download["Content-Disposition"]
     assert {"private", "no-store"} <= {v.strip() for v in download["Cache-Control"].split(",")}
     wb = load_workbook(BytesIO(b"".join(download.streaming_content)))
-    assert len(wb.sheetnames) == 5
+    assert len(wb.sheetnames) == 6
     assert "经济联系片" in wb.worksheets[0]["A1"].value
 
     # The download is in the access record: who, which workbook, its data rows (headers and totals not counted).
@@ -78,7 +78,7 @@ def test_admin_asks_and_the_task_builds_the_workbook(
 
 
 def test_progress_is_recorded_sheet_by_sheet(city_admin, year_data, media, monkeypatch):
-    """The page polls the request row: each sheet moves the progress on (5 sheets: 19, 38 ... 95), then 100."""
+    """The page polls the request row: each sheet moves the progress on (6 sheets: 15, 31 ... 95), then 100."""
     from reports import services as s
 
     seen: list[int] = []
@@ -102,7 +102,7 @@ def test_progress_is_recorded_sheet_by_sheet(city_admin, year_data, media, monke
     monkeypatch.setattr(s, "build_workbook", watching)
     report = ReportRequest.objects.create(requested_by=city_admin, year=YEAR)
     assert build_yearly_report.apply(args=[report.pk]).get() == ReportStatus.DONE
-    assert seen == [1, 19, 38, 57, 76, 95]
+    assert seen == [1, 15, 31, 47, 63, 79, 95]
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE and report.progress == 100
 

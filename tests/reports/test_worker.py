@@ -32,4 +32,4 @@ def test_worker_builds_the_workbook_from_redis(require_redis, city_admin, tree, 
     assert (report.status, report.progress) == (ReportStatus.DONE, 100)
     with report.file.open("rb") as fh:
         wb = load_workbook(BytesIO(fh.read()))
-    assert len(wb.sheetnames) == 5 and "政法联系片" in wb.worksheets[0]["A1"].value
+    assert len(wb.sheetnames) == 6 and "政法联系片" in wb.worksheets[0]["A1"].value

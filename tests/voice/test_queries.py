@@ -18,7 +18,7 @@ def test_inbox_query_count_is_pinned(tree, officer_a, client_for, django_assert_
     _items(tree, rows)
     c = client_for(officer_a)
     url = reverse("voice:inbox") + "?per_page=100"
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = c.get(url)
     assert len(response.context["page"]) == rows
 
@@ -27,7 +27,7 @@ def test_inbox_query_count_is_pinned(tree, officer_a, client_for, django_assert_
 def test_inbox_of_the_city_admin_query_count_is_pinned(tree, city_admin, client_for, django_assert_num_queries, rows):
     _items(tree, rows)
     c = client_for(city_admin)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         c.get(reverse("voice:inbox") + "?per_page=100&overdue=7")
 
 
@@ -35,7 +35,7 @@ def test_inbox_of_the_city_admin_query_count_is_pinned(tree, city_admin, client_
 def test_inbox_export_query_count_is_pinned(tree, officer_a, client_for, django_assert_num_queries, rows):
     _items(tree, rows)
     c = client_for(officer_a)
-    with django_assert_num_queries(6):  # + the access record
+    with django_assert_num_queries(4):  # + the access record
         response = c.get(reverse("voice:inbox_export"))
     assert len(xlsx_rows(response)) == rows + 1
 
@@ -44,7 +44,7 @@ def test_inbox_export_query_count_is_pinned(tree, officer_a, client_for, django_
 def test_my_items_query_count_is_pinned(tree, member_a, client_for, django_assert_num_queries, rows):
     _items(tree, rows, sender=member_a.member)
     c = client_for(member_a)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         c.get(reverse("voice:index") + "?per_page=100")
 
 
@@ -53,7 +53,7 @@ def test_talk_list_query_count_is_pinned(tree, officer_a, client_for, django_ass
     for _ in range(rows):
         TalkFactory(member=MemberFactory(unit=tree["a"]))
     c = client_for(officer_a)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         c.get(reverse("voice:talks") + "?per_page=100")
 
 
@@ -61,7 +61,7 @@ def test_talk_list_query_count_is_pinned(tree, officer_a, client_for, django_ass
 def test_without_talk_query_count_is_pinned(tree, officer_a, client_for, django_assert_num_queries, rows):
     MemberFactory.create_batch(rows, unit=tree["a"])
     c = client_for(officer_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         c.get(reverse("voice:talks_due") + "?per_page=100")
 
 
@@ -70,5 +70,5 @@ def test_honour_list_query_count_is_pinned(tree, member_a, client_for, django_as
     for i in range(rows):
         UnitHonourFactory(unit=tree["a" if i % 2 else "b"], year=1950 + i, title="other", level="city")
     c = client_for(member_a)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         c.get(reverse("voice:honours") + "?per_page=100")
