@@ -110,8 +110,11 @@ def test_officer_runs_the_mid_autumn_batch_and_next_months_birthdays(page, live_
         page.get_by_test_id("export-signoff").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     ws = load_workbook(BytesIO(Path(download.value.path()).read_bytes())).active
-    names = {row[2] for row in ws.iter_rows(min_row=3, values_only=True)}
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    end = next(i for i, row in enumerate(rows) if row[0] in (None, "合计"))  # the totals row, then signatures
+    names = {row[2] for row in rows[:end]}
     assert names == unit_a - {"李近限"}
+    assert rows[end][0] == "合计" and f"{len(names)} 人" in [str(v) for v in rows[end]]
     assert [c.value for c in ws[2]][5] == "签名"
 
     # Next month's birthday batch lists exactly the unit's members born in that month.

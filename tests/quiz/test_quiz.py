@@ -246,7 +246,7 @@ def test_the_leaderboards_and_their_export_read_a_fixed_number_of_queries(
         assert c.get(reverse("quiz:leaderboard", args=[quiz.pk])).status_code == 200
     with django_assert_num_queries(7):
         assert c.get(reverse("quiz:leaderboard", args=[quiz.pk]) + "?tab=units").status_code == 200
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(8):
         assert c.get(reverse("quiz:leaderboard_xlsx", args=[quiz.pk])).status_code == 200
 
 

@@ -46,7 +46,7 @@ def by(rows, key, value):
 def test_every_sheet_in_chinese_with_frozen_headers_and_formats(city_admin, year_data):
     wb = build(city_admin)
     assert wb.sheetnames == SHEETS
-    assert [s.key for s in report_sheets()] == ["roster", "activities", "assistance", "welfare", "committees"]
+    assert [s.key for s in report_sheets()] == ["roster", "activities", "assistance", "welfare", "committees", "funds"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A3"
         assert ws.print_title_rows == "$1:$2"
