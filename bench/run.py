@@ -17,6 +17,7 @@ import os
 import pkgutil
 import sys
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,7 @@ def _run(args, settings, call_command, connection, Context, print_table, vacuum_
     ctx = Context(members=args.members, root=ROOT)
     figures = []
     import bench.cases as cases
+    from bench.common import Figure
 
     for info in sorted(pkgutil.iter_modules(cases.__path__), key=lambda i: i.name):
         if args.only and info.name not in args.only:
@@ -75,7 +77,11 @@ def _run(args, settings, call_command, connection, Context, print_table, vacuum_
         module = importlib.import_module(f"bench.cases.{info.name}")
         t = time.monotonic()
         print(f"-- {info.name} …", flush=True)
-        figures.extend(module.run(ctx))
+        try:
+            figures.extend(module.run(ctx))
+        except Exception:  # noqa: BLE001 -- one broken case must not hide the others' figures
+            traceback.print_exc()
+            figures.append(Figure(f"{info.name}: the case failed (traceback above)", 1, "failures", "== 0"))
         print(f"   ({time.monotonic() - t:.1f} s)", flush=True)
     print_table(figures)
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / "latest.json"

@@ -22,6 +22,16 @@ def _ms(fn) -> tuple[float, object]:
     return (time.perf_counter() - t) * 1000, out
 
 
+def _budget_room(union, year: int, amount: Decimal) -> None:
+    """The demo's approved budget of the union would refuse a city-wide batch (issue #20): its welfare line
+    is raised for the measurement, inside the transaction the case rolls back."""
+    from funds.models import BudgetLine, BudgetStatus
+
+    BudgetLine.objects.filter(budget__union=union, budget__year=year, budget__status=BudgetStatus.APPROVED).update(
+        amount=amount * 10
+    )
+
+
 def run(ctx: Context) -> list[Figure]:
     admin = get_user_model().objects.get(username="admin")
     year = 2026
@@ -51,6 +61,7 @@ def run(ctx: Context) -> list[Figure]:
         out.append(Figure(f"city-wide roster generation ({people} people)", ms, "ms", "< 15000"))
         ms, _ = _ms(lambda: services.cap_problems(batch))
         out.append(Figure("city-wide cap check preview", ms, "ms", "< 5000"))
+        _budget_room(city, year, people * Decimal("300"))
         ms, _ = _ms(lambda: services.distribution_confirm(actor=admin, distribution=batch))
         out.append(Figure(f"city-wide confirm (lock + charge {people} budgets)", ms, "ms", "< 30000"))
         transaction.set_rollback(True)
