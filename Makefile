@@ -52,11 +52,11 @@ messages: venv-dev                     ## refresh the zh_Hans catalogue and comp
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=node_modules --ignore=.venv --ignore=staticfiles --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
 
-bench: venv-dev assets                 ## the benchmark of bench/ (see README); wrk for the HTTP cases
+bench: venv-dev assets fonts           ## the benchmark of bench/ (see README); wrk for the HTTP cases
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-bench-scale: venv-dev assets           ## the portal at 1,000,000 members (PostgreSQL, own DATABASE_URL; about an hour): docs/benchmark-scale.md
+bench-scale: venv-dev assets fonts     ## the portal at 1,000,000 members (PostgreSQL, own DATABASE_URL; about an hour): docs/benchmark-scale.md
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/scale.py --members $${SCALE_MEMBERS:-1000000} $(BENCH_ARGS)
 
