@@ -28,19 +28,20 @@ def _seed() -> None:
     batch = []
     for n in range(have, ITEMS):
         pk, unit_id = rng.choice(senders)
+        anonymous = rng.random() < 0.3  # an anonymous item keeps no sender (issue #17)
         sent = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1440))
         answered = rng.random() < 0.7
         days = rng.randint(0, 14)
         batch.append(
             VoiceItem(
-                sender_id=pk,
+                sender_id=None if anonymous else pk,
                 sender_unit_id=unit_id,
                 addressee_id=unit_id if rng.random() < 0.8 else city.pk,
                 kind=rng.choice(ItemKind.values),
                 category=rng.choice(Category.values),
                 subject=f"BENCH {n}",
                 text="基准测试",
-                anonymous=rng.random() < 0.3,
+                anonymous=anonymous,
                 created_at=sent,
                 waiting_since=sent,
                 status=ItemStatus.ANSWERED if answered else ItemStatus.NEW,
