@@ -109,9 +109,12 @@ def session_cookie(username: str) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    from members.security import second_factor_required
+    from members.scoping import scope_for
 
-    if second_factor_required(user):  # an officer's session has passed the authenticator's code (issue #16)
+    scope = scope_for(user)
+    # An officer's session has passed the authenticator's code (issue #16): the server under test runs without
+    # DEBUG, where the second factor is required (this process may run with DEBUG=1, where it is not).
+    if user.is_superuser or scope.is_city_admin or scope.is_auditor or scope.is_officer:
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
