@@ -36,7 +36,7 @@ def manages_some_unit(actor) -> bool:
     """Whether the actor manages any unit's members (the on-behalf registration, the mentoring form): a
     question about the actor, not about a row, so it reads the scope itself."""
     scope = scope_for(actor)
-    return scope.sees_all or bool(scope.manageable_unit_ids)
+    return scope.manages_any_unit
 
 
 @dataclass(frozen=True)

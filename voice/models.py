@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from members.fields import EncryptedTextField
 from members.models import HonourLevel, Member, Organization, UnitHonour, UnitHonourTitle  # noqa: F401
-from members.scoping import Scope, ScopedManager
+from members.scoping import Scope, ScopedManager, ids_q
 
 #: An item unanswered this long shows as overdue to the officers of the addressed organisation.
 OVERDUE_DAYS = 7
@@ -49,11 +49,7 @@ OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.IN_PROGRESS)
 
 def _managed_units_only(scope: Scope, unit_path: str) -> models.Q:
     """Rows of the units the actor manages (all for the city administrator), whether reading or managing."""
-    if scope.sees_all:
-        return models.Q()
-    if not scope.manageable_unit_ids:
-        return models.Q(pk__in=[])
-    return models.Q(**{f"{unit_path}__in": scope.manageable_unit_ids})
+    return ids_q(unit_path, scope.manage_units())
 
 
 #: What an attachment may be, by the type its content shows (members.uploads.check_upload; the form

@@ -23,7 +23,7 @@ def unit_honours(request, unit) -> dict | None:
 def overdue_panel(request, scope) -> dict | None:
     # Whether to show the panel at all (to those who handle items: the city, a unit's officers), not
     # which rows it counts: the counts come through the model's rule (selectors.overdue_count).
-    if not (scope.is_city_admin or scope.manageable_unit_ids):
+    if not scope.manages_any_unit:
         return None
     counts = selectors.overdue_count(actor=request.user, now=timezone.now())
     return {"counts": counts, "city": scope.is_city_admin}

@@ -62,14 +62,14 @@ def welfare_charts(*, actor, today: date | None = None) -> list[Chart]:
     if compare:
         qs = Organization.objects.for_actor(actor).units()
         units = list(qs.order_by("sort_order", "name").values_list("pk", "name"))
-    unit_ids = [pk for pk, _name in units] if compare else list(scope.readable_unit_ids)
+    unit_ids = [pk for pk, _name in units] if compare else list(scope.read_units() or ())
     by_category = [
         Series(_("Spent"), [sum((spent.get((u, c.value), 0) for u in unit_ids), Decimal("0")) for c in categories])
     ]
     if caps:
         scope_members = sum(current.get(u, 0) for u in unit_ids)
         by_category.append(Series(_("Cap"), [caps[c.value] * scope_members for c in categories]))
-    one_unit = unit_ids[0] if len(unit_ids) == 1 and not scope.sees_all else None
+    one_unit = unit_ids[0] if len(unit_ids) == 1 and not compare else None
     url = _report_url(year=year, unit=one_unit) if one_unit else _report_url(year=year)
     charts = [
         Chart(
