@@ -132,3 +132,22 @@ def test_the_activity_page_says_the_hours_a_check_in_counts(tree, member_a, clie
     html = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
     assert 'data-testid="training-hours"' in html and "2.5" in html
     assert "签到后计入" in html  # in Chinese
+
+
+def test_copying_a_training_class_keeps_its_hours_and_flag(tree, officer_a):
+    from activities.selectors import activity_new_initial
+
+    starts = datetime.combine(timezone.localdate() - timedelta(days=30), time(9), tzinfo=TZ)
+    previous = ActivityFactory(
+        organizer=tree["a"],
+        kind=ActivityKind.TRAINING,
+        starts_at=starts,
+        ends_at=starts + timedelta(days=1),
+        registration_opens_at=starts - timedelta(days=9),
+        registration_closes_at=starts - timedelta(days=1),
+        cancellation_deadline=starts - timedelta(days=2),
+        training_hours=Decimal("12"),
+        is_officer_training=True,
+    )
+    initial = activity_new_initial(actor=officer_a, now=timezone.now(), copy_from=previous.pk)
+    assert (initial["training_hours"], initial["is_officer_training"]) == (Decimal("12"), True)

@@ -113,7 +113,7 @@ def test_typed_activity_records_are_refused_and_old_ones_do_not_count_twice(tree
             hours=Decimal("2.5"),
             kind=TrainingKind.ACTIVITY,
         )
-    assert "kind" in err.value.message_dict
+    assert err.value.message_dict["kind"] == ["培训活动的学时按签到自动计入，此处只登记外部课程。"]
     # a record typed before check-ins counted, for the class the member also attended that day
     TrainingRecord.objects.create(
         member=member_a.member, title="工会业务讲座", kind=TrainingKind.ACTIVITY, on=timezone.localdate(), hours=3
@@ -133,6 +133,7 @@ def test_the_officers_list_shows_both_sources_marked(tree, member_a, officer_a, 
     assert page.count('data-testid="training-row"') == 2
     assert page.count('data-testid="from-attendance"') == 1
     assert "工会业务知识讲座" in page and "外部课程" in page
+    assert "签到计入" in page and "手工登记" in page  # in Chinese
     searched = client_for(officer_a).get(reverse("care:training"), {"q": member_a.member.name}).content.decode()
     assert searched.count('data-testid="training-row"') == 1 and "工会业务知识讲座" in searched
 
