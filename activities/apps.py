@@ -72,8 +72,12 @@ class ActivitiesConfig(AppConfig):
         register_report_sheet(
             ReportSheet("activities", _("Activities and participation"), reports.activities_sheet, 20)
         )
-        from .retention import register as register_retention
+        from members.registry import register_training_source
 
+        from .retention import register as register_retention
+        from .training import attended_trainings
+
+        register_training_source(attended_trainings)  # care's training hours count check-ins at training classes
         register_retention()  # the retention periods of docs/data-map.md (members.retention)
         from members.audit import register_filter_label
 

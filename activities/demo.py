@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from members.models import Member, Organization, OrganizationKind
 from members.scoping import unscoped
 
-from .models import Activity, ActivityKind, MentoringPair, ReadingRoom
+from .models import Activity, ActivityKind, EntryStatus, MentoringPair, ReadingRoom, Registration
 
 
 @unscoped("demo data: seeding activities, reading rooms and pairs for every unit")
@@ -59,6 +60,7 @@ def seed_activities(*, stdout=None, rng=None) -> None:
                 "description": "欢迎各基层工会积极组织干部职工报名参加。",
             },
         )
+    _seed_attended_trainings(city, today)
     for unit in Organization.objects.units().order_by("sort_order")[:6]:
         ReadingRoom.objects.get_or_create(
             unit=unit,
@@ -76,4 +78,44 @@ def seed_activities(*, stdout=None, rng=None) -> None:
                 ends_on=today + timedelta(days=335),
             )
     if stdout:
-        stdout.write("activities: demo activities, reading rooms and mentoring pairs")
+        stdout.write(
+            "activities: demo activities, two past training classes with check-ins, reading rooms and mentoring pairs"
+        )
+
+
+#: Past training classes whose check-ins count as training hours on care's pages (issue #22): (title, days ago,
+#: duration in hours, hours given on the class or None for start to end, the officers' training, who attended).
+PAST_TRAININGS = [
+    ("机关工会业务知识讲座", 40, 3, None, False, ("member", "officer")),
+    ("市级机关工会干部培训班（第一期）", 120, 8 + 24, Decimal("16"), True, ("officer",)),
+]
+
+
+def _seed_attended_trainings(city, today) -> None:
+    tz = timezone.get_current_timezone()
+    for title, days_ago, duration, hours, officers, usernames in PAST_TRAININGS:
+        day = max(today - timedelta(days=days_ago), date(today.year, 1, 1))  # this year's hours
+        starts = datetime.combine(day, time(9), tzinfo=tz)
+        activity, _ = Activity.objects.get_or_create(
+            title=title,
+            defaults={
+                "kind": ActivityKind.TRAINING,
+                "organizer": city,
+                "place": "市委党校",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=duration),
+                "training_hours": hours,
+                "is_officer_training": officers,
+                "capacity": 100,
+                "registration_opens_at": starts - timedelta(days=20),
+                "registration_closes_at": starts - timedelta(days=1),
+                "cancellation_deadline": starts - timedelta(days=2),
+                "description": "签到即计入培训学时。",
+            },
+        )
+        for member in Member.objects.filter(user__username__in=usernames):
+            Registration.objects.get_or_create(
+                activity=activity,
+                member=member,
+                defaults={"status": EntryStatus.CONFIRMED, "attended_at": starts + timedelta(minutes=5)},
+            )

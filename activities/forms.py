@@ -30,6 +30,8 @@ class ActivityForm(forms.ModelForm):
             "reading_room",
             "starts_at",
             "ends_at",
+            "training_hours",
+            "is_officer_training",
             "registration_opens_at",
             "registration_closes_at",
             "cancellation_deadline",

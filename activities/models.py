@@ -4,10 +4,13 @@ mentoring pairs (传帮带) and staff reading rooms (职工书屋)."""
 from __future__ import annotations
 
 import secrets
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Honour, Member, Organization, OrganizationKind
@@ -101,6 +104,10 @@ CONTEST_KINDS = {
 }
 
 
+#: Kinds whose attendance counts as training hours (care's training records, through members.registry).
+TRAINING_KINDS = {ActivityKind.TRAINING}
+
+
 class RegistrationMode(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
     TEAM = "team", _("By team")
@@ -154,6 +161,26 @@ class Activity(models.Model):
         default=False,
         help_text=_("For social events for single staff: nobody but the organiser sees who registered."),
     )
+    #: Training classes (培训班): the hours a member's attendance counts (care's training records). Empty: the
+    #: hours between start and end when both fall on the same day (a class over several days must say them).
+    training_hours = models.DecimalField(
+        _("training hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(200)],
+        help_text=_(
+            "For a training class: the hours attendance counts. Empty: from the start and end times (same day)."
+        ),
+    )
+    #: The union officers' training the city union requires (机关工会干部培训班): attending it counts for the
+    #: report of officers without it.
+    is_officer_training = models.BooleanField(
+        _("union officers' training"),
+        default=False,
+        help_text=_("A training class that is the union officers' training the city union requires."),
+    )
     #: The secret in the check-in QR code.
     checkin_token = models.CharField(max_length=64, default=new_token, editable=False)
     created_by = models.ForeignKey(
@@ -196,6 +223,25 @@ class Activity(models.Model):
     def is_contest(self) -> bool:
         return self.kind in CONTEST_KINDS
 
+    @property
+    def is_training(self) -> bool:
+        return self.kind in TRAINING_KINDS
+
+    @property
+    def counted_training_hours(self) -> Decimal | None:
+        """The hours attendance counts (see ``training_hours``); None for other kinds or a class over several days
+        without hours. The same rule as ``activities.training.hours_expr`` in SQL."""
+        if not self.is_training:
+            return None
+        if self.training_hours is not None:
+            return self.training_hours
+        if not (self.starts_at and self.ends_at and self.ends_at > self.starts_at):
+            return None
+        if timezone.localdate(self.starts_at) != timezone.localdate(self.ends_at):
+            return None
+        hours = Decimal((self.ends_at - self.starts_at).total_seconds()) / 3600
+        return hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -214,6 +260,19 @@ class Activity(models.Model):
             errors["cancellation_deadline"] = _("The cancellation deadline must be before the activity starts.")
         if self.organizer_id and self.organizer.kind not in ("city", "zone", "unit"):
             errors["organizer"] = _("Choose the city union, a liaison zone or a unit.")
+        if self.kind in TRAINING_KINDS:
+            if (
+                self.training_hours is None
+                and self.starts_at
+                and self.ends_at
+                and timezone.localdate(self.starts_at) != timezone.localdate(self.ends_at)
+            ):
+                errors["training_hours"] = _("A training class over several days needs its training hours.")
+        else:
+            if self.training_hours is not None:
+                errors["training_hours"] = _("Only a training class has training hours.")
+            if self.is_officer_training:
+                errors["is_officer_training"] = _("Only a training class can be the union officers' training.")
         if self.mode == RegistrationMode.TEAM:
             if not self.team_size_min or not self.team_size_max:
                 errors["team_size_min"] = _("A team competition needs a minimum and a maximum team size.")

@@ -104,6 +104,8 @@ COPIED_FIELDS = (
     "team_size_max",
     "teams_per_unit",
     "description",
+    "training_hours",
+    "is_officer_training",
 )
 
 

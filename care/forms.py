@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import idnumbers
 
-from .models import Counsellor, CounsellorKind, JoinApplication, TrainingKind
+from .models import Counsellor, CounsellorKind, JoinApplication
 
 
 def _date():
@@ -160,8 +160,7 @@ class LegalRateForm(forms.Form):
 
 class TrainingRecordForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member"), queryset=None)
-    title = forms.CharField(label=_("Course"), max_length=120)
-    kind = forms.ChoiceField(label=_("Kind"), choices=TrainingKind.choices)
+    title = forms.CharField(label=_("External course"), max_length=120)
     on = forms.DateField(label=_("Date"), widget=_date())
     hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_value=200, decimal_places=1, max_digits=5)
     is_officer_training = forms.BooleanField(label=_("Union officers' training"), required=False)

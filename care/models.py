@@ -168,7 +168,7 @@ class CounsellingCoordinator(models.Model):
 
     @classmethod
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
+        if scope.is_city_admin:
             return Q()
         return Q(user_id=scope.user_id) if scope.user_id and not manage else _nobody()
 
@@ -180,7 +180,7 @@ class CounsellorKind(models.TextChoices):
 
 def _published(scope: Scope, *, manage: bool) -> Q:
     """Published to every login; kept by the city administrators."""
-    allowed = scope.sees_all if manage else scope.user_id is not None
+    allowed = scope.is_city_admin if manage else scope.user_id is not None
     return Q() if allowed else _nobody()
 
 
@@ -346,7 +346,7 @@ class LegalRequest(models.Model):
     @classmethod
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """The city union handles it (reads and manages); the member reads the own. The unit's officers never."""
-        if scope.sees_all:
+        if scope.is_city_admin:
             return Q()
         if not manage and scope.member_id:
             return Q(member_id=scope.member_id)

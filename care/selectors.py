@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
 from members.models import Honour, HonourTitle, Member, Organization, Role, RoleAssignment
 from members.pinyin import NameOrder
+from members.registry import TRAINING_COLUMNS, training_sources
 from members.scoping import get_for_actor, require_officer, scope_for, unscoped
 
 from .models import (
@@ -22,6 +25,7 @@ from .models import (
     HealthCheck,
     JoinApplication,
     LegalRequest,
+    TrainingKind,
     TrainingRecord,
 )
 
@@ -151,32 +155,106 @@ def legal_get(*, actor, pk: int) -> LegalRequest:
 
 
 # --- Training and health --------------------------------------------------------------------------
-def training_hours(*, actor, member_id: int, year: int) -> Decimal:
-    total = (
-        TrainingRecord.objects.for_actor(actor)
-        .filter(member_id=member_id, on__year=year)
-        .aggregate(total=Sum("hours"))["total"]
-    )
-    return total or Decimal("0")
+class TrainingRow(NamedTuple):
+    """One training of a member: typed by an officer (``source == "record"``) or counted from the check-in at a
+    training activity (``"attendance"``, through ``members.registry.training_sources``)."""
+
+    member_id: int
+    member_name: str
+    unit_name: str
+    title: str
+    on: date
+    hours: Decimal
+    is_officer_training: bool
+    kind: str
+    source: str
+    ref: int
+
+    @property
+    def kind_label(self) -> str:
+        return TrainingKind(self.kind).label if self.kind in TrainingKind.values else self.kind
+
+    @property
+    def is_attendance(self) -> bool:
+        return self.source == ATTENDANCE
 
 
-def my_training(*, actor) -> QuerySet[TrainingRecord]:
+RECORD, ATTENDANCE = "record", "attendance"
+
+
+def _year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _typed_rows(*, actor, members, start: date, end: date) -> QuerySet:
+    """The typed records as the registry's columns. A record typed as a training activity (possible before
+    check-ins counted) is left out where the same member has an attended training activity on that day: the
+    attendance is the record, and nothing counts twice."""
+    qs = TrainingRecord.objects.for_actor(actor).filter(on__gte=start, on__lte=end)
+    if members is not None:
+        qs = qs.filter(member__in=members.values("pk"))
+    for source in training_sources():
+        counted = source(actor=actor, members=None, start=start, end=end).filter(
+            t_member=OuterRef("member_id"), t_on=OuterRef("on")
+        )
+        qs = qs.exclude(Q(kind=TrainingKind.ACTIVITY) & Exists(counted))
+    columns = {
+        "t_member": F("member_id"),
+        "t_member_name": F("member__name"),
+        "t_unit_name": F("member__unit__name"),
+        "t_title": F("title"),
+        "t_on": F("on"),
+        "t_hours": F("hours"),
+        "t_officer": F("is_officer_training"),
+        "t_kind": F("kind"),
+        "t_source": Value(RECORD, output_field=CharField()),
+        "t_ref": F("pk"),
+    }
+    return qs.annotate(**columns).order_by().values(*TRAINING_COLUMNS)
+
+
+def training_rows(*, actor, members, year: int) -> QuerySet:
+    """Typed records and attended training activities of ``members`` (a Member queryset read through the actor's
+    scope) in the year, newest first: one query (a UNION), so that a page of it costs a count and a read."""
+    start, end = _year_range(year)
+    parts = [source(actor=actor, members=members, start=start, end=end) for source in training_sources()]
+    qs = _typed_rows(actor=actor, members=members, start=start, end=end)
+    if parts:
+        qs = qs.union(*parts, all=True)
+    return qs.order_by("-t_on", "t_member_name", "t_source", "-t_ref")
+
+
+def as_training_rows(rows) -> list[TrainingRow]:
+    return [TrainingRow(*(row[c] for c in TRAINING_COLUMNS)) for row in rows]
+
+
+def my_training(*, actor, year: int) -> list[TrainingRow]:
+    """The actor's own trainings in the year (typed and attended)."""
     member_id = scope_for(actor).member_id
-    return (
-        TrainingRecord.objects.for_actor(actor).filter(member_id=member_id)
-        if member_id
-        else TrainingRecord.objects.none()
-    )
+    if member_id is None:
+        return []
+    own = Member.objects.for_actor(actor).filter(pk=member_id)
+    return as_training_rows(training_rows(actor=actor, members=own, year=year))
 
 
-def training_list(*, actor, year: int, unit_id: int | None = None) -> QuerySet[TrainingRecord]:
+def training_hours(rows: list[TrainingRow]) -> Decimal:
+    return sum((row.hours for row in rows), Decimal("0"))
+
+
+def training_list(*, actor, year: int, q: str = "", unit_id: int | None = None) -> QuerySet:
+    """The trainings of the members the actor reads (rows of ``TRAINING_COLUMNS``: see ``as_training_rows``)."""
     require_officer(actor=actor)
-    qs = TrainingRecord.objects.for_actor(actor).filter(on__year=year).select_related("member", "member__unit")
-    return qs.filter(member__unit_id=unit_id) if unit_id else qs
+    members = Member.objects.for_actor(actor)
+    if q:
+        members = members.filter(name__icontains=q)
+    if unit_id:
+        members = members.filter(unit_id=unit_id)
+    return training_rows(actor=actor, members=members, year=year)
 
 
 def officers_without_training(*, actor, year: int) -> QuerySet[Member]:
-    """Union officers (members holding a unit officer's role) without an officers' training this year."""
+    """Union officers (members holding a unit officer's role) without an officers' training this year: neither a
+    typed record nor the check-in at a training activity marked as the officers' training."""
     require_officer(actor=actor)
     with unscoped("which logins hold an officer's role: the members' list below is scoped"):
         officer_users = list(
@@ -184,17 +262,17 @@ def officers_without_training(*, actor, year: int) -> QuerySet[Member]:
                 "user_id", flat=True
             )
         )
+    start, end = _year_range(year)
     trained = TrainingRecord.objects.for_actor(actor).filter(
-        member=OuterRef("pk"), on__year=year, is_officer_training=True
+        member=OuterRef("pk"), on__gte=start, on__lte=end, is_officer_training=True
     )
-    return (
-        Member.objects.for_actor(actor)
-        .current()
-        .filter(user_id__in=officer_users)
-        .filter(~Exists(trained))
-        .select_related("unit")
-        .order_by("unit__sort_order", NameOrder(), "pk")
-    )
+    qs = Member.objects.for_actor(actor).current().filter(user_id__in=officer_users).filter(~Exists(trained))
+    for source in training_sources():
+        attended = source(actor=actor, members=None, start=start, end=end).filter(
+            t_member=OuterRef("pk"), t_officer=True
+        )
+        qs = qs.filter(~Exists(attended))
+    return qs.select_related("unit").order_by("unit__sort_order", NameOrder(), "pk")
 
 
 def my_health_checks(*, actor) -> QuerySet[HealthCheck]:

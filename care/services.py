@@ -34,6 +34,7 @@ from .models import (
     JoinApplication,
     LegalRequest,
     LegalStatus,
+    TrainingKind,
     TrainingRecord,
 )
 
@@ -450,9 +451,22 @@ def legal_request_rate(*, actor, pk: int, rating: int) -> LegalRequest:
 # --- Training records and health checks --------------------------------------------------------------
 @transaction.atomic
 def training_record_add(
-    *, actor, member_id: int, title: str, on: date, hours: Decimal, kind: str, is_officer_training: bool = False
+    *,
+    actor,
+    member_id: int,
+    title: str,
+    on: date,
+    hours: Decimal,
+    kind: str = TrainingKind.EXTERNAL,
+    is_officer_training: bool = False,
 ) -> TrainingRecord:
+    """An officer records an external course. A training activity's hours are not typed: the check-in counts
+    them (activities registers its attendance in ``members.registry``), so typing them would count them twice."""
     member = get_for_actor(Member, actor, manage=True, pk=member_id)
+    if kind == TrainingKind.ACTIVITY:
+        raise ValidationError(
+            {"kind": _("A training activity's hours count from its check-in: record only external courses here.")}
+        )
     if on > timezone.localdate():
         raise ValidationError({"on": _("A training cannot be recorded before it takes place.")})
     record = TrainingRecord(

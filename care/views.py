@@ -500,10 +500,11 @@ class MineView(TemplateView):
         if member_id is None:
             raise PermissionDenied
         checks = list(selectors.my_health_checks(actor=user))
+        trainings = selectors.my_training(actor=user, year=year)
         return {
             "year": year,
-            "hours": selectors.training_hours(actor=user, member_id=member_id, year=year),
-            "trainings": selectors.my_training(actor=user).filter(on__year=year),
+            "hours": selectors.training_hours(trainings),
+            "trainings": trainings,
             "check": next((c for c in checks if c.year == year), None),
             "checks": checks,
             "honours": selectors.recuperation_honours(actor=user),
@@ -521,15 +522,14 @@ class TrainingListView(TemplateView):
         user = self.request.user
         require_officer(actor=user)
         year = _year(self.request)
-        qs = selectors.training_list(actor=user, year=year)
         q = self.request.GET.get("q", "").strip()[:50]
-        if q:
-            qs = qs.filter(member__name__icontains=q)
-        manages = bool(scope_for(user).manageable_unit_ids) or scope_for(user).sees_all
+        page = paginate(self.request, selectors.training_list(actor=user, year=year, q=q))
+        page.object_list = selectors.as_training_rows(page.object_list)
+        manages = scope_for(user).manages_any_unit
         return {
             "year": year,
             "q": q,
-            "page": paginate(self.request, qs),
+            "page": page,
             "page_sizes": PAGE_SIZES,
             "form": kwargs.get("form") or (TrainingRecordForm(members=_managed_members(user)) if manages else None),
         }

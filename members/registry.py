@@ -218,3 +218,39 @@ def register_gift_suggestion_source(fn: Callable[[Any, Any], list[GiftSuggestion
 def gift_suggestions(actor, unit=None) -> list[GiftSuggestion]:
     """The gifts suggested to the actor (for ``unit``, or for every unit the actor reads when None)."""
     return [suggestion for fn in _gift_suggestion_sources for suggestion in fn(actor, unit)]
+
+
+# --- Training hours from other apps (care's training records) ----------------------------------
+#: The columns of every training source's rows, in this order: care unions them with its typed records.
+#: member id, member's name, unit's name, course, date, hours (Decimal), the union officers' training (bool),
+#: kind (care's TrainingKind value), source ("record" typed by an officer, "attendance" counted from a check-in),
+#: and the id of the row in its source (a record, an activity).
+TRAINING_COLUMNS = (
+    "t_member",
+    "t_member_name",
+    "t_unit_name",
+    "t_title",
+    "t_on",
+    "t_hours",
+    "t_officer",
+    "t_kind",
+    "t_source",
+    "t_ref",
+)
+
+#: Callables ``fn(*, actor, members, start, end) -> QuerySet``: a ``values(*TRAINING_COLUMNS)`` queryset (one
+#: query, no ordering) of the trainings attended between ``start`` and ``end`` (dates, inclusive), read through
+#: the actor's scope, by the members of ``members`` (a Member queryset the caller scoped; None: not narrowed
+#: beyond the actor's scope). The columns are annotations, so a caller may filter on them (``t_member``, ``t_on``,
+#: ``t_officer``) in a subquery.
+_training_sources: list[Callable[..., Any]] = []
+
+
+def register_training_source(fn: Callable[..., Any]) -> None:
+    """A source of attended trainings (activities registers the check-ins of training classes)."""
+    if all(existing is not fn for existing in _training_sources):
+        _training_sources.append(fn)
+
+
+def training_sources() -> list[Callable[..., Any]]:
+    return list(_training_sources)

@@ -25,7 +25,7 @@ def test_training_hours_per_year_and_officers_without_training(tree, member_a, o
         kind="external",
     )
     services.training_record_add(
-        actor=officer_a, member_id=member_a.member.pk, title="读书会", on=today, hours=Decimal("1"), kind="activity"
+        actor=officer_a, member_id=member_a.member.pk, title="读书会", on=today, hours=Decimal("1"), kind="external"
     )
     html = client_for(member_a).get(reverse("care:mine")).content.decode()
     assert "3.5" in html
