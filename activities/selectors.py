@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -59,6 +70,13 @@ class ActivityFilters:
         return q
 
 
+def _count_per_activity(rows: QuerySet) -> Coalesce:
+    """How many of ``rows`` belong to the outer activity: a subquery per row of the page, not a join and
+    GROUP BY over every registration of every activity the filters keep (issue #23)."""
+    counted = rows.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def activity_list(*, actor, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
     filters = filters or ActivityFilters()
     return (
@@ -66,14 +84,27 @@ def activity_list(*, actor, filters: ActivityFilters | None = None) -> QuerySet[
         .filter(filters.as_q(timezone.now()))
         .select_related("organizer")
         .annotate(
-            confirmed=Count(
-                "registrations",
-                filter=Q(registrations__status=EntryStatus.CONFIRMED, registrations__team__isnull=True),
-                distinct=True,
+            # The activity was read through the actor's scope: its places count every registration.
+            confirmed=_count_per_activity(
+                Registration.objects.via_parent().filter(status=EntryStatus.CONFIRMED, team__isnull=True)
             ),
-            confirmed_teams=Count("teams", filter=Q(teams__status=EntryStatus.CONFIRMED), distinct=True),
+            confirmed_teams=_count_per_activity(Team.objects.via_parent().filter(status=EntryStatus.CONFIRMED)),
         )
     )
+
+
+# What the activity list shows (issue #23: the page reads only these).
+ACTIVITY_LIST_COLUMNS = (
+    "pk",
+    "title",
+    "kind",
+    "organizer_id",
+    "organizer__name",
+    "starts_at",
+    "place",
+    "mode",
+    "capacity",
+)
 
 
 def activity_get(*, actor, pk: int, manage: bool = False, lock: bool = False) -> Activity:

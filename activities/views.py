@@ -78,6 +78,7 @@ class ActivityListView(TemplateView):
         qs = selectors.activity_list(actor=self.request.user, filters=filters).order_by(
             *SORTS.get(sort, SORTS["start"])
         )
+        qs = qs.only(*selectors.ACTIVITY_LIST_COLUMNS)
         can_create = organizer_choices(self.request.user).exists()
         ctx.update(form=form, page=paginate(self.request, qs), sort=sort, page_sizes=PAGE_SIZES, can_create=can_create)
         return ctx

@@ -87,6 +87,22 @@ class CaseFilters:
         return q
 
 
+# What the file list shows (issue #23: the page reads only these).
+CASE_LIST_COLUMNS = (
+    "pk",
+    "number",
+    "member_id",
+    "member__name",
+    "unit_id",
+    "unit__name",
+    "category",
+    "status",
+    "review_due",
+    "follow_up_on",
+    "created_at",
+)
+
+
 def case_list(*, actor, filters: CaseFilters, today: date) -> QuerySet[HardshipCase]:
     require_file_access(actor)
     return HardshipCase.objects.for_actor(actor).filter(filters.as_q(today)).select_related("member", "unit")

@@ -82,6 +82,7 @@ class CaseListView(TemplateView):
             )
         sort, ordering = _ordering(self.request, CASE_SORTS, "-created")
         qs = selectors.case_list(actor=actor, filters=filters, today=today).order_by(*ordering)
+        qs = qs.only(*selectors.CASE_LIST_COLUMNS)  # not the file's sensitive details: the list shows none
         ctx.update(
             form=form,
             page=paginate(self.request, qs),

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -245,6 +246,8 @@ class Member(models.Model):
             # The list's default order within a unit, in pinyin (the unit order comes from a small table).
             models.Index(F("unit"), NameOrder(), F("id"), name="member_unit_name_idx"),
             models.Index(fields=["birth_date"], name="member_birth_date_idx"),
+            # The daily reminder scan's birthdays: month and day whatever the year (issue #23).
+            models.Index(ExtractMonth("birth_date"), ExtractDay("birth_date"), name="member_birthday_idx"),
             models.Index(fields=["join_date", "id"], name="member_join_date_idx"),
         ]
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from . import idnumbers
+from . import countcache, idnumbers
 from .choices import CURRENT_STATUSES, MemberStatus
 from .models import AccessRecord, Member, MembershipChange, Organization
 from .pinyin import search_key
@@ -115,12 +115,24 @@ def member_pending_transfer(*, member: Member) -> tuple[str, date] | None:
 
 
 def unit_list(*, actor) -> QuerySet[Organization]:
-    return (
-        Organization.objects.for_actor(actor)
-        .units()
-        .select_related("parent")
-        .annotate(current_members=Count("members", filter=Q(members__status__in=CURRENT_STATUSES)))
+    """The units an officer reads; their member counts come from :func:`unit_member_counts` for one page."""
+    return Organization.objects.for_actor(actor).units().select_related("parent")
+
+
+def unit_member_counts(*, actor, unit_ids) -> dict[int, int]:
+    """Current members of these units ({unit id: n}; a unit without any is left out): one grouped query
+    over the given units' members (an index range, not the whole table), kept in the count cache until
+    members or organisations change (members.countcache)."""
+    rows = (
+        Member.objects.for_actor(actor)
+        .current()
+        .filter(unit_id__in=sorted(unit_ids))
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
     )
+    return countcache.remembered(countcache.query_key(rows), lambda: dict(rows))
 
 
 def unit_choices(*, actor, manage: bool = False) -> QuerySet[Organization]:

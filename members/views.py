@@ -169,7 +169,11 @@ class UnitListView(TemplateView):
         units = selectors.unit_list(actor=self.request.user).order_by("parent__sort_order", "sort_order", "name")
         if q:
             units = units.filter(name__icontains=q)
-        ctx.update(page=paginate(self.request, units, default_size=50), q=q)
+        page = paginate(self.request, units, default_size=50)
+        counts = selectors.unit_member_counts(actor=self.request.user, unit_ids=[u.pk for u in page])
+        for unit in page:
+            unit.current_members = counts.get(unit.pk, 0)
+        ctx.update(page=page, q=q)
         return ctx
 
 

@@ -43,6 +43,20 @@ class DistributionFilters:
         return q
 
 
+# What the batch list shows (issue #23: the page reads only these).
+DISTRIBUTION_LIST_COLUMNS = (
+    "pk",
+    "date",
+    "organization_id",
+    "organization__name",
+    "category",
+    "festival",
+    "item",
+    "amount",
+    "status",
+)
+
+
 def distribution_list(*, actor, filters: DistributionFilters | None = None) -> QuerySet[Distribution]:
     filters = filters or DistributionFilters()
     return (

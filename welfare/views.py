@@ -118,6 +118,7 @@ class DistributionListView(TemplateView):
             )
         sort = self.request.GET.get("sort", "-date")
         qs = selectors.distribution_list(actor=actor, filters=filters).order_by(*SORTS.get(sort, SORTS["-date"]))
+        qs = qs.only(*selectors.DISTRIBUTION_LIST_COLUMNS)
         ctx.update(form=form, page=paginate(self.request, qs), sort=sort, page_sizes=PAGE_SIZES)
         return ctx
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django import forms, template
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -93,9 +94,79 @@ def filter_field(field, label: bool = True):
         if getattr(field.field, "max_length", None) and "maxlength" not in attrs:
             attrs["maxlength"] = str(field.field.max_length)
         control = format_html('<input name="{}"{}>', field.html_name, flatatt(attrs))
-    head = format_html('<label for="{}" class="form-label">{}</label>', field.auto_id, field.label) if label else ""
+    required = field.field.required
+    head = ""
+    if label and field.label:
+        head = format_html(
+            '<label for="{}" class="form-label{}">{}{}</label>',
+            field.id_for_label,
+            " requiredField" if required else "",
+            field.label,
+            mark_safe('<span class="asteriskField">*</span>') if required else "",
+        )
     feedback = ""
     if errors:
-        messages = format_html_join(" ", "<strong>{}</strong>", ((m,) for m in errors))
+        messages = format_html_join(
+            "", '<p id="error_{}_{}"><strong>{}</strong></p>', ((i, field.auto_id, m) for i, m in enumerate(errors, 1))
+        )
         feedback = format_html('<div id="{}_error" class="invalid-feedback">{}</div>', field.auto_id, messages)
-    return format_html('<div id="div_{}" class="mb-3">{}{}{}</div>', field.auto_id, head, control, feedback)
+    if field.help_text:  # crispy writes it unescaped too (help texts are the code's own strings)
+        feedback += format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>',
+            field.auto_id,
+            mark_safe(field.help_text),  # noqa: S308 (as crispy: |safe)
+        )
+    wrapper = "mb-3" + (f" {field.css_classes()}" if field.css_classes() else "")
+    return format_html('<div id="div_{}" class="{}">{}{}{}</div>', field.auto_id, wrapper, head, control, feedback)
+
+
+_MEMBER_ROW = (
+    '<tr data-testid="member-row">'
+    '<td data-label="{}"><a href="{}{}/">{}</a></td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}" class="font-monospace">{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td>'
+    "</tr>"
+)
+
+
+@register.simple_tag
+def member_rows(members, list_url: str, *labels):
+    """The member list's rows written in one pass (issue #23): a hundred rows of eight cells through the
+    template engine were a third of the page's time. ``labels``: the eight column labels, in order.
+
+        {% member_rows page list_url l_name l_gender l_unit l_card l_id l_employment l_join l_status as rows %}"""
+    if not members:
+        return ""
+    name, gender, unit, card, id_number, employment, joined, status = labels
+    return format_html_join(
+        "\n",
+        _MEMBER_ROW,
+        (
+            (
+                name,
+                list_url,
+                m.pk,
+                m.name,
+                gender,
+                choice(m, "gender"),
+                unit,
+                m.unit.name,
+                card,
+                m.card_number,
+                id_number,
+                m.id_number_masked,
+                employment,
+                choice(m, "employment_type"),
+                joined,
+                m.join_date.isoformat() if m.join_date else "",
+                status,
+                choice(m, "status"),
+            )
+            for m in members
+        ),
+    )

@@ -110,3 +110,23 @@ def test_kept_scopes_of_two_databases_do_not_mix(settings, officer_a):
     from members import scopecache
 
     assert officer_a.pk and scopecache._user_key(officer_a).count(":") >= 3
+
+
+def _unit_count(client, unit) -> int:
+    page = client.get("/members/units/").content.decode()
+    return int(re.search(rf'href="/members/\?unit={unit.pk}">(\d+)</a>', page).group(1))
+
+
+def test_the_unit_list_counts_follow_new_withdrawn_and_removed_members(client, officer_a, tree):
+    """The unit list's per-unit counts are kept in the count cache: each change shows on the next request."""
+    MemberFactory.create_batch(3, unit=tree["a"])
+    client.force_login(officer_a)
+    before = _unit_count(client, tree["a"])
+    assert before >= 3
+    added = MemberFactory(unit=tree["a"])
+    assert _unit_count(client, tree["a"]) == before + 1
+    added.status = "withdrawn"
+    added.save()
+    assert _unit_count(client, tree["a"]) == before
+    added.delete()
+    assert _unit_count(client, tree["a"]) == before
