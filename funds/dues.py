@@ -6,6 +6,7 @@ A list is imported all or nothing: every problem is reported with its row and co
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -58,16 +59,32 @@ def _where(row: int, col: int, header: str) -> str:
     }
 
 
-def parse_amount(value) -> Decimal:
-    """An amount typed in a sheet: a number, or a text like "12.50" / "12.50元" / "1,234.50"."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def amount_text(value) -> str:
+    """The text of an amount as people type it, made plain: full-width digits and signs (１２．５０), thousands
+    separators (1,234 / 1，234), a currency sign (¥ ￥ RMB) or unit (元), and spaces removed."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = "".join(text.split()).replace(",", "")
+    for sign in ("¥", "RMB", "CNY"):
+        text = text.removeprefix(sign)
+    return text.removesuffix("元")
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not unicodedata.normalize("NFKC", value).strip())
+
+
+def parse_amount(value, *, limit: Decimal = Decimal("10000000")) -> Decimal:
+    """An amount typed in a sheet: a number, or a text like "12.50" / "12.50元" / "1,234.50" / "¥１２"."""
+    if is_blank(value):
         raise ValueError(_("is empty"))
     if isinstance(value, bool):
         raise ValueError(_("is not an amount"))
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+    text = amount_text(value)
     try:
+        if "_" in text:  # Decimal would read 1_000 as 1000: no sheet means that
+            raise InvalidOperation
         amount = Decimal(text)
     except InvalidOperation:
         raise ValueError(_("“%(value)s” is not an amount") % {"value": str(value)[:20]}) from None
@@ -75,7 +92,7 @@ def parse_amount(value) -> Decimal:
         raise ValueError(_("“%(value)s” is not an amount") % {"value": str(value)[:20]})
     if amount < 0:
         raise ValueError(_("is negative"))
-    if amount >= Decimal("10000000"):  # before quantize, which cannot hold 1E+26 to the fen
+    if amount >= limit:  # before quantize, which cannot hold 1E+26 to the fen
         raise ValueError(_("is implausibly large"))
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(_("has more than two decimals"))

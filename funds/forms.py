@@ -37,6 +37,16 @@ class AdjustmentReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
+class BudgetFileForm(forms.Form):
+    file = forms.FileField(label=_("budget (xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    reason = forms.CharField(
+        label=_("reason for the adjustment"),
+        required=False,
+        max_length=2000,
+        help_text=_("For an approved budget: the file proposes an adjustment with this reason."),
+    )
+
+
 def amounts_from(data, categories: list[Category]) -> tuple[dict[int, Decimal], list[str]]:
     """The ``amount_<category id>`` inputs of a budget table: (amounts, errors naming the category)."""
     amounts, errors = {}, []

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from members.fields import EncryptedTextField
 from members.models import Member, Organization
-from members.scoping import Scope, ScopedManager, default_scope_q
+from members.scoping import Scope, ScopedManager, ids_q
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -29,17 +29,10 @@ CENT = Decimal("0.01")
 def union_q(scope: Scope, *, manage: bool, path: str = "union") -> Q:
     """A union's funds: its officers manage them, the zone lead reads the zone's units, the city administrator
     everything; the members of its funds audit committee read them (never manage)."""
-    q = default_scope_q(_PathOnly(path), scope, manage=manage)
-    if not manage and scope.audit_org_ids and not scope.sees_all:
-        q |= Q(**{f"{path}__in": scope.audit_org_ids})
-    return q
-
-
-class _PathOnly:
-    """What ``default_scope_q`` reads of a model: its unit path (no owner)."""
-
-    def __init__(self, path: str):
-        self.scope_path = path
+    ids = scope.manage_units() if manage else scope.read_orgs()
+    if ids is not None and not manage:
+        ids = ids | scope.audit_org_ids
+    return ids_q(path, ids)
 
 
 class Direction(models.TextChoices):

@@ -9,7 +9,6 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from members.models import Organization, OrganizationKind
-from members.scoping import scope_for
 from members.sheets import Col, SheetWriter
 from members.workbook import report_units
 
@@ -18,9 +17,9 @@ from .models import ZERO, BudgetLine, BudgetStatus, MonthTotal
 
 def funds_sheet(writer: SheetWriter, *, actor, year: int, organization) -> None:
     unions = list(report_units(actor=actor, organization=organization).order_by("sort_order", "name"))
-    city_reader = scope_for(actor).sees_all
-    if city_reader and (organization is None or organization.kind == OrganizationKind.CITY):
-        city = Organization.objects.filter(kind=OrganizationKind.CITY).first()
+    if organization is None or organization.kind == OrganizationKind.CITY:
+        # The city union's own funds, for those who read it as an organisation (the city's administrators).
+        city = Organization.objects.for_actor(actor).filter(kind=OrganizationKind.CITY).first()
         if city is not None:
             unions.insert(0, city)
     ids = [u.pk for u in unions]

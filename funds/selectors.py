@@ -27,6 +27,7 @@ from .models import (
     MonthTotal,
     Posting,
     WageBase,
+    union_q,
 )
 
 
@@ -38,12 +39,8 @@ def can_use_funds(actor) -> bool:
 
 def union_choices(actor, *, manage: bool = False) -> QuerySet[Organization]:
     """The unions (city union, units) whose funds the actor reads, or with ``manage`` manages."""
-    scope = scope_for(actor)
     qs = Organization.objects.filter(kind__in=[OrganizationKind.CITY, OrganizationKind.UNIT], is_active=True)
-    if scope.sees_all:
-        return qs.order_by("kind", "sort_order", "name")
-    ids = scope.manageable_unit_ids if manage else scope.readable_unit_ids | scope.audit_org_ids
-    return qs.filter(pk__in=ids).order_by("kind", "sort_order", "name")
+    return qs.filter(union_q(scope_for(actor), manage=manage, path="pk")).order_by("kind", "sort_order", "name")
 
 
 def union_get(actor, pk: int | None) -> Organization:

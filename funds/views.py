@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -15,14 +17,15 @@ from members.charts import Chart, Series
 from members.pagination import paginate
 from members.params import parse_int
 from members.scoping import can_manage, get_for_actor
-from members.sheets import Col, new_workbook, write_sheet, xlsx_response
+from members.sheets import XLSX_CONTENT_TYPE, Col, new_workbook, write_sheet, xlsx_response
 from members.web import ServiceActionView, error_texts, form_errors_from
 
-from . import dues, selectors, services
+from . import budgetsheet, dues, selectors, services
 from .forms import (
     AdjustmentReasonForm,
     AllocationForm,
     ApprovalForm,
+    BudgetFileForm,
     DuesImportForm,
     LedgerFilterForm,
     PostingForm,
@@ -115,6 +118,7 @@ class BudgetDetailView(View):
                 "manage": manage,
                 "approval_form": ApprovalForm(initial={"approved_on": timezone.localdate()}),
                 "adjustment_form": AdjustmentReasonForm(),
+                "file_form": BudgetFileForm(),
                 "adjustments": selectors.adjustments(budget=budget),
             },
         )
@@ -141,6 +145,52 @@ class BudgetLinesView(_BudgetAction):
 
     def get_success_message(self, result) -> str:
         return _("The amounts are saved.")
+
+
+class BudgetTemplateView(View):
+    """The budget as an xlsx to fill in: every sub-item by code and name, with its current amount."""
+
+    def get(self, request, pk):
+        _officer(request)
+        budget = selectors.budget_get(actor=request.user, pk=pk)
+        data = budgetsheet.template(budget)
+        return FileResponse(
+            BytesIO(data),
+            as_attachment=True,
+            filename=f"budget-{budget.union_id}-{budget.year}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
+
+
+class BudgetImportView(_BudgetAction):
+    """The lines of a draft from the file; for an approved budget, a proposed adjustment with the file's amounts."""
+
+    def act(self, request, pk):
+        budget = self.budget_for(request, pk)
+        form = BudgetFileForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError(_("Choose the budget's xlsx file."))
+        return budgetsheet.budget_import(
+            actor=request.user,
+            budget=budget,
+            data=form.cleaned_data["file"].read(),
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_message(self, result) -> str:
+        if result.adjustment is not None:
+            text = _(
+                "The file proposes an adjustment of %(n)s amounts: record the committee's approval to put it in force."
+            ) % {"n": result.adjustment.lines.count()}
+            if result.blank:
+                text += " " + _("%(n)s blank amounts left their lines unchanged.") % {"n": result.blank}
+        else:
+            text = _("%(n)s amounts of the budget filled from the file.") % {"n": result.filled + result.blank}
+            if result.blank:
+                text += " " + _("%(n)s blank amounts were taken as 0.") % {"n": result.blank}
+        if result.missing:
+            text += " " + _("%(n)s sub-items not in the file kept their amounts.") % {"n": result.missing}
+        return text
 
 
 class BudgetApproveView(_BudgetAction):

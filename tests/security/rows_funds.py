@@ -20,6 +20,8 @@ ROWS: dict[str, Row] = {
     "funds:budget_new": Row(get=OFFICERS, post=POST_OFFICERS),
     "funds:budget": Row({"pk": "budget"}, get=UNIT_A),
     "funds:budget_lines": Row({"pk": "budget"}, get=NO_GET, post=POST_UNIT_A),
+    "funds:budget_template": Row({"pk": "budget"}, get=UNIT_A),
+    "funds:budget_import": Row({"pk": "budget"}, get=NO_GET, post=POST_UNIT_A),
     "funds:budget_approve": Row({"pk": "budget"}, get=NO_GET, post=POST_UNIT_A),
     "funds:adjustment_new": Row({"pk": "budget"}, get=NO_GET, post=POST_UNIT_A),
     "funds:adjustment_approve": Row({"pk": "adjustment"}, get=NO_GET, post=POST_UNIT_A),

@@ -1,12 +1,12 @@
 """Every upload of the portal against every hostile file (issue #9).
 
-The upload paths: the members import (the portal's; the admin has none), the documents of a hardship file,
-the attachment of a
-voice item and the poster of an activity. Each must refuse a file over the size limit, a file whose content is
-not what its name says, an xlsx zip bomb and XML entity attacks (billion laughs, external entities), with a
-message naming the problem, never a 500, and nothing saved. A good file of each path's kind goes through (so a
-refusal is about the file, not the rest of the form). Files are only served to those allowed: see the
-``assistance:document_download``, ``voice:attachment`` and ``activities:poster`` rows of the URL matrix.
+The upload paths: the members import (the portal's; the admin has none), a budget from xlsx, the documents of a
+hardship file, the attachment of a voice item and the poster of an activity. Each must refuse a file over the size
+limit, a file whose content is not what its name says, an xlsx zip bomb and XML entity attacks (billion laughs,
+external entities), with a message naming the problem, never a 500, and nothing saved. A good file of each path's
+kind goes through (so a refusal is about the file, not the rest of the form). Files are only served to those
+allowed: see the ``assistance:document_download``, ``voice:attachment`` and ``activities:poster`` rows of the URL
+matrix.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from openpyxl import Workbook
 
 from activities.models import Activity
 from assistance.models import CaseDocument
+from funds import services as funds_services
+from funds.defaults import ensure_defaults
+from funds.models import BudgetLine
 from members.models import Member
 from tests.assistance.conftest import open_case
 from tests.factories import MemberFactory, pdf, png
@@ -156,7 +159,22 @@ def uploads(settings, tree, officer_a) -> dict[str, Upload]:
     now = timezone.localtime() + timedelta(days=10)
     fmt = "%Y-%m-%dT%H:%M"
     good_roster = xlsx_bytes([roster_row(1, tree["a"].name)])
+    ensure_defaults()
+    budget = funds_services.budget_create(actor=officer_a, union=tree["a"], year=timezone.localdate().year)
+    sheet = Workbook()
+    sheet.active.append(["编码", "子项", "金额（元）"])
+    sheet.active.append(["2101", "职工教育支出", "1,200"])
+    good_budget = io.BytesIO()
+    sheet.save(good_budget)
     return {
+        "funds:budget_import": Upload(
+            "officer_a",
+            f"/funds/budgets/{budget.pk}/import/",
+            "file",
+            {},
+            ("budget.xlsx", good_budget.getvalue()),
+            lambda: BudgetLine.objects.filter(amount__gt=0).count(),
+        ),
         "members:import": Upload(
             "officer_a",
             "/members/import/",
