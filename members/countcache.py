@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 
 T = TypeVar("T")
@@ -43,7 +44,10 @@ def query_key(queryset) -> str | None:
     """A key for what ``queryset`` reads: its SQL and parameters (None for a queryset that reads nothing)."""
     if queryset.query.is_empty():
         return None
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter on no ids (an empty page, a scope without units): nothing to keep
+        return None
     digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:40]
     return f"{_PREFIX}:{connection.settings_dict['NAME']}:{digest}"
 

@@ -123,6 +123,8 @@ def unit_member_counts(*, actor, unit_ids) -> dict[int, int]:
     """Current members of these units ({unit id: n}; a unit without any is left out): one grouped query
     over the given units' members (an index range, not the whole table), kept in the count cache until
     members or organisations change (members.countcache)."""
+    if not unit_ids:  # an empty page (a filter that matches no unit): no query
+        return {}
     rows = (
         Member.objects.for_actor(actor)
         .current()
