@@ -11,8 +11,11 @@ The steps, each linear in the number of rows (one pass, look-ups loaded once in 
    manages, each existing member's stored values (a blank cell keeps them), the record's own rules
    (``Member.rule_errors``); every problem names the row as Excel numbers it and the column by the
    file's own header.
-4. ``save_plan``: new members with their history and join record, changed members (only when the
-   officer ticked it) with one history row each; unchanged members are not touched.
+4. ``keep_plan`` / ``kept_writes``: what the check decided is kept for the confirmation, which writes it
+   without checking the rows again while nothing it depends on has changed (else: ``check_roster`` again).
+5. ``save_plan`` / ``save_rows``: new members with their history and join record (``members.bulkwrite``:
+   COPY on PostgreSQL), changed members (only when the officer ticked it) with one history row each;
+   unchanged members are not touched.
 
 The services (members.services.member_import_*) hold the transaction, the permission and the request
 row (``MemberImport``); this module never decides who may do what beyond the units the actor manages.
@@ -1064,7 +1067,8 @@ def kept_writes(text: str, *, actor, update_existing: bool, today: date | None =
                 return None
         members: dict[int, Member] = {}
         for chunk in _chunks([u["pk"] for u in kept_updates]):
-            members.update((m.pk, m) for m in Member.objects.select_for_update(of=("self",)).filter(pk__in=chunk))
+            locked = Member.objects.select_for_update(of=("self",)).filter(pk__in=chunk).order_by("pk")
+            members.update((m.pk, m) for m in locked)
     for u in kept_updates:
         m = members.get(u["pk"])
         if m is None or _fingerprint(m) != u["seen"]:
