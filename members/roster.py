@@ -11,8 +11,11 @@ The steps, each linear in the number of rows (one pass, look-ups loaded once in 
    manages, each existing member's stored values (a blank cell keeps them), the record's own rules
    (``Member.rule_errors``); every problem names the row as Excel numbers it and the column by the
    file's own header.
-4. ``save_plan``: new members with their history and join record, changed members (only when the
-   officer ticked it) with one history row each; unchanged members are not touched.
+4. ``keep_plan`` / ``kept_writes``: what the check decided is kept for the confirmation, which writes it
+   without checking the rows again while nothing it depends on has changed (else: ``check_roster`` again).
+5. ``save_plan`` / ``save_rows``: new members with their history and join record (``members.bulkwrite``:
+   COPY on PostgreSQL), changed members (only when the officer ticked it) with one history row each;
+   unchanged members are not touched.
 
 The services (members.services.member_import_*) hold the transaction, the permission and the request
 row (``MemberImport``); this module never decides who may do what beyond the units the actor manages.
@@ -21,21 +24,24 @@ row (``MemberImport``); this module never decides who may do what beyond the uni
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from . import countcache, idnumbers
-from .choices import CURRENT_STATUSES, Education, EmploymentType, Ethnicity, Gender, PoliticalStatus
+from . import bulkwrite, countcache, idnumbers
+from .choices import CURRENT_STATUSES, Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
 from .excel import EXAMPLE_CARD, IMPORT_COLUMNS, RawRoster
-from .models import ChangeKind, ChoiceSynonym, Member, MembershipChange, Organization, name_validator
+from .models import ChoiceSynonym, Member, Organization, name_validator
+from .pinyin import name_keys
 from .scoping import scope_for, unscoped
 from .sheets import chinese
 
@@ -405,6 +411,7 @@ class Row:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (header, old, new)
     member: Member | None = None
     changed_fields: list[str] = field(default_factory=list)
+    digest: str = ""  # the keyed hash of the ID number (computed once, at the check)
 
     def error(self, column: str, message: str) -> None:
         self.errors.append((column, message))
@@ -487,6 +494,8 @@ class Plan:
     rows: list[Row] = field(default_factory=list)
     creates: list[Row] = field(default_factory=list)  # the new members' rows (built when saved)
     updates: list[Row] = field(default_factory=list)
+    unit_ids: list[int] = field(default_factory=list)  # the units the actor managed at the check
+    checked_on: date | None = None
 
     def count(self, kind: str) -> int:
         return sum(1 for r in self.rows if r.kind == kind)
@@ -524,6 +533,7 @@ def check_roster(
         by_name[_BLANKS.sub("", u.name)] = u
         if u.short_name:
             by_name.setdefault(_BLANKS.sub("", u.short_name), u)
+    plan.unit_ids, plan.checked_on = [u.pk for u in units], today
     only_unit = units[0] if len(units) == 1 else None
     required = ["name", "id_number", "join_date", "card_number"] + ([] if only_unit else ["unit"])
     headers = match_headers(roster.headers, required=required)
@@ -559,7 +569,10 @@ def check_roster(
 
     # Who holds each card and ID number: every unit, since both are unique across the city.
     cards = [r.values["card_number"] for r in rows if "card_number" in r.values]
-    digests = {r.number: idnumbers.keyed_hash(r.facts.number) for r in rows if r.facts}
+    digests = {}
+    for r in rows:
+        if r.facts:
+            r.digest = digests[r.number] = idnumbers.keyed_hash(r.facts.number)
     by_card: dict[str, Member] = {}
     by_hash: dict[str, Member] = {}
     with unscoped("card and ID numbers are unique across the city: the import must find every holder"):
@@ -821,34 +834,33 @@ def _diff(row: Row, member: Member, h, choices, digest, today) -> None:
     row.changed_fields = changed + (["id_number"] if new_id else [])
 
 
-def _new_member(row: Row) -> Member:
-    v = row.values
-    m = Member(
-        name=v["name"],
-        unit=v["unit"],
-        card_number=v["card_number"],
-        join_date=v["join_date"],
-        gender=v.get("gender", ""),
-        birth_date=v.get("birth_date"),
-        ethnicity=v.get("ethnicity", NEW_DEFAULTS["ethnicity"]),
-        native_place=v.get("native_place", ""),
-        political_status=v.get("political_status", NEW_DEFAULTS["political_status"]),
-        education=v.get("education", ""),
-        position=v.get("position", ""),
-        professional_title=v.get("professional_title", ""),
-        employment_type=v.get("employment_type", NEW_DEFAULTS["employment_type"]),
-        mobile=v.get("mobile", ""),
-        notes=v.get("notes", ""),
-        status="active",
-    )
-    m.fill_from_id(row.facts)
-    m._import_facts = row.facts
-    return m
-
-
 # --- Saving ---------------------------------------------------------------------------------------
-#: Fields this module computes itself (not from a cell) with a fixed form: the model's field checks skip them
-#: (a third of the per-row checking, issue #23). The unit was matched to one the actor manages; no login is set.
+#: A new member's columns as the check decides them (``_new_values``); the save adds the ID number's encrypted
+#: and masked forms and the pinyin keys (``_new_member``), bulkwrite the id and the timestamps.
+NEW_COLUMNS = [
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "native_place",
+    "political_status",
+    "education",
+    "unit_id",
+    "position",
+    "professional_title",
+    "employment_type",
+    "join_date",
+    "card_number",
+    "mobile",
+    "notes",
+    "status",
+    "id_number",  # in full: encrypted at the save, never stored so
+    "id_number_hash",
+]
+#: Fields this module computes itself (not from a cell) with a fixed form: the model's field checks of an
+#: update skip them. A new member's values are not put through the model's field checks at all: each comes from
+#: this module's normalisers, which accept only what those checks accept (the name by the model's own pattern,
+#: the mobile by its pattern, the choices by their codes, the text columns by their lengths, dates as dates).
 COMPUTED = [
     "unit",
     "user",
@@ -859,6 +871,47 @@ COMPUTED = [
     "created_at",
     "updated_at",
 ]
+_name_keys = lru_cache(maxsize=65536)(name_keys)  # names repeat in a city's roster; the keys are pure
+
+
+def _new_values(row: Row) -> dict:
+    """The columns of the new member a checked row makes (blank cells: the model's defaults, or the ID
+    number's gender and birth date)."""
+    v = row.values
+    probe = _Probe(v.get("gender", ""), v.get("birth_date"), None)
+    Member.fill_from_id(probe, row.facts)
+    return {
+        "name": v["name"],
+        "gender": probe.gender,
+        "ethnicity": v.get("ethnicity", NEW_DEFAULTS["ethnicity"]),
+        "birth_date": probe.birth_date,
+        "native_place": v.get("native_place", ""),
+        "political_status": v.get("political_status", NEW_DEFAULTS["political_status"]),
+        "education": v.get("education", ""),
+        "unit_id": v["unit"].pk,
+        "position": v.get("position", ""),
+        "professional_title": v.get("professional_title", ""),
+        "employment_type": v.get("employment_type", NEW_DEFAULTS["employment_type"]),
+        "join_date": v["join_date"],
+        "card_number": v["card_number"],
+        "mobile": v.get("mobile", ""),
+        "notes": v.get("notes", ""),
+        "status": MemberStatus.ACTIVE,
+        "id_number": row.facts.number,
+        "id_number_hash": row.digest or idnumbers.keyed_hash(row.facts.number),
+    }
+
+
+def _new_member(values: dict) -> dict:
+    """Every column of one new member: the ID number encrypted and masked (its keyed hash was computed at
+    the check), the pinyin search keys (issue #18)."""
+    out = {c: values[c] for c in NEW_COLUMNS if c != "id_number"}
+    number = values["id_number"]
+    out["id_number_encrypted"] = idnumbers.encrypt(number)
+    out["id_number_masked"] = idnumbers.mask(number)
+    out["name_pinyin"], out["name_search"] = _name_keys(values["name"])
+    out["user_id"] = None
+    return out
 
 
 def save_plan(
@@ -868,51 +921,31 @@ def save_plan(
     with their history and join record; the changed ones only when ``update_existing``. Returns
     (added, updated)."""
     assert plan.ok, "save_plan needs a plan without problems"
-    creates = [_new_member(row) for row in plan.creates]
-    updates = plan.updates if update_existing else []
-    total = max(1, len(creates) + len(updates))
-    done = 0
-    now = timezone.now()
-    for m in creates:
-        facts = m._import_facts
-        m.id_number_encrypted = idnumbers.encrypt(facts.number)
-        m.id_number_hash = idnumbers.keyed_hash(facts.number)
-        m.id_number_masked = idnumbers.mask(facts.number)
-        m.created_at = m.updated_at = now
-        m.fill_name_keys()  # the pinyin search keys (issue #18)
-        m.clean_fields(exclude=COMPUTED)  # the model's own field checks on what the file gave, without queries
-    created: list[Member] = []
-    for batch in _chunks(creates, 1000):
-        created.extend(
-            bulk_create_with_history(
-                batch, Member, batch_size=1000, default_change_reason=_("Excel import"), default_user=actor
-            )
-        )
-        done += len(batch)
-        if on_progress:
-            on_progress(done, total)
-    if created and any(m.pk is None for m in created):  # backends that return no primary keys
-        with unscoped("the members this import has just created, found by their card numbers"):
-            pks = dict(
-                Member.objects.filter(card_number__in=[m.card_number for m in created]).values_list("card_number", "pk")
-            )
-        for m in created:
-            m.pk = pks[m.card_number]
-    MembershipChange.objects.bulk_create(
-        [
-            MembershipChange(
-                member_id=m.pk,
-                kind=ChangeKind.JOIN,
-                on=m.join_date,
-                to_unit_id=m.unit_id,
-                to_status=m.status,
-                reason=_("Excel import"),
-                recorded_by=actor,
-            )
-            for m in created
-        ],
-        batch_size=1000,
+    return save_rows(
+        actor=actor,
+        creates=[_new_values(row) for row in plan.creates],
+        updates=plan.updates if update_existing else [],
+        on_progress=on_progress,
     )
+
+
+def save_rows(
+    *, actor, creates: list[dict], updates: list[Row], on_progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
+    """Write checked rows (inside a transaction): ``creates`` as ``_new_values`` gives them, each with its
+    history row and join record (members.bulkwrite: COPY on PostgreSQL); ``updates``, the changed rows, with
+    one history row each. Returns (added, updated)."""
+    total = max(1, len(creates) + len(updates))
+    now = timezone.now()
+    reason = _("Excel import")
+    added = 0
+    for batch in _chunks(creates):
+        added += len(
+            bulkwrite.create_members([_new_member(values) for values in batch], user=actor, reason=reason, now=now)
+        )
+        if on_progress:
+            on_progress(added, total)
+    done = added
     # Changed members: grouped by the set of fields they change, one UPDATE batch per group.
     groups: dict[tuple[str, ...], list[Member]] = {}
     for row in updates:
@@ -921,7 +954,7 @@ def save_plan(
         for f in row.changed_fields:
             if f == "id_number":
                 m.id_number_encrypted = idnumbers.encrypt(row.facts.number)
-                m.id_number_hash = idnumbers.keyed_hash(row.facts.number)
+                m.id_number_hash = row.digest or idnumbers.keyed_hash(row.facts.number)
                 m.id_number_masked = idnumbers.mask(row.facts.number)
                 fields += ["id_number_encrypted", "id_number_hash", "id_number_masked"]
             else:
@@ -941,14 +974,116 @@ def save_plan(
                     Member,
                     [*fields, "updated_at"],
                     batch_size=1000,
-                    default_change_reason=_("Excel import"),
+                    default_change_reason=reason,
                     default_user=actor,
                 )
             done += len(batch)
             if on_progress:
                 on_progress(done, total)
     countcache.members_changed()  # bulk writes send no signals: the member list's kept counts go stale
-    return len(created), len(updates)
+    return added, len(updates)
+
+
+# --- The plan kept from the check to the confirmation ---------------------------------------------------
+#: What a member to update looked like at the check: if any of it differs at the confirmation, the file is
+#: checked again.
+FINGERPRINT = ["unit_id", "status", "card_number", "id_number_hash", *WRITABLE]
+KEPT_VERSION = 1
+
+
+def _plain(value):
+    return {"d": value.isoformat()} if isinstance(value, date) else value
+
+
+def _unplain(value):
+    return date.fromisoformat(value["d"]) if isinstance(value, dict) else value
+
+
+def _fingerprint(m: Member) -> list:
+    return [_plain(getattr(m, f)) for f in FINGERPRINT]
+
+
+def keep_plan(plan: Plan, *, actor) -> str:
+    """The checked file's writes, kept (sealed, beside the rows) for the confirmation, with what they depend
+    on: the actor, the day, the units the actor manages, each member to update as it was."""
+    assert plan.ok, "only a plan without problems is kept"
+    return json.dumps(
+        {
+            "v": KEPT_VERSION,
+            "actor": actor.pk,
+            "on": plan.checked_on.isoformat(),
+            "units": sorted(plan.unit_ids),
+            "columns": NEW_COLUMNS,
+            "creates": [[_plain(values[c]) for c in NEW_COLUMNS] for values in map(_new_values, plan.creates)],
+            "updates": [
+                {
+                    "row": row.number,
+                    "pk": row.member.pk,
+                    "seen": _fingerprint(row.member),
+                    "fields": row.changed_fields,
+                    "values": {f: _plain(row.values[f]) for f in row.changed_fields if f != "id_number"},
+                    "id": row.facts.number if "id_number" in row.changed_fields else "",
+                    "hash": row.digest if "id_number" in row.changed_fields else "",
+                }
+                for row in plan.updates
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def kept_writes(text: str, *, actor, update_existing: bool, today: date | None = None):
+    """The writes of a plan kept at the check, as ``(creates, updates)`` for ``save_rows``, when nothing they
+    depend on has changed: the same actor and day, the same units the actor manages, no member holding a new
+    row's card or ID number (nor a changed row's new ID number), every member to update as it was at the check
+    (and locked until the commit). Otherwise None: the file must be checked again. Call inside the save's
+    transaction; the unique constraints still refuse a holder that appears after these queries."""
+    today = today or timezone.localdate()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if (
+        data.get("v") != KEPT_VERSION
+        or data.get("actor") != actor.pk
+        or data.get("on") != today.isoformat()
+        or data.get("columns") != NEW_COLUMNS
+    ):
+        return None
+    units = Organization.objects.for_actor(actor, manage=True).units().filter(is_active=True)
+    if sorted(units.values_list("pk", flat=True)) != data["units"]:
+        return None
+    creates = [dict(zip(NEW_COLUMNS, map(_unplain, values), strict=True)) for values in data["creates"]]
+    kept_updates = data["updates"] if update_existing else []
+    cards = [values["card_number"] for values in creates]
+    digests = [values["id_number_hash"] for values in creates] + [u["hash"] for u in kept_updates if u["hash"]]
+    updates: list[Row] = []
+    with unscoped("card and ID numbers are unique across the city: the import must find every holder"):
+        for chunk in _chunks(cards):
+            if Member.objects.filter(card_number__in=chunk).exists():
+                return None
+        for chunk in _chunks(digests):
+            if Member.objects.filter(id_number_hash__in=chunk).exists():
+                return None
+        members: dict[int, Member] = {}
+        for chunk in _chunks([u["pk"] for u in kept_updates]):
+            locked = Member.objects.select_for_update(of=("self",)).filter(pk__in=chunk).order_by("pk")
+            members.update((m.pk, m) for m in locked)
+    for u in kept_updates:
+        m = members.get(u["pk"])
+        if m is None or _fingerprint(m) != u["seen"]:
+            return None
+        updates.append(
+            Row(
+                number=u["row"],
+                values={f: _unplain(v) for f, v in u["values"].items()},
+                facts=idnumbers.parse(u["id"]) if u["id"] else None,
+                member=m,
+                changed_fields=u["fields"],
+                digest=u["hash"],
+            )
+        )
+    return creates, updates
 
 
 def preview_of(plan: Plan) -> dict:

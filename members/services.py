@@ -654,7 +654,7 @@ def _get(imp: MemberImport, part: str):
 
 
 def _forget_files(imp: MemberImport, *parts: str) -> None:
-    for part in parts or ("upload", "rows", "preview"):
+    for part in parts or ("upload", "rows", "plan", "preview"):
         _sealed(imp, part).unlink(missing_ok=True)
 
 
@@ -742,7 +742,19 @@ def _check_file(imp: MemberImport, actor: User, data: bytes, on_progress=None) -
         return _import_failed(imp, _("The file has no member rows under its header row."))
     plan = check_roster(actor=actor, roster=roster, on_progress=on_progress)
     _put(imp, "rows", roster.to_json())
+    _keep_plan(imp, actor, plan)
     _store_preview(imp, plan, rows=len(roster.rows))
+
+
+def _keep_plan(imp: MemberImport, actor: User, plan) -> None:
+    """What the confirmation writes, unless something it depends on changes meanwhile (a plan with problems
+    cannot be confirmed: none is kept)."""
+    from .roster import keep_plan
+
+    if plan.ok:
+        _put(imp, "plan", keep_plan(plan, actor=actor))
+    else:
+        _forget_files(imp, "plan")
 
 
 def _store_preview(imp: MemberImport, plan, *, rows: int) -> None:
@@ -823,23 +835,36 @@ def member_import_confirm(*, actor: User, imp: MemberImport, update_existing: bo
 
 
 def _save_file(imp: MemberImport, actor: User, on_progress=None) -> None:
-    """Check the kept rows again (the database may have changed since) and save them all, or nothing:
-    a problem found now goes back to the preview."""
+    """Save the checked file all, or nothing. The writes kept at the check are saved as they are when nothing
+    they depend on has changed (members.roster.kept_writes: one query per 2,000 rows); otherwise the kept rows
+    are checked again (the database changed since): a problem found now goes back to the preview."""
     from .excel import RawRoster
-    from .roster import check_roster, save_plan
+    from .roster import check_roster, kept_writes, save_plan, save_rows
 
-    text = _get(imp, "rows")
-    if text is None:
+    if not _sealed(imp, "rows").exists():
         return _import_failed(imp, _("This check has expired; upload the file again."))
-    roster = RawRoster.from_json(text)
-    plan = check_roster(actor=actor, roster=roster)
-    if plan.ok:
+    kept = _get(imp, "plan")
+    writes = kept_writes(kept, actor=actor, update_existing=imp.update_existing) if kept else None
+    roster = plan = None
+    if writes is None:
+        text = _get(imp, "rows")
+        if text is None:
+            return _import_failed(imp, _("This check has expired; upload the file again."))
+        roster = RawRoster.from_json(text)
+        plan = check_roster(actor=actor, roster=roster)
+    if writes is not None or plan.ok:
         try:
             with transaction.atomic():
-                added, updated = save_plan(
-                    actor=actor, plan=plan, update_existing=imp.update_existing, on_progress=on_progress
-                )
+                if writes is not None:
+                    added, updated = save_rows(
+                        actor=actor, creates=writes[0], updates=writes[1], on_progress=on_progress
+                    )
+                else:
+                    added, updated = save_plan(
+                        actor=actor, plan=plan, update_existing=imp.update_existing, on_progress=on_progress
+                    )
         except IntegrityError:  # another import saved the same card or ID number meanwhile
+            roster = roster or RawRoster.from_json(_get(imp, "rows") or "")
             plan = check_roster(actor=actor, roster=roster)
         else:
             imp.status = ImportStatus.DONE
@@ -850,6 +875,7 @@ def _save_file(imp: MemberImport, actor: User, on_progress=None) -> None:
                 imp.save()
             return None
     # Something changed since the check: the new problems are shown, nothing was saved.
+    _keep_plan(imp, actor, plan)
     _store_preview(imp, plan, rows=len(roster.rows))
     if plan.ok:  # the conflict resolved itself on the second look: let the officer confirm again
         return None

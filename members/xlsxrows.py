@@ -27,8 +27,18 @@ class UnexpectedXml(Exception):
     """Something this reader does not handle: let openpyxl read the file."""
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(name: str) -> str:
-    return name.rpartition("}")[2].rpartition(":")[2]
+    """An element's name without its namespace or prefix (remembered, up to 256 names: a sheet has a handful
+    and this is asked twice per element)."""
+    local = _LOCAL.get(name)
+    if local is None:
+        local = name.rpartition("}")[2].rpartition(":")[2]
+        if len(_LOCAL) < 256:
+            _LOCAL[name] = local
+    return local
 
 
 def _parser(start=None, end=None, text=None) -> expat.XMLParserType:

@@ -1,5 +1,6 @@
-"""The member roster import (issue #15): the check step at 5,000 and 50,000 rows (it must grow linearly),
-10,000 rows from upload to saved through the web form (>= 1,500 rows/s), and 50,000 rows through the task
+"""The member roster import (issues #15 and #23): the check step at 5,000 and 50,000 rows (it must grow
+linearly), validate-and-commit of 10,000 rows in process (>= 3,000 rows/s), 10,000 rows from upload to saved
+through the web form (>= 2,000 rows/s; #15 asks 1,500), and 50,000 rows through the task
 with the progress the page showed. With REDIS_URL set the tasks run in a real Celery worker (solo pool)
 started here; without it, in-process."""
 
@@ -23,7 +24,7 @@ from openpyxl import Workbook
 from bench.common import Context, Figure
 from members import demo
 from members.excel import chinese
-from members.models import Member, MembershipChange, Organization
+from members.models import Organization
 
 IMPORT_ROWS = 10_000
 BIG_ROWS = 50_000
@@ -66,13 +67,20 @@ def _import_file(units: list[str], rows: int) -> bytes:
 
 
 def _cleanup() -> None:
-    with transaction.atomic():
-        ids = list(Member.objects.filter(card_number__startswith=CARD_PREFIX).values_list("pk", flat=True))
-        for chunk in range(0, len(ids), 5000):
-            part = ids[chunk : chunk + 5000]
-            MembershipChange.objects.filter(member_id__in=part).delete()
-            Member.history.filter(id__in=part).delete()
-            Member.objects.filter(pk__in=part).delete()
+    """Remove the bench's members, their history and join records, in SQL: deleting them through the ORM
+    would write a "-" history row for each (simple-history's signal), one INSERT per member."""
+    like = f"{CARD_PREFIX}%"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM members_membershipchange WHERE member_id IN "
+            "(SELECT id FROM members_member WHERE card_number LIKE %s)",
+            [like],
+        )
+        cursor.execute("DELETE FROM members_historicalmember WHERE card_number LIKE %s", [like])
+        cursor.execute("DELETE FROM members_member WHERE card_number LIKE %s", [like])
+    from members import countcache
+
+    countcache.members_changed()
 
 
 @contextmanager
@@ -155,6 +163,24 @@ def _check_rate(admin, data: bytes) -> tuple[float, int]:
     return len(roster.rows) / seconds, len(roster.rows)
 
 
+def _commit_rate(admin, data: bytes) -> tuple[float, int]:
+    """Validate and commit (issue #23): the check and the save of the file already read, in process, in one
+    transaction; rows per second. The members are removed again."""
+    from members.excel import read_roster
+    from members.roster import check_roster, header_field, save_plan
+
+    roster = read_roster(data, is_header=lambda v: header_field(v) is not None)
+    started = time.perf_counter()
+    with transaction.atomic():
+        plan = check_roster(actor=admin, roster=roster)
+        assert plan.ok, plan.problems[:5]
+        added, _updated = save_plan(actor=admin, plan=plan, update_existing=True)
+    seconds = time.perf_counter() - started
+    assert added == len(roster.rows)
+    _cleanup()
+    return len(roster.rows) / seconds, len(roster.rows)
+
+
 def run(ctx: Context) -> list[Figure]:
     admin = get_user_model().objects.get(username="admin")
     out: list[Figure] = []
@@ -180,6 +206,15 @@ def run(ctx: Context) -> list[Figure]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
     form = _import_file(units, IMPORT_ROWS)
+    rate, _n = _commit_rate(admin, form)
+    out.append(
+        Figure(
+            f"import validate-and-commit, {IMPORT_ROWS:,} rows: check and save in process ({connection.vendor})",
+            rate,
+            "rows/s",
+            ">= 3000",
+        )
+    )
     with _worker() as how:
         print(f"   tasks run by {how}", flush=True)
         seen: list[int] = []
@@ -190,7 +225,7 @@ def run(ctx: Context) -> list[Figure]:
                 f"import {IMPORT_ROWS:,} rows: upload to saved, end to end through the web form ({connection.vendor})",
                 IMPORT_ROWS / seconds,
                 "rows/s",
-                ">= 1500",
+                ">= 2000",
             )
         )
         _cleanup()

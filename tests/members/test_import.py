@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from members.excel import EXAMPLE_CARD, IMPORT_COLUMNS, chinese
@@ -237,12 +238,14 @@ def test_the_commit_is_atomic_when_saving_fails_half_way(client, officer_a, tree
     client.force_login(officer_a)
     upload(client, sheet([roster_row(i, "市财政局") for i in range(1, 4)]))
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+    def broken(execute, sql, params, many, context):
+        if sql.startswith(('INSERT INTO "members_membershipchange"', 'COPY "members_membershipchange"')):
+            raise RuntimeError("disk full")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(MembershipChange.objects, "bulk_create", broken)
     client.raise_request_exception = False
-    response = client.post(f"/members/import/{MemberImport.objects.get().token}/confirm/")
+    with connection.execute_wrapper(broken):
+        response = client.post(f"/members/import/{MemberImport.objects.get().token}/confirm/")
     assert response.status_code == 500
     assert not Member.objects.filter(card_number__startswith="IM").exists()
     assert MemberImport.objects.get().status == ImportStatus.CHECKED  # it may be confirmed again

@@ -193,7 +193,7 @@ def test_member_import_cut_midway_saves_nothing_and_can_run_again(
 
         def counting(row):
             calls.append(row)
-            if len(calls) == 12:  # the confirmation's check of the 12th row
+            if len(calls) == 12:  # the confirmation's 12th new member
                 _terminate(pid)
             return original(row)
 
@@ -205,8 +205,9 @@ def test_member_import_cut_midway_saves_nothing_and_can_run_again(
         monkeypatch.setattr(roster, "_new_member", original)
     else:
         prefix, before = {
-            "after the members are inserted": ('INSERT INTO "members_member"', False),
-            "when the join records are inserted": ('INSERT INTO "members_membershipchange"', True),
+            # written with COPY on PostgreSQL (members.bulkwrite)
+            "after the members are inserted": ('COPY "members_member"', False),
+            "when the join records are inserted": ('COPY "members_membershipchange"', True),
         }[cut]
         with cut_after(prefix, before=before) as seen:
             response = client.post(token)
