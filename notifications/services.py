@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from members.scoping import get_for_actor, unscoped
 
@@ -104,6 +105,11 @@ def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: boo
     if not reminders:
         return []
     by_key = {r.key: r for r in reminders}
+    if connection.vendor == "postgresql":
+        created = _insert_new_keys(list(by_key.values()))
+        if enqueue_email:
+            _enqueue_emails(created)
+        return created
     existing = set(Notification.objects.filter(key__in=list(by_key)).values_list("key", flat=True))
     fresh = [r for k, r in by_key.items() if k not in existing]
     Notification.objects.bulk_create(
@@ -122,6 +128,38 @@ def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: boo
     created = list(Notification.objects.filter(key__in=[r.key for r in fresh]).values_list("pk", flat=True))
     if enqueue_email:
         _enqueue_emails(created)
+    return created
+
+
+def _insert_new_keys(reminders: list[Reminder]) -> list[int]:
+    """PostgreSQL: the reminders in one statement per 5,000, from arrays (``unnest``); a key that exists already
+    inserts nothing (``ON CONFLICT DO NOTHING``) and ``RETURNING`` names exactly the rows this statement
+    inserted. The ORM's ``bulk_create`` prepares every value of every row through its fields (0.9 s of a daily
+    run that sends 12,000 voice reminders, issue #23); this sends six arrays."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (recipient_id, kind, key, title, body, url, created_at, email_attempts, email_error) "  # noqa: S608
+        "SELECT r, k, ky, t, b, u, %s, 0, '' FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], "
+        "%s::text[]) AS v (r, k, ky, t, b, u) ON CONFLICT (key) DO NOTHING RETURNING id"
+    )
+    now = timezone.now()
+    created: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(reminders), 5000):
+            chunk = reminders[start : start + 5000]
+            cursor.execute(
+                sql,
+                [
+                    now,
+                    [r.recipient_id for r in chunk],
+                    [r.kind for r in chunk],
+                    [r.key for r in chunk],
+                    [r.title[:200] for r in chunk],
+                    [r.body for r in chunk],
+                    [r.url for r in chunk],
+                ],
+            )
+            created += [row[0] for row in cursor.fetchall()]
     return created
 
 

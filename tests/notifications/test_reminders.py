@@ -192,3 +192,27 @@ def test_a_committee_ending_within_90_days_is_announced_once_to_its_officers_and
     assert Notification.objects.filter(recipient=city_admin, kind="committee_term").count() == 1
     assert not Notification.objects.filter(recipient=officer_b).exists()
     assert "2027-06-30" in Notification.objects.get(recipient=officer_a).title
+
+
+def test_sending_many_inserts_only_new_keys_and_returns_exactly_those(officer_a, member_a):
+    """notifications_send_many (one statement from arrays on PostgreSQL, the ORM elsewhere): a key sent before
+    sends nothing again, the ids returned are the rows this call wrote, and every field lands as given."""
+    from notifications.reminders import Reminder
+    from notifications.services import notifications_send_many
+
+    day = date(2027, 3, 10)
+    before = Reminder("voice_overdue", officer_a.pk, "voice:1:090000", day, "旧的提醒", "", "/voice/1/")
+    (first,) = notifications_send_many([before], enqueue_email=False)
+    batch = [
+        before,
+        Reminder("voice_overdue", officer_a.pk, "voice:2:090000", day, "长" * 250, "市财政局", "/voice/2/"),
+        Reminder("voice_overdue", member_a.pk, "voice:2:090000", day, "第二位", "", "/voice/2/"),
+    ]
+    created = notifications_send_many(batch, enqueue_email=False)
+    assert first not in created and len(created) == 2
+    rows = {n.recipient_id: n for n in Notification.objects.filter(pk__in=created)}
+    mine = rows[officer_a.pk]
+    assert mine.title == "长" * 200 and mine.body == "市财政局" and mine.url == "/voice/2/"
+    assert mine.created_at is not None and mine.read_at is None and mine.email_attempts == 0
+    assert rows[member_a.pk].title == "第二位"
+    assert notifications_send_many(batch, enqueue_email=False) == []
