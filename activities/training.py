@@ -10,19 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import (
-    Case,
-    CharField,
-    DecimalField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Extract, Round, TruncDate
+from django.db.models import Case, CharField, DecimalField, F, FloatField, Func, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 from django.utils import timezone
 
 from members.registry import TRAINING_COLUMNS
@@ -34,10 +23,32 @@ KIND = "activity"
 SOURCE = "attendance"
 
 
+class SecondsBetween(Func):
+    """``end - start`` in seconds, as a float: PostgreSQL's ``EXTRACT(EPOCH FROM …)`` of the interval; SQLite has
+    no interval type (Django's ``Extract`` of a duration refuses it), so the difference of the Julian days there."""
+
+    arity = 2
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    arg_joiner = " - "
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 def hours_expr(prefix: str = "activity__"):
     """The hours a class counts, in SQL: its training hours, else start to end on one day (rounded to 0.1 h)."""
     starts, ends = F(f"{prefix}starts_at"), F(f"{prefix}ends_at")
-    seconds = Cast(Extract(ExpressionWrapper(ends - starts, output_field=DurationField()), "epoch"), FloatField())
+    seconds = SecondsBetween(ends, starts)
     decimal = DecimalField(max_digits=5, decimal_places=1)
     same_day = Case(
         When(

@@ -19,7 +19,11 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     place = "市行政中心"
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
-    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    # Opened yesterday, or earlier for an activity that starts within a day (its registration closes a day
+    # before the start, and the window must stay a window whatever the time of day the test runs at).
+    registration_opens_at = factory.LazyAttribute(
+        lambda o: min(timezone.now() - timedelta(days=1), o.starts_at - timedelta(days=2))
+    )
     registration_closes_at = factory.LazyAttribute(lambda o: o.starts_at - timedelta(days=1))
     cancellation_deadline = factory.LazyAttribute(lambda o: o.starts_at - timedelta(days=3))
     capacity = None
