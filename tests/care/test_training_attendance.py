@@ -195,3 +195,13 @@ def test_the_demo_members_page_shows_hours_from_a_training_class_checked_in(clie
     officer = get_user_model().objects.get(username="officer")
     untrained = selectors.officers_without_training(actor=officer, year=timezone.localdate().year)
     assert officer.member.pk not in set(untrained.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("at", ["2026-12-01T01:24:00Z", "2026-12-01T15:30:00Z", "2026-11-30T16:10:00Z"])
+def test_the_hours_are_the_same_whatever_the_time_of_day_the_classes_are_set_up(at, tree, member_a):
+    """09:24, 23:30 and 00:10 in Shanghai: a class that started this morning and a reading session at 09:00 today
+    (a CI run at 09:24 once found the reading session's registration window ending before it opened)."""
+    from freezegun import freeze_time
+
+    with freeze_time(at):
+        test_hours_given_on_the_class_win_and_other_kinds_or_cancelled_places_count_nothing(tree, member_a)
