@@ -98,3 +98,25 @@ class QueryParameterMiddleware:
 
 def _has_control(text: str) -> bool:
     return any(ch < " " and ch not in "\t\r\n" for ch in text)
+
+
+class KeptPermissionsMiddleware:
+    """Reads the login's scope and permissions kept in the shared cache at the start of the request (one round
+    trip, before anything computes them) and keeps the permissions this request computed at its end
+    (members.scopecache). Place right after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import scopecache
+        from .scoping import scope_for
+
+        user = getattr(request, "user", None)
+        kept = scopecache.enabled() and user is not None and user.is_authenticated
+        if kept:
+            scope_for(user)
+        response = self.get_response(request)
+        if kept:
+            scopecache.store_perms(user)
+        return response

@@ -18,7 +18,12 @@ replacement. Bulk writes that bypass the model signals (``QuerySet.update``, ``b
 tables must call :func:`bump` themselves (none in the portal's own code does so today). A kept scope
 also expires after ``SCOPE_CACHE_SECONDS`` (setting; 0 switches this off, the default without Redis,
 because a per-process cache would not be shared with the Celery worker). Reading costs one round
-trip to the cache (the token and the user's entry together).
+trip to the cache (the token and the user's entries together).
+
+The login's permissions (what Django's ModelBackend reads with two queries the first time a request asks
+``has_perm``) are kept beside the scope under the same token (``KeptPermissionsMiddleware`` stores them at the
+end of the request that computed them), and go stale with it; the token is also replaced when a login's groups
+or own permissions, a group's permissions, a group or a permission change, and after migrations.
 """
 
 from __future__ import annotations
@@ -47,16 +52,32 @@ def _user_key(user) -> str:
     return f"{_PREFIX}:{connection.settings_dict['NAME']}:u{user.pk}:{joined}"
 
 
+def _perm_key(user) -> str:
+    return f"{_user_key(user)}:perms"
+
+
+#: Attributes on the login object of a request: the generation read before anything was computed, and whether
+#: its permissions came from the cache (then nothing is stored again).
+_GEN_ATTR, _KEPT_PERMS_ATTR = "_union_scope_gen", "_union_perms_kept"
+
+
 def load(user):
-    """(scope or None, generation to store a fresh scope under)."""
-    gen_key, user_key = _gen_key(), _user_key(user)
-    got = cache.get_many([gen_key, user_key])
+    """(scope or None, generation to store a fresh scope under). The login's permissions kept under the same
+    generation are put where Django's ModelBackend keeps them for the request (``_perm_cache``)."""
+    gen_key, user_key, perm_key = _gen_key(), _user_key(user), _perm_key(user)
+    got = cache.get_many([gen_key, user_key, perm_key])
     gen = got.get(gen_key)
     if gen is None:
         gen = uuid.uuid4().hex
         if not cache.add(gen_key, gen, None):
             return None, None  # someone else set it first (or the cache is down): compute, keep nothing
+        setattr(user, _GEN_ATTR, gen)
         return None, gen
+    setattr(user, _GEN_ATTR, gen)
+    perms = got.get(perm_key)
+    if perms is not None and perms[0] == gen and not hasattr(user, "_perm_cache"):
+        user._perm_cache = set(perms[1])
+        setattr(user, _KEPT_PERMS_ATTR, True)
     entry = got.get(user_key)
     if entry is not None and entry[0] == gen:
         return entry[1], gen
@@ -66,6 +87,15 @@ def load(user):
 def store(user, scope, gen) -> None:
     if gen is not None:
         cache.set(_user_key(user), (gen, scope), settings.SCOPE_CACHE_SECONDS)
+
+
+def store_perms(user) -> None:
+    """Keep the permissions Django computed for this login in this request, under the generation read at the
+    request's start (before they were computed: a change committed in between has replaced it already)."""
+    gen = getattr(user, _GEN_ATTR, None)
+    if gen is None or getattr(user, _KEPT_PERMS_ATTR, False) or not hasattr(user, "_perm_cache"):
+        return
+    cache.set(_perm_key(user), (gen, frozenset(user._perm_cache)), settings.SCOPE_CACHE_SECONDS)
 
 
 def bump() -> None:
@@ -106,17 +136,31 @@ def _on_user_save(sender, instance, **kwargs) -> None:
         bump()
 
 
+def _on_m2m(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump()
+
+
+def _on_migrate(sender, **kwargs) -> None:
+    bump()  # a migration may have given a group new permissions
+
+
 def connect() -> None:
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
     from .models import Member, Organization, RoleAssignment
 
-    for model in (RoleAssignment, Organization):
+    User = get_user_model()
+    # The permissions kept beside the scope: a login's groups and own permissions, a group's permissions.
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"scopecache-m2m-{through.__name__}")
+    post_migrate.connect(_on_migrate, dispatch_uid="scopecache-migrate")
+    for model in (RoleAssignment, Organization, Group, Permission):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"scopecache-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"scopecache-delete-{model.__name__}")
     post_save.connect(_on_member_change, sender=Member, dispatch_uid="scopecache-save-member")
     post_delete.connect(_on_member_change, sender=Member, dispatch_uid="scopecache-delete-member")
-    User = get_user_model()
     post_save.connect(_on_user_save, sender=User, dispatch_uid="scopecache-save-user")
     post_delete.connect(_on_change, sender=User, dispatch_uid="scopecache-delete-user")

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "members.middleware.QueryParameterMiddleware",  # a NUL in the address: the 400 page, not a 500
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "members.middleware.KeptPermissionsMiddleware",  # the scope and permissions kept between requests
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a query only once verified
     "members.middleware.PasswordChangeRequiredMiddleware",

@@ -231,7 +231,7 @@ def test_the_record_export_query_count_is_flat(client, city_admin, officer_a, tr
         record_access(actor=officer_a, action="view", what="困难职工档案", unit=tree["a"])
     client.force_login(city_admin)
     client.get("/members/access-records/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get("/members/access-records/export/")
         rows = _sheet_rows(b"".join(response.streaming_content))
     assert len(rows) == n + 1

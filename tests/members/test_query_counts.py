@@ -31,7 +31,7 @@ def test_access_records(client, city_admin, officer_a, tree, django_assert_num_q
         actor = officer_a if i % 2 else city_admin
         record_access(actor=actor, action="reveal_id", what="ID number", obj=m, ref=m.name)
     client.force_login(city_admin)
-    _same_count(client, "/members/access-records/", django_assert_num_queries, 8)
+    _same_count(client, "/members/access-records/", django_assert_num_queries, 6)
 
 
 def test_committee_list(client, city_admin, tree, django_assert_num_queries):
