@@ -245,6 +245,8 @@ class Member(models.Model):
             models.Index(fields=["mobile"], name="member_mobile_idx"),
             # The list's default order within a unit, in pinyin (the unit order comes from a small table).
             models.Index(F("unit"), NameOrder(), F("id"), name="member_unit_name_idx"),
+            # The city's list sorted by name (a million members: the first page without sorting them all).
+            models.Index(NameOrder(), F("id"), name="member_name_order_idx"),
             models.Index(fields=["birth_date"], name="member_birth_date_idx"),
             # The daily reminder scan's birthdays: month and day whatever the year (issue #23).
             models.Index(ExtractMonth("birth_date"), ExtractDay("birth_date"), name="member_birthday_idx"),

@@ -33,6 +33,16 @@ def paginate(request, queryset, default_size: int = 20, paginator_class=Paginato
     return paginator_class(queryset, size).get_page(request.GET.get("page"))
 
 
+class KeptCountPaginator(Paginator):
+    """A paginator of members whose total is kept in the count cache until members or units change (the member
+    list in another order: counting a million members is 50 ms on every page)."""
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list.order_by()
+        return countcache.remembered(countcache.query_key(counted), counted.count)
+
+
 class UnitOrderPaginator(Paginator):
     def __init__(self, object_list, per_page, **kwargs):
         super().__init__(object_list.order_by(*UNIT_ORDER), per_page, **kwargs)

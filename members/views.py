@@ -32,7 +32,7 @@ from .forms import (
     TransferForm,
 )
 from .models import ChangeKind, CommitteePost, HonourLevel, HonourTitle, ImportStatus, Member, MemberImport
-from .pagination import PAGE_SIZES, UnitOrderPaginator, paginate
+from .pagination import PAGE_SIZES, KeptCountPaginator, UnitOrderPaginator, paginate
 from .pinyin import NameOrder
 from .scoping import (
     can_manage,
@@ -113,7 +113,7 @@ class MemberListView(TemplateView):
         if sort == "unit":
             page = paginate(self.request, qs, paginator_class=UnitOrderPaginator)
         else:
-            page = paginate(self.request, qs.order_by(*MEMBER_SORTS[sort]))
+            page = paginate(self.request, qs.order_by(*MEMBER_SORTS[sort]), paginator_class=KeptCountPaginator)
         ctx.update(form=form, page=page, sort=sort, page_sizes=PAGE_SIZES)
         return ctx
 
