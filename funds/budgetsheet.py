@@ -19,11 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.excel import HostileFile, check_xlsx, read_roster
 from members.sheets import Col, chinese, new_workbook, write_sheet
 
 from . import services
-from .dues import Problems, _where, is_blank, parse_amount
+from .dues import Problems, _where, is_blank, open_sheet, parse_amount
 from .models import ZERO, Adjustment, Budget, Category, Direction
 
 #: Headers each column is recognised by (compared after NFKC, without spaces: 金额（元） is 金额(元)).
@@ -97,13 +96,7 @@ def template(budget: Budget) -> bytes:
 
 def read_budget(data: bytes) -> BudgetFile:
     """The amounts of a budget file by category; a ValidationError lists every problem at its row and column."""
-    known = {_norm(h) for h in CODE + NAME + AMOUNT + OTHER}
-    try:
-        check_xlsx(data)
-        roster = read_roster(data, is_header=lambda v: _norm(v) in known)
-    except HostileFile as exc:
-        raise ValidationError(str(exc)) from None
-    headers = [_norm(h) for h in roster.headers]
+    roster, headers = open_sheet(data, {_norm(h) for h in CODE + NAME + AMOUNT + OTHER}, _norm)
     problems = Problems()
 
     def column(names: tuple[str, ...], *, required: bool) -> int:

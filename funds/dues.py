@@ -37,6 +37,18 @@ def _norm(value) -> str:
     return str(value).strip().replace(" ", "").replace("\u3000", "") if value is not None else ""
 
 
+def open_sheet(data: bytes, known: set[str], norm) -> tuple:
+    """An uploaded xlsx list checked (size, zip bomb, XML) and read below its header row, the first row holding a
+    header in ``known`` (compared after ``norm``); returns the roster and its normalised headers. A hostile or
+    broken file is a ValidationError with the check's Chinese message."""
+    try:
+        check_xlsx(data)
+        roster = read_roster(data, is_header=lambda v: norm(v) in known)
+    except HostileFile as exc:
+        raise ValidationError(str(exc)) from None
+    return roster, [norm(h) for h in roster.headers]
+
+
 @dataclass
 class Problems:
     items: list[str] = field(default_factory=list)
@@ -112,13 +124,7 @@ def read_list(
     data: bytes, value_headers: tuple[str, ...], value_label: str, problems: Problems
 ) -> tuple[list[Line], tuple]:
     """The lines of an xlsx list: card number, name and an amount column (``value_headers``)."""
-    known = set(CARD + NAME + value_headers)
-    try:
-        check_xlsx(data)
-        roster = read_roster(data, is_header=lambda v: _norm(v) in known)
-    except HostileFile as exc:
-        raise ValidationError(str(exc)) from None
-    headers = [_norm(h) for h in roster.headers]
+    roster, headers = open_sheet(data, set(CARD + NAME + value_headers), _norm)
 
     def column(names: tuple[str, ...], label: str) -> int:
         for i, h in enumerate(headers):
