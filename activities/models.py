@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Honour, Member, Organization, OrganizationKind
-from members.scoping import Scope, ScopedManager, default_scope_q, login_owned_rows
+from members.scoping import Scope, ScopedManager, default_scope_q, ids_q, login_owned_rows
 
 
 def new_token() -> str:
@@ -52,18 +52,12 @@ def visible_organizer_ids(scope: Scope) -> frozenset[int]:
     return ids
 
 
-def managed_organizer_ids(scope: Scope) -> frozenset[int]:
-    """Organisers whose activities the actor manages (and for whom the actor may organise): a zone lead
-    the zone's, a unit officer the unit's. (City administrators manage every activity.)"""
-    return scope.manageable_unit_ids | scope.zone_ids
-
-
 def organizer_q(scope: Scope, *, manage: bool, path: str = "organizer") -> Q:
-    """The activities (reached through ``path``) the actor reads, or with ``manage`` manages."""
-    if scope.sees_all:
-        return Q()
-    ids = managed_organizer_ids(scope) if manage else visible_organizer_ids(scope)
-    return Q(**{f"{path}__in": ids}) if ids else Q(pk__in=[])
+    """The activities (reached through ``path``) the actor reads, or with ``manage`` manages: a zone lead manages
+    the zone's, a unit officer the unit's (``Scope.manage_orgs``), city administrators every activity."""
+    if manage:
+        return ids_q(path, scope.manage_orgs())
+    return ids_q(path, None if scope.is_city_admin else visible_organizer_ids(scope))
 
 
 class ActivityKind(models.TextChoices):

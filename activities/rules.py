@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organization, OrganizationKind
-from members.scoping import scope_for
+from members.scoping import ids_q, scope_for
 
-from .models import Activity, managed_organizer_ids
+from .models import Activity
 
 
 def is_open_to_unit(activity: Activity, unit: Organization) -> bool:
@@ -25,11 +25,8 @@ def is_open_to_unit(activity: Activity, unit: Organization) -> bool:
 
 def organizer_choices(actor):
     """The organisations an actor may organise activities for: those whose activities the actor manages
-    (Activity's manage rule, models.managed_organizer_ids)."""
-    scope = scope_for(actor)
-    if scope.sees_all:
-        return Organization.objects.filter(is_active=True)
-    return Organization.objects.filter(pk__in=managed_organizer_ids(scope), is_active=True)
+    (Activity's manage rule: ``Scope.manage_orgs``)."""
+    return Organization.objects.filter(ids_q("pk", scope_for(actor).manage_orgs()), is_active=True)
 
 
 def manages_some_unit(actor) -> bool:

@@ -571,7 +571,10 @@ class HealthChecksView(TemplateView):
         q = self.request.GET.get("q", "").strip()[:50]
         if q:
             qs = qs.filter(name__icontains=q)
-        return {"year": year, "q": q, "page": paginate(self.request, qs), "page_sizes": PAGE_SIZES}
+        page, scope = paginate(self.request, qs), scope_for(user)
+        for m in page:
+            m.may_record = scope.can_manage_unit(m.unit_id)  # a zone lead reads the zone's units, records none
+        return {"year": year, "q": q, "page": page, "page_sizes": PAGE_SIZES}
 
     def post(self, request):
         require_officer(actor=request.user)

@@ -250,7 +250,7 @@ class TransferListView(TemplateView):
             direction=direction,
             state=state,
             states=TransferState.choices,
-            sees_all=scope.sees_all,
+            city_wide=scope.is_city_admin,
         )
         return ctx
 

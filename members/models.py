@@ -18,7 +18,7 @@ from . import idnumbers
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
 from .fields import EncryptedTextField
 from .pinyin import NameOrder, name_keys
-from .scoping import ScopedManager, ScopedQuerySet, login_owned_rows
+from .scoping import ScopedManager, ScopedQuerySet, ids_q, login_owned_rows
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19."), code="mobile"
@@ -68,9 +68,7 @@ class OrganizationQuerySet(models.QuerySet):
         from .scoping import scope_for
 
         scope = scope_for(actor)
-        if scope.sees_all:
-            return self.all()
-        return self.filter(pk__in=scope.manageable_unit_ids if manage else scope.readable_org_ids)
+        return self.filter(ids_q("pk", scope.manage_units() if manage else scope.read_orgs()))
 
 
 class Organization(models.Model):

@@ -584,7 +584,7 @@ def check_roster(
                 by_hash[m.id_number_hash] = m
     scope = scope_for(actor)
     manageable = {u.pk for u in units}
-    readable = None if scope.sees_all else set(scope.readable_unit_ids)
+    readable = scope.read_units()
 
     def may_see(m: Member) -> bool:
         return readable is None or m.unit_id in readable

@@ -178,22 +178,27 @@ def unit_figures(*, actor, today: date) -> dict:
         figures = Member.objects.for_actor(actor).aggregate(**aggregates)
         scope = scope_for(actor)
         # The scope already holds the units an officer or zone lead reads: no query to count them.
-        figures["units"] = Organization.objects.units().count() if scope.is_city_admin else len(scope.readable_unit_ids)
+        units = scope.read_units()
+        figures["units"] = Organization.objects.units().count() if units is None else len(units)
         return figures
 
     # Kept in the count cache until members or organisations change (a scan of every member in scope: 0.6 s at a
     # million); the key holds the scope's SQL and the day (age bands, birthdays of the month).
-    key = countcache.query_key(Member.objects.for_actor(actor))
-    key = key and f"{key}:figures:{today.isoformat()}"
-    return _per_request(actor, ("figures", today), lambda: countcache.remembered(key, compute))
+    def kept() -> dict:
+        key = countcache.query_key(Member.objects.for_actor(actor))
+        return countcache.remembered(key and f"{key}:figures:{today.isoformat()}", compute)
+
+    return _per_request(actor, ("figures", today), kept)
 
 
 def current_members_by_unit(*, actor) -> dict[int, int]:
     """Current members per unit in the actor's scope ({unit id: n}), one grouped query per request."""
 
-    rows = Member.objects.for_actor(actor).current().values_list("unit_id").annotate(n=Count("pk")).order_by()
-    key = countcache.query_key(rows)  # kept like the list's counts: until members or organisations change
-    return _per_request(actor, "by_unit", lambda: countcache.remembered(key, lambda: dict(rows)))
+    def kept() -> dict[int, int]:  # like the list's counts: until members or organisations change
+        rows = Member.objects.for_actor(actor).current().values_list("unit_id").annotate(n=Count("pk")).order_by()
+        return countcache.remembered(countcache.query_key(rows), lambda: dict(rows))
+
+    return _per_request(actor, "by_unit", kept)
 
 
 def member_changes(*, actor, member: Member) -> QuerySet[MembershipChange]:
@@ -483,8 +488,8 @@ def transfer_list(*, actor, direction: str = "in", state: str = "pending"):
     require_officer(actor=actor)
     scope = scope_for(actor)
     qs = TransferRequest.objects.for_actor(actor)
-    if not scope.sees_all and direction in ("in", "out"):
-        units = scope.readable_unit_ids
+    units = scope.read_units()
+    if units is not None and direction in ("in", "out"):
         qs = qs.filter(to_unit__in=units) if direction == "in" else qs.filter(from_unit__in=units)
     if state:
         qs = qs.filter(state=state)

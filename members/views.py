@@ -151,7 +151,7 @@ class MemberDetailView(TemplateView):
             record_history=selectors.member_record_history(actor=actor, member=member) if scope.is_officer else [],
             can_manage=may_manage,
             can_reveal=actor.has_perm("members.reveal_id_number"),
-            can_read_access=scope.sees_all and actor.has_perm("members.view_accessrecord"),
+            can_read_access=scope.is_city_admin and actor.has_perm("members.view_accessrecord"),
             honours=member.honours.all(),
             pending_transfer=selectors.member_pending_transfer(member=member) if may_manage else None,
             role_holder=may_manage and not scope.is_city_admin and services.holds_a_role(member),
