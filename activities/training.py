@@ -32,9 +32,6 @@ class SecondsBetween(Func):
     template = "EXTRACT(EPOCH FROM (%(expressions)s))"
     arg_joiner = " - "
 
-    def __init__(self, end, start, **extra):
-        super().__init__(end, start, **extra)
-
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
             compiler,

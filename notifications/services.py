@@ -233,7 +233,6 @@ def notification_email(*, notification_id: int) -> bool:
     from django.conf import settings
     from django.core.mail import send_mail
     from django.db.models import F
-    from django.utils import timezone
 
     with transaction.atomic():
         notification = (
@@ -283,7 +282,6 @@ def notifications_email_pending(
     (the row is locked and ``emailed_at`` checked), so a worker task delivering the same one at the
     same moment sends nothing twice.
     """
-    from django.utils import timezone
 
     now = timezone.now()
     has_address = Q(recipient__notification_preference__email__gt="") | Q(recipient__email__gt="")
@@ -310,7 +308,6 @@ def notifications_email_pending(
 @transaction.atomic
 def notification_open(*, actor, pk: int) -> Notification:
     """The actor opens one of the own notices (404 for anyone else's): it is read from now on."""
-    from django.utils import timezone
 
     notification = get_for_actor(Notification, actor, pk=pk)
     if notification.read_at is None:
@@ -321,7 +318,6 @@ def notification_open(*, actor, pk: int) -> Notification:
 
 def notifications_mark_all_read(*, actor) -> int:
     """Every unread notice of the actor is read; returns how many."""
-    from django.utils import timezone
 
     from .selectors import notification_list
 
