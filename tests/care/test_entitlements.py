@@ -71,6 +71,16 @@ def test_health_checks_the_member_sees_the_own_and_the_officer_who_has_not_had_i
     assert not HealthCheck.objects.filter(member=officer_a.member).exists()
 
 
+def test_a_zone_lead_reads_the_zones_health_checks_but_records_none(tree, member_a, officer_a, zone_lead, client_for):
+    """The record form is on the rows of the units the reader manages: the unit's officer has it, the zone lead
+    who reads the same unit sees the member without it."""
+    url = reverse("care:health")
+    officer_page = client_for(officer_a).get(url).content.decode()
+    lead_page = client_for(zone_lead).get(url).content.decode()
+    assert member_a.member.name in officer_page and 'name="done_on"' in officer_page
+    assert member_a.member.name in lead_page and 'name="done_on"' not in lead_page
+
+
 def test_recuperation_eligibility_comes_from_honours(member_a, client_for):
     Honour.objects.create(
         member=member_a.member, title=HonourTitle.MODEL_WORKER, level=HonourLevel.CITY, year=2025, name="南通市劳动模范"
