@@ -98,10 +98,15 @@ class MemberFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        if unit_choices is not None:
+            # A callable giving the (id, name) pairs of the same units: the select without a query, and nothing
+            # read at all when the form is not shown (the export reads the filters only).
+            empty = self.fields["unit"].empty_label
+            self.fields["unit"].choices = lambda: [("", empty), *unit_choices()]
 
 
 def _date_widget():

@@ -48,8 +48,7 @@ def _gen_key() -> str:
 
 def _user_key(user) -> str:
     # The join time too: a recreated database hands the same primary key to someone else.
-    joined = int(user.date_joined.timestamp() * 1_000_000) if getattr(user, "date_joined", None) else 0
-    return f"{_PREFIX}:{connection.settings_dict['NAME']}:u{user.pk}:{joined}"
+    return f"{_PREFIX}:{connection.settings_dict['NAME']}:{user_key_part(user)}"
 
 
 def _perm_key(user) -> str:
@@ -63,9 +62,12 @@ _GEN_ATTR, _KEPT_PERMS_ATTR = "_union_scope_gen", "_union_perms_kept"
 
 def load(user):
     """(scope or None, generation to store a fresh scope under). The login's permissions kept under the same
-    generation are put where Django's ModelBackend keeps them for the request (``_perm_cache``)."""
+    generation are put where Django's ModelBackend keeps them for the request (``_perm_cache``); the values other
+    apps keep beside the scope (``keep_beside``) are read in the same round trip."""
     gen_key, user_key, perm_key = _gen_key(), _user_key(user), _perm_key(user)
-    got = cache.get_many([gen_key, user_key, perm_key])
+    beside_keys = {name: key_for(user) for name, key_for in _BESIDE.items()}
+    got = cache.get_many([gen_key, user_key, perm_key, *beside_keys.values()])
+    setattr(user, _BESIDE_ATTR, {name: got.get(key) for name, key in beside_keys.items()})
     gen = got.get(gen_key)
     if gen is None:
         gen = uuid.uuid4().hex
@@ -84,6 +86,29 @@ def load(user):
     return None, gen
 
 
+#: Other apps' per-login values read with the scope in one round trip: name → the cache key for a login.
+_BESIDE: dict = {}
+_BESIDE_ATTR = "_union_beside"
+
+
+def keep_beside(name: str, key_for) -> None:
+    """Read ``key_for(user)`` from the cache together with the scope at the start of every request (members
+    imports no other app: the notifications app registers its unread count here). The app keeps and invalidates
+    its own value; :func:`beside` gives what was read."""
+    _BESIDE[name] = key_for
+
+
+def beside(user, name: str):
+    """What the request's first cache read found under ``keep_beside(name, …)``, or None (not kept, not read)."""
+    return getattr(user, _BESIDE_ATTR, {}).get(name)
+
+
+def user_key_part(user) -> str:
+    """The part of a per-login cache key that tells a login from a later one with the same primary key."""
+    joined = int(user.date_joined.timestamp() * 1_000_000) if getattr(user, "date_joined", None) else 0
+    return f"u{user.pk}:{joined}"
+
+
 def store(user, scope, gen) -> None:
     if gen is not None:
         cache.set(_user_key(user), (gen, scope), settings.SCOPE_CACHE_SECONDS)
@@ -96,6 +121,31 @@ def store_perms(user) -> None:
     if gen is None or getattr(user, _KEPT_PERMS_ATTR, False) or not hasattr(user, "_perm_cache"):
         return
     cache.set(_perm_key(user), (gen, frozenset(user._perm_cache)), settings.SCOPE_CACHE_SECONDS)
+
+
+#: What this process derived from a kept scope (the unit choices of a filter bar), by database, generation, login
+#: and name: stale with the generation like the scope itself, so it needs no invalidation of its own.
+_LOCAL: dict[tuple, object] = {}
+_LOCAL_MAX = 2048
+
+
+def kept_locally(user, name: str, compute):
+    """``compute()`` once per generation for this login in this process (issue #23): for what follows from the
+    scope and the organisation tree only, which every change of either makes stale by replacing the generation.
+    Without a kept generation (the scope cache off, the cache down) it is computed every time."""
+    gen = getattr(user, _GEN_ATTR, None)
+    if gen is None:
+        return compute()
+    key = (connection.settings_dict["NAME"], gen, user_key_part(user), name)
+    try:
+        return _LOCAL[key]
+    except KeyError:
+        pass
+    value = compute()
+    if len(_LOCAL) >= _LOCAL_MAX:
+        _LOCAL.clear()
+    _LOCAL[key] = value
+    return value
 
 
 def bump() -> None:

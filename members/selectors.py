@@ -142,6 +142,18 @@ def unit_choices(*, actor, manage: bool = False) -> QuerySet[Organization]:
     return Organization.objects.for_actor(actor, manage=manage).units().order_by("sort_order", "name")
 
 
+def unit_choice_list(*, actor, manage: bool = False) -> list[tuple[int, str]]:
+    """``unit_choices`` as (id, name) pairs for a filter bar's select, kept with the actor's scope (issue #23: one
+    query per page, through a server-side cursor, for a list that changes only with the scope or the tree)."""
+    from .scopecache import kept_locally
+
+    return kept_locally(
+        actor,
+        f"unit-choices:{manage}",
+        lambda: [(o.pk, str(o)) for o in unit_choices(actor=actor, manage=manage).only("id", "name")],
+    )
+
+
 def organization_get(*, actor, pk: int) -> Organization:
     from django.http import Http404
 

@@ -82,7 +82,11 @@ class HomeView(TemplateView):
 
 def member_filters(request, actor):
     """The list's filter form and the filters it gives (bad values are dropped)."""
-    form = MemberFilterForm(request.GET or None, units=selectors.unit_choices(actor=actor))
+    form = MemberFilterForm(
+        request.GET or None,
+        units=selectors.unit_choices(actor=actor),
+        unit_choices=lambda: selectors.unit_choice_list(actor=actor),
+    )
     filters = selectors.MemberFilters()
     if form.is_valid():
         d = form.cleaned_data

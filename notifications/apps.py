@@ -14,9 +14,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from members.registry import register_notifier
 
-        from . import sources
+        from . import sources, unread
+        from .models import Notification
         from .reminders import register_reminder_source
         from .services import members_notice
 
@@ -29,9 +32,12 @@ class NotificationsConfig(AppConfig):
                 _("Notifications"),
                 _("1 year"),
                 sources.notifications_past_retention,
-                lambda qs: qs.delete()[0],
+                unread.purge,
             )
         )  # members' own notices (a duplicate in another unit, corrections)
+
+        unread.register()
+        post_save.connect(unread._on_save, sender=Notification, dispatch_uid="notifications-unread-save")
 
         register_reminder_source("birthdays-upcoming", sources.upcoming_birthdays)
         register_reminder_source("birthdays-greeting", sources.birthday_greetings)

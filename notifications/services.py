@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from members.scoping import get_for_actor, unscoped
 
+from . import unread
 from .models import Notification, NotificationPreference
 
 #: Delivery is the system's, not a person's: it writes and e-mails every recipient's notices by key.
@@ -107,6 +108,8 @@ def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: boo
     by_key = {r.key: r for r in reminders}
     if connection.vendor == "postgresql":
         created = _insert_new_keys(list(by_key.values()))
+        if created:
+            unread.bump()  # inserted without the model's signals
         if enqueue_email:
             _enqueue_emails(created)
         return created
@@ -126,6 +129,8 @@ def notifications_send_many(reminders: Sequence[Reminder], *, enqueue_email: boo
     # since; a concurrent run's rows for the same keys are indistinguishable, so the e-mail task is
     # itself idempotent (it locks the row and checks emailed_at).
     created = list(Notification.objects.filter(key__in=[r.key for r in fresh]).values_list("pk", flat=True))
+    if created:
+        unread.bump()  # bulk_create sends no signals
     if enqueue_email:
         _enqueue_emails(created)
     return created
@@ -321,4 +326,7 @@ def notifications_mark_all_read(*, actor) -> int:
 
     from .selectors import notification_list
 
-    return notification_list(actor=actor, unread_only=True).update(read_at=timezone.now())
+    marked = notification_list(actor=actor, unread_only=True).update(read_at=timezone.now())
+    if marked:
+        unread.bump()  # an update sends no signals
+    return marked

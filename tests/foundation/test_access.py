@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-MEMBER_LIST_QUERIES = 5  # members per unit instead of a count (+1); the permissions are kept with the scope
+MEMBER_LIST_QUERIES = 3  # session, user, the page; the scope, permissions, counts, inbox and unit choices are kept
 
 
 def test_anonymous_visitor_is_asked_to_log_in_everywhere_but_login_and_healthz(client, tree):

@@ -137,7 +137,7 @@ def test_execution_page_and_export(client, tree, officer_a, django_assert_num_qu
     client.force_login(officer_a)
     url = reverse("funds:execution")
     client.get(url)  # warm the session and the scope
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         r = client.get(url, {"union": tree["a"].pk})
     assert r.status_code == 200 and 'data-testid="chart-budget-vs-actual"' in r.content.decode()
     ws = _sheet(client.get(reverse("funds:execution_export"), {"union": tree["a"].pk}))
@@ -150,7 +150,7 @@ def test_ledger_list_filters_and_a_pinned_query_count(client, tree, officer_a, d
     client.force_login(officer_a)
     url = reverse("funds:ledger")
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         r = client.get(url, {"q": "记-01"})
     assert len(r.context["page"]) == 10
     ws = _sheet(client.get(reverse("funds:ledger_export")))

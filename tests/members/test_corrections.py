@@ -15,7 +15,7 @@ from notifications.reminders import run_daily_reminders
 from tests.factories import MemberFactory
 
 #: the session, the user, the scope (roles), the page: count, rows (member and unit joined), the notices badge
-QUERIES_CORRECTIONS = 5
+QUERIES_CORRECTIONS = 4
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ def _sees(client, member) -> bool:
 def test_the_scope_is_kept_between_requests(client, officer_a, django_assert_num_queries):
     client.force_login(officer_a)
     client.get("/members/")
-    # session, user, inbox, unit choices, the page: no role, own-record, permission or count query
-    with django_assert_num_queries(5):
+    # session, user, the page: no role, own-record, permission, count, inbox or unit-choice query
+    with django_assert_num_queries(3):
         assert client.get("/members/").status_code == 200
 
 
@@ -180,3 +180,32 @@ def test_the_kept_permissions_are_the_logins_own(client, officer_a, member_a):
     assert not _export_link(client) and not _export_link(client)
     client.force_login(officer_a)
     assert _export_link(client)
+
+
+def _unit_options(client) -> list[str]:
+    page = client.get("/members/").content.decode()
+    select = re.search(r'<select name="unit".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="\d+"[^>]*>(.*?)</option>', select)
+
+
+def test_the_unit_filter_follows_a_renamed_unit_a_new_role_and_a_closed_unit(client, officer_a, tree):
+    """The unit filter's choices are kept with the scope (members.scopecache.kept_locally, no query): a unit
+    renamed, a unit's role given and a unit closed show in the select on the next request."""
+    client.force_login(officer_a)
+    assert _unit_options(client) == ["市财政局"]
+    assert _unit_options(client) == ["市财政局"]  # kept from here
+    tree["a"].name = "市财政局机关"
+    tree["a"].save()
+    assert _unit_options(client) == ["市财政局机关"]
+    RoleAssignment.objects.create(user=officer_a, organization=tree["b"], role=Role.UNIT_OFFICER)
+    assert _unit_options(client) == ["市财政局机关", "市商务局"]
+    tree["b"].is_active = False
+    tree["b"].save(update_fields=["is_active"])
+    assert _unit_options(client) == ["市财政局机关"]
+
+
+def test_the_kept_unit_choices_are_the_logins_own(client, officer_a, officer_b):
+    client.force_login(officer_a)
+    assert _unit_options(client) == ["市财政局"] and _unit_options(client) == ["市财政局"]
+    client.force_login(officer_b)
+    assert _unit_options(client) == ["市商务局"]

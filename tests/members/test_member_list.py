@@ -109,7 +109,7 @@ def test_query_count_is_the_same_at_10_and_100_rows(client, officer_a, tree, dja
     client.get(f"/members/?sort={sort}")  # the scope, the permissions and the list's total are kept from here on
     counts = []
     for size in (10, 100):
-        with django_assert_num_queries(5) as ctx:
+        with django_assert_num_queries(3) as ctx:
             response = client.get(f"/members/?per_page={size}&sort={sort}")
         counts.append(len(ctx.captured_queries))
         assert rows(response) == min(size, 61)

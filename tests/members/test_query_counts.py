@@ -23,7 +23,7 @@ def test_honour_list(client, city_admin, tree, django_assert_num_queries):
     for i, m in enumerate(MemberFactory.create_batch(110, unit=tree["a"])):
         Honour.objects.create(member=m, title="model_worker", level="city", year=2000 + i % 25)
     client.force_login(city_admin)
-    _same_count(client, "/members/honours/", django_assert_num_queries, 5)
+    _same_count(client, "/members/honours/", django_assert_num_queries, 4)
 
 
 def test_access_records(client, city_admin, officer_a, tree, django_assert_num_queries):
@@ -31,7 +31,7 @@ def test_access_records(client, city_admin, officer_a, tree, django_assert_num_q
         actor = officer_a if i % 2 else city_admin
         record_access(actor=actor, action="reveal_id", what="ID number", obj=m, ref=m.name)
     client.force_login(city_admin)
-    _same_count(client, "/members/access-records/", django_assert_num_queries, 6)
+    _same_count(client, "/members/access-records/", django_assert_num_queries, 5)
 
 
 def test_committee_list(client, city_admin, tree, django_assert_num_queries):
@@ -39,4 +39,4 @@ def test_committee_list(client, city_admin, tree, django_assert_num_queries):
         unit = OrganizationFactory(parent=tree["zone1"], sort_order=10 + i)
         Committee.objects.create(unit=unit, term_start=date(2022, 1, 1 + i % 28), term_years=5)
     client.force_login(city_admin)
-    _same_count(client, "/members/committees/", django_assert_num_queries, 5)
+    _same_count(client, "/members/committees/", django_assert_num_queries, 4)

@@ -242,9 +242,9 @@ def test_the_leaderboards_and_their_export_read_a_fixed_number_of_queries(
     c = Client()
     c.force_login(member_a)
     c.get(reverse("quiz:leaderboard", args=[quiz.pk]))  # warm the session
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert c.get(reverse("quiz:leaderboard", args=[quiz.pk])).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get(reverse("quiz:leaderboard", args=[quiz.pk]) + "?tab=units").status_code == 200
     with django_assert_num_queries(8):
         assert c.get(reverse("quiz:leaderboard_xlsx", args=[quiz.pk])).status_code == 200

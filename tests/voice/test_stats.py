@@ -78,7 +78,7 @@ def test_stats_page_shows_rates_with_a_pinned_query_count(items, city_admin, cli
     c = client_for(city_admin)
     url = reverse("voice:stats") + "?start=2026-03-01&end=2026-03-31"
     c.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         html = c.get(url).content.decode()
     assert "50%" in html  # satisfaction 1 of 2 rated in unit A, health
     assert "33%" in html  # 1 of 3 answered within 7 days

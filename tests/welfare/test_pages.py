@@ -300,12 +300,12 @@ def test_policy_caps_are_edited_by_the_city_administrator_only(client, city_admi
     assert CategoryCap.objects.get(policy=policy, category="festival").allow_money is False
 
 
-# session, user, scope (roles, own member), the unread badge, the session save (3): 8 in every page
-LIST_QUERIES = 6  # + count, unit choices, rows
+# session, user in every page (the scope, the permissions and the unread badge kept between requests)
+LIST_QUERIES = 5  # + count, unit choices, rows
 SHEET_QUERIES = 5  # session, user, batch, rows, access record (the scope kept, no session save); no badge
-DETAIL_QUERIES = 7  # confirmed: + batch, roster count, roster page, figures
-DRAFT_DETAIL_QUERIES = 12  # draft: + cap, festival share, roster for the check, budgets, candidates
-REPORT_QUERIES = 11  # + units, member counts, policy, caps, sums, member count, member rows, their budgets
+DETAIL_QUERIES = 6  # confirmed: + batch, roster count, roster page, figures
+DRAFT_DETAIL_QUERIES = 11  # draft: + cap, festival share, roster for the check, budgets, candidates
+REPORT_QUERIES = 10  # + units, member counts, policy, caps, sums, member count, member rows, their budgets
 REPORT_XLSX_QUERIES = 8  # session, user, units, counts, policy, caps, sums, access record (scope kept, no session save)
 
 
@@ -357,7 +357,7 @@ def test_policy_list_query_count_does_not_grow(client, city_admin, django_assert
     client.force_login(city_admin)
     client.get("/welfare/")
     # session, user, scope (2), count, badge, rows, caps, shares, session save (3); copy-from choices
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get(reverse("welfare:policies") + "?per_page=100").content.decode()
     assert page.count('data-testid="policy-row"') == size
 
