@@ -44,6 +44,38 @@ def choice(obj, name: str):
         return getattr(obj, f"get_{name}_display")()
 
 
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name: str, vary):
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context):
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.nodelist.render(context)
+        from members.scopecache import kept_locally
+
+        vary = tuple(str(v.resolve(context)) for v in self.vary)
+        key = f"fragment:{self.name}:{get_language()}:{vary!r}"
+        return kept_locally(user, key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def kept_with_scope(parser, token):
+    """A fragment rendered once per login, scope generation, language and the given values, in this process
+    (issue #23): for what follows only from those, like a filter bar (its choices come from the scope and the
+    organisation tree, its values from the query string). Every change of roles or organisations replaces the
+    generation (members.scopecache), so the fragment is rendered again.
+
+        {% kept_with_scope "member-filters" request.GET.urlencode %}<form>…</form>{% endkept_with_scope %}"""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("kept_with_scope needs a name")
+    nodelist = parser.parse(("endkept_with_scope",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(b) for b in bits[2:]])
+
+
 def _esc(value) -> str:
     """Django's ``conditional_escape`` for the plain values of a row (the same characters escaped), without its
     lazy-argument wrapper and a SafeString per cell: hundreds of calls on a list page."""

@@ -209,3 +209,18 @@ def test_the_kept_unit_choices_are_the_logins_own(client, officer_a, officer_b):
     assert _unit_options(client) == ["市财政局"] and _unit_options(client) == ["市财政局"]
     client.force_login(officer_b)
     assert _unit_options(client) == ["市商务局"]
+
+
+def test_the_kept_filter_bar_shows_what_was_typed_and_the_language(client, officer_a):
+    """The member list's filter bar is kept per login, scope generation, language and query string
+    ({% kept_with_scope %}): another search, a filter and the other language each give their own bar."""
+    client.force_login(officer_a)
+    client.get("/members/")
+    assert 'value="张三"' in client.get("/members/?q=张三").content.decode()
+    page = client.get("/members/?q=李四&gender=F").content.decode()
+    assert 'value="李四"' in page and 'value="张三"' not in page
+    assert re.search(r'<option value="F" selected>', page)
+    assert 'name="q"' in client.get("/members/").content.decode()
+    assert 'value="李四"' not in client.get("/members/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "All units" in client.get("/members/").content.decode()
