@@ -30,7 +30,16 @@ class SessionStore(db.SessionStore):
     _stored_expiry = None
 
     def _get_session_from_db(self):
-        session = super()._get_session_from_db()
+        """Django's look-up (the session, unless it has expired), by SQL compiled once per process
+        (nantong_union.identity)."""
+        from django.utils import timezone
+
+        from .identity import get_by_pk
+
+        session = get_by_pk(self.model, self.session_key) if self.session_key else None
+        if session is None or session.expire_date <= timezone.now():
+            self._session_key = None
+            session = None
         self._stored_expiry = session.expire_date if session is not None else None
         return session
 

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "members.middleware.KeptPermissionsMiddleware",  # the scope and permissions kept between requests
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a query only once verified
+    "nantong_union.identity.PortalOTPMiddleware",  # request.user.is_verified(): a query only once verified
     "members.middleware.PasswordChangeRequiredMiddleware",
     "members.middleware.SecondFactorRequiredMiddleware",
     "contests.middleware.ExpertConfinementMiddleware",  # outside experts see the judging pages only
@@ -227,7 +227,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before the password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the login of a request by SQL compiled once (issue #23). Sessions made with
+    # django.contrib.auth.backends.ModelBackend before the change are asked to log in once more.
+    "nantong_union.identity.PortalModelBackend",
 ]
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for the same user name from the
 # same address, that pair is locked out for AXES_COOLOFF_MINUTES.

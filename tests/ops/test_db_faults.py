@@ -59,7 +59,7 @@ def _refuse_every_query(execute, sql, params, many, context):
 @pytest.mark.django_db
 def test_a_lost_database_outside_the_view_gives_the_503_page_too(client, officer_a, monkeypatch):
     """The session is read by a middleware, before any view: handler500 answers the same page."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from nantong_union.sessions import SessionStore
 
     client.force_login(officer_a)
     client.raise_request_exception = False
