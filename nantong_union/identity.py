@@ -11,6 +11,7 @@ looked up through the ORM as before.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -53,16 +54,10 @@ class PortalModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         try:
-            user = get_by_pk(self._user_model(), user_id)
+            user = get_by_pk(get_user_model(), user_id)
         except (ValueError, TypeError, ValidationError):
             return None
         return user if user is not None and self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def _user_model():
-        from django.contrib.auth import get_user_model
-
-        return get_user_model()
 
 
 class PortalOTPMiddleware(OTPMiddleware):

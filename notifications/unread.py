@@ -23,7 +23,7 @@ from members import scopecache
 _PREFIX = "union-unread"
 
 
-def _gen_key(user=None) -> str:
+def _gen_key(user=None) -> str:  # one token for every login; keep_beside passes the login
     return f"{_PREFIX}:{connection.settings_dict['NAME']}:gen"
 
 
