@@ -185,7 +185,9 @@ class Member(models.Model):
     scope_path = "unit"
     scope_owner = "pk"  # a member reads the own record
 
-    name = models.CharField(_("name"), max_length=50, validators=[name_validator], db_index=True)
+    # No index of its own: the orders use member_name_order_idx / member_unit_name_idx (in pinyin), a search by
+    # part of a name cannot use a plain B-tree, and every index is paid for by each imported row (issue #23).
+    name = models.CharField(_("name"), max_length=50, validators=[name_validator])
     # Derived from the name (members.pinyin.name_keys, by fill_name_keys): search by pinyin or initials, and
     # the pinyin order on databases without an ICU collation.
     name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False)
@@ -196,7 +198,7 @@ class Member(models.Model):
     # The ID number is never stored in clear: an encrypted token, a keyed hash for uniqueness and
     # look-up, and a masked copy for display (3206**************).
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, editable=False)  # unique: Meta.constraints
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     native_place = models.CharField(_("native place"), max_length=50, blank=True)
     political_status = models.CharField(
@@ -209,6 +211,7 @@ class Member(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
         limit_choices_to={"kind": OrganizationKind.UNIT},
+        db_index=False,  # member_unit_status_idx and member_unit_name_idx begin with the unit
     )
     position = models.CharField(_("position"), max_length=50, blank=True)
     professional_title = models.CharField(_("professional title"), max_length=50, blank=True)
@@ -216,7 +219,7 @@ class Member(models.Model):
         _("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.ESTABLISHED
     )
     join_date = models.DateField(_("join date"))
-    card_number = models.CharField(_("membership card number"), max_length=20, unique=True)
+    card_number = models.CharField(_("membership card number"), max_length=20)  # unique: Meta.constraints
     mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[mobile_validator])
     status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     notes = models.TextField(_("notes"), blank=True)
@@ -226,7 +229,12 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash", "name_pinyin", "name_search"])
+    # A member's history is read by the member's id (and its date); the indexes simple-history would add on
+    # the other indexed columns are never read and slow every import (issue #23).
+    history = HistoricalRecords(
+        excluded_fields=["id_number_encrypted", "id_number_hash", "name_pinyin", "name_search"],
+        no_db_index=["unit", "user"],
+    )
     objects = ScopedManager.from_queryset(MemberQuerySet)()
 
     class Meta:
@@ -249,6 +257,14 @@ class Member(models.Model):
             # The daily reminder scan's birthdays: month and day whatever the year (issue #23).
             models.Index(ExtractMonth("birth_date"), ExtractDay("birth_date"), name="member_birthday_idx"),
             models.Index(fields=["join_date", "id"], name="member_join_date_idx"),
+        ]
+        # Unique constraints rather than ``unique=True``: on PostgreSQL a unique text field also gets a
+        # second index for LIKE 'prefix%' that no page uses (a card number is matched whole, the ID number's
+        # keyed hash only by equality); each is written by every imported row (issue #23). A duplicate in a
+        # form is still reported on its field ("… already exists").
+        constraints = [
+            models.UniqueConstraint(fields=["card_number"], name="member_card_number_uniq"),
+            models.UniqueConstraint(fields=["id_number_hash"], name="member_id_number_hash_uniq"),
         ]
 
     def __str__(self) -> str:
@@ -449,7 +465,13 @@ class MembershipChange(models.Model):
     scope_path = "member__unit"
     scope_owner = "member"
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="changes", verbose_name=_("member"))
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="changes",
+        verbose_name=_("member"),
+        db_index=False,  # memberchange_member_on_idx begins with the member
+    )
     kind = models.CharField(_("type"), max_length=20, choices=ChangeKind.choices)
     on = models.DateField(_("date"))
     from_unit = models.ForeignKey(
