@@ -29,17 +29,18 @@ def overdue_reminders(*, now: datetime) -> dict[str, list[Reminder]]:
     out: dict[str, list[Reminder]] = {"officers": [], "city": []}
     # The item's link from one reverse(): a reverse per reminder was half of a run that sends 12,000 (issue #23).
     link = reverse("voice:detail", args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{pk}")
+    zone = timezone.get_current_timezone()  # looked up once, not for each of thousands of items
     for group, kind, title, items in (
         ("officers", "voice_overdue", _("Unanswered for 7 days: %(subject)s"), due["officers"]),
         ("city", "voice_escalated", _("Unanswered for 14 days: %(subject)s"), due["city"]),
     ):
         for item in items:
-            if group == "city" or item.addressee.kind == OrganizationKind.CITY:
+            if group == "city" or item.addressee_kind == OrganizationKind.CITY:
                 recipients = admins
             else:
                 recipients = officers.get(item.addressee_id, [])
-            waiting = timezone.localtime(item.waiting_since)
-            body = item.addressee.name if group == "city" else ""
+            waiting = timezone.localtime(item.waiting_since, zone)
+            body = item.addressee_name if group == "city" else ""
             subject, text, url = (
                 f"voice:{item.pk}:{waiting:%H%M%S}",
                 title % {"subject": item.subject},
