@@ -163,21 +163,29 @@ def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def _labels(field: str) -> dict[str, str]:
+    """A choice field's labels in the current language, translated once per export: ``get_FOO_display()`` builds
+    the field's choices into a dictionary and translates the label on every call — with Yes/No, a third of a
+    unit officer's export (issue #23)."""
+    return {value: str(label) for value, label in VoiceItem._meta.get_field(field).flatchoices}
+
+
 def _inbox_rows(items) -> Iterator[list]:
-    yes, no = gettext_lazy("Yes"), gettext_lazy("No")
+    yes, no = str(gettext_lazy("Yes")), str(gettext_lazy("No"))
+    kinds, categories, statuses = _labels("kind"), _labels("category"), _labels("status")
     for item in items:
         yield [
             item.pk,
             _local(item.created_at),
-            item.get_kind_display(),
-            item.get_category_display(),
+            kinds.get(item.kind, item.kind),
+            categories.get(item.category, item.category),
             item.subject,
             item.sender_unit.name,
             item.addressee.name,
-            item.get_status_display(),
-            str(yes if item.anonymous else no),
+            statuses.get(item.status, item.status),
+            yes if item.anonymous else no,
             _local(item.first_answered_at),
-            "" if item.satisfied is None else str(yes if item.satisfied else no),
+            "" if item.satisfied is None else (yes if item.satisfied else no),
         ]
 
 
