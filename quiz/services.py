@@ -215,19 +215,20 @@ def _chosen(values: list[int], n_options: int, kind: str) -> str:
     return ",".join(str(v) for v in picked)
 
 
-def _own_attempt(actor: User, attempt_id: int, *, lock: bool) -> Attempt:
+def _own_attempt_with_quiz(actor: User, attempt_id: int) -> Attempt:
+    """The actor's own attempt with its quiz, locked (closing an attempt whose time is up); 404 for anyone else's."""
     scope = scope_for(actor)
     qs = Attempt.objects.for_actor(actor).filter(pk=attempt_id, member_id=scope.member_id)
     # FOR UPDATE OF the attempt alone: a plain FOR UPDATE would also lock the joined quiz row, and every
     # taker's hand-in and saved answer would then wait for the one before (the whole city in one queue).
-    attempt = (qs.select_for_update(of=("self",)) if lock else qs).select_related("quiz").first()
+    attempt = qs.select_for_update(of=("self",)).select_related("quiz").first()
     if attempt is None:
         raise Http404
     return attempt
 
 
 def _own_open_attempt_query(attempt_id: int, member_id: int):
-    """The person's own attempt, locked (FOR UPDATE OF the attempt alone, as in ``_own_attempt``), without its
+    """The person's own attempt, locked (FOR UPDATE OF the attempt alone, as in ``_own_attempt_with_quiz``), without its
     quiz: what a hand-in and a saved answer read first. Narrowed by the owner's rule alone (the scope of the
     member record ``member_id``) and by ``member_id`` again: an officer's or an organiser's wider scope would add
     only other people's attempts, which these refuse anyway, and one scope gives one SQL to compile."""
@@ -418,7 +419,7 @@ def attempts_expire(*, now=None) -> int:
 def expired_attempt_close(*, actor: User, attempt: Attempt) -> Attempt:
     """An open attempt whose time is up is scored when its owner next looks at it."""
     with transaction.atomic():
-        attempt = _own_attempt(actor, attempt.pk, lock=True)
+        attempt = _own_attempt_with_quiz(actor, attempt.pk)
         now = timezone.now()
         if attempt.submitted_at is None and now > attempt.deadline + GRACE:
             _score(attempt, now=now)
