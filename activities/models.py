@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Honour, Member, Organization, OrganizationKind
-from members.scoping import Scope, ScopedManager, default_scope_q, ids_q, login_owned_rows
+from members.scoping import Scope, ScopedManager, city_reads_all, default_scope_q, ids_q, login_owned_rows
 
 
 def new_token() -> str:
@@ -317,14 +317,12 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """The teams of the activities the actor reads (the competition's page lists them all) and
         the own units' teams; managed by the activity's managers and the team's unit's officers."""
-        if scope.sees_all:
-            return Q()
-        units = scope.manageable_unit_ids if manage else scope.readable_org_ids
-        return organizer_q(scope, manage=manage, path="activity__organizer") | Q(unit__in=units)
+        own_units = ids_q("unit", scope.org_ids(manage=manage))
+        return organizer_q(scope, manage=manage, path="activity__organizer") | own_units
 
 
 class Registration(models.Model):
@@ -371,16 +369,14 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.activity}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """The member's unit's (and one's own) registrations, as for every member's row; and every
         registration of an activity the actor manages (its participants list, attendance, export)."""
-        if scope.sees_all:
-            return Q()
         organiser = organizer_q(scope, manage=True, path="activity__organizer")
         # Social events for single staff (Activity.registrations_private): who registered is seen only by the
         # organiser and by the registered person, never through the member's unit.
-        own = Q(member_id=scope.member_id) if scope.member_id and not manage else Q(pk__in=[])
+        own = scope.own_q(manage=manage)
         members_rows = default_scope_q(cls, scope, manage=manage) & (~Q(activity__registrations_private=True) | own)
         return members_rows | organiser
 
@@ -429,14 +425,11 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"{self.activity} #{self.rank}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """Results are read with their activity (its page lists them) and by the member who won them;
         recorded by the activity's managers."""
-        q = organizer_q(scope, manage=manage, path="activity__organizer")
-        if not manage and scope.member_id and not scope.sees_all:
-            q |= Q(member_id=scope.member_id)
-        return q
+        return organizer_q(scope, manage=manage, path="activity__organizer") | scope.own_q(manage=manage)
 
 
 class CalendarFeed(models.Model):
@@ -497,13 +490,11 @@ class MentoringPair(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """The unit's pairs; the mentor and the mentee read their own pair."""
-        q = default_scope_q(cls, scope, manage=manage)
-        if not manage and scope.member_id and not scope.sees_all:
-            q |= Q(mentor_id=scope.member_id) | Q(mentee_id=scope.member_id)
-        return q
+        own = scope.own_q("mentor_id", manage=manage) | scope.own_q("mentee_id", manage=manage)
+        return default_scope_q(cls, scope, manage=manage) | own
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -541,15 +532,11 @@ class ReadingRoom(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """The reading rooms of the units the actor reads, and the own unit's (a member reads it)."""
-        if scope.sees_all:
-            return Q()
-        units = set(scope.manageable_unit_ids if manage else scope.readable_org_ids)
-        if not manage and scope.member_unit_id:
-            units.add(scope.member_unit_id)
-        return Q(unit__in=units) if units else Q(pk__in=[])
+        own_unit = {scope.member_unit_id} if scope.member_unit_id and not manage else set()
+        return ids_q("unit", scope.org_ids(manage=manage) | own_unit)
 
 
 class CostKind(models.TextChoices):

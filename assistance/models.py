@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from members.fields import EncryptedTextField
 from members.models import Honour, Member, Organization
-from members.scoping import ScopedManager
+from members.scoping import NO_ROWS, ScopedManager
 
 
 class Category(models.TextChoices):
@@ -305,7 +305,7 @@ class Campaign(models.Model):
     def scope_q(cls, scope, *, manage: bool) -> Q:
         """Officers read every campaign (units apply to them); the city administrators manage them."""
         allowed = scope.is_city_admin if manage else scope.is_officer
-        return Q() if allowed else Q(pk__in=[])
+        return Q() if allowed else NO_ROWS
 
     def amount_for(self, purpose: str) -> Decimal | None:
         if purpose == Purpose.UNIVERSITY:

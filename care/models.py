@@ -26,11 +26,7 @@ from simple_history.models import HistoricalRecords
 from members.choices import Education, EmploymentType, Ethnicity, Gender, PoliticalStatus
 from members.fields import EncryptedTextField
 from members.models import Member, Organization, OrganizationKind, mobile_validator, name_validator
-from members.scoping import Scope, ScopedManager
-
-
-def _nobody() -> Q:
-    return Q(pk__in=[])
+from members.scoping import NO_ROWS, Scope, ScopedManager, city_reads_all
 
 
 # --- Joining online (网上入会) ---------------------------------------------------------------------
@@ -140,7 +136,7 @@ class CardPhoto(models.Model):
     @classmethod
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """The member's own; nobody else needs a member's photo."""
-        return Q(member_id=scope.member_id) if scope.member_id else _nobody()
+        return Q(member_id=scope.member_id) if scope.member_id else NO_ROWS
 
 
 # --- Counselling (心理咨询) -----------------------------------------------------------------------
@@ -166,11 +162,9 @@ class CounsellingCoordinator(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.is_city_admin:
-            return Q()
-        return Q(user_id=scope.user_id) if scope.user_id and not manage else _nobody()
+        return scope.own_q("user_id", manage=manage)
 
 
 class CounsellorKind(models.TextChoices):
@@ -181,7 +175,7 @@ class CounsellorKind(models.TextChoices):
 def _published(scope: Scope, *, manage: bool) -> Q:
     """Published to every login; kept by the city administrators."""
     allowed = scope.is_city_admin if manage else scope.user_id is not None
-    return Q() if allowed else _nobody()
+    return Q() if allowed else NO_ROWS
 
 
 class Counsellor(models.Model):
@@ -288,7 +282,7 @@ class CounsellingBooking(models.Model):
         """The member who booked (reads, cancels), the counsellor of the slot and the named coordinator. Not the
         unit's officers, not a zone lead, not a city administrator by that role alone."""
         if scope.user_id is None:
-            return _nobody()
+            return NO_ROWS
         q = Q(slot__counsellor__user_id=scope.user_id) | Q(
             # the actor's own row of the coordinators' list (a subquery: the actor is the scope here)
             Exists(CounsellingCoordinator._base_manager.filter(user_id=scope.user_id))
@@ -343,14 +337,10 @@ class LegalRequest(models.Model):
     def __str__(self) -> str:
         return self.subject
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
         """The city union handles it (reads and manages); the member reads the own. The unit's officers never."""
-        if scope.is_city_admin:
-            return Q()
-        if not manage and scope.member_id:
-            return Q(member_id=scope.member_id)
-        return _nobody()
+        return scope.own_q(manage=manage)
 
 
 # --- Training records (培训记录) and health checks (健康体检) ---------------------------------------

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Honour, Member, Organization, OrganizationKind, UnitHonour
-from members.scoping import Scope, ScopedManager, audience_q, ids_q, organiser_q
+from members.scoping import NO_ROWS, Scope, ScopedManager, audience_q, city_reads_all, ids_q, organiser_q
 
 
 class ContestKind(models.TextChoices):
@@ -141,10 +141,8 @@ class Contest(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
         if manage:
             return organiser_q(scope, manage=manage)
         return organiser_q(scope, manage=False) | audience_q(scope)
@@ -222,12 +220,10 @@ class Expert(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
-        own = Q(user_id=scope.user_id) if scope.user_id and not manage else Q(pk__in=[])
-        return ids_q("organization_id", scope.manage_units() if manage else scope.read_orgs()) | own
+        own = scope.own_q("user_id", manage=manage)
+        return ids_q("organization_id", scope.org_ids(manage=manage)) | own
 
 
 class Judge(models.Model):
@@ -259,11 +255,9 @@ class Judge(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
-        own = Q(user_id=scope.user_id) if scope.user_id and not manage else Q(pk__in=[])
+        own = scope.own_q("user_id", manage=manage)
         return organiser_q(scope, "contest__", manage=manage) | own
 
     @property
@@ -343,11 +337,10 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.judge} · {self.entry}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
-        own = Q(judge__user_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+        # a judge scores (manages) the own assignments
+        own = Q(judge__user_id=scope.user_id) if scope.user_id else NO_ROWS
         return organiser_q(scope, "judge__contest__", manage=manage) | own
 
 
@@ -369,11 +362,9 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"{self.criterion.name}: {self.value}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
-        own = Q(assignment__judge__user_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+        own = Q(assignment__judge__user_id=scope.user_id) if scope.user_id else NO_ROWS
         return organiser_q(scope, "assignment__judge__contest__", manage=manage) | own
 
 
@@ -414,10 +405,8 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"{self.contest} #{self.rank}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
         from members.scoping import default_scope_q
 
         if manage:

@@ -18,7 +18,7 @@ from . import idnumbers
 from .choices import Education, EmploymentType, Ethnicity, Gender, MemberStatus, PoliticalStatus
 from .fields import EncryptedTextField
 from .pinyin import NameOrder, name_keys
-from .scoping import ScopedManager, ScopedQuerySet, ids_q, login_owned_rows
+from .scoping import NO_ROWS, ScopedManager, ScopedQuerySet, city_reads_all, ids_q, login_owned_rows
 
 mobile_validator = RegexValidator(
     r"^1[3-9]\d{9}$", _("Enter a mainland mobile number: 11 digits starting with 13-19."), code="mobile"
@@ -435,7 +435,7 @@ class UnitHonour(models.Model):
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
         """The honour roll is published: everyone logged in reads it; the city administrator keeps it."""
         allowed = scope.sees_all if manage else scope.user_id is not None
-        return models.Q() if allowed else models.Q(pk__in=[])
+        return models.Q() if allowed else NO_ROWS
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -623,7 +623,7 @@ class AccessRecord(AppendOnlyModel):
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
         """The record is read by the city union's administrators and the auditor only (it names who saw
         whom); nobody writes it but ``record_access`` (append-only: see the migration's trigger)."""
-        return models.Q() if (scope.sees_all or scope.is_auditor) and not manage else models.Q(pk__in=[])
+        return models.Q() if (scope.sees_all or scope.is_auditor) and not manage else NO_ROWS
 
 
 class Committee(models.Model):
@@ -813,10 +813,10 @@ class RetentionRun(models.Model):
         kind = _("dry run") if self.dry_run else _("applied")
         return f"{self.started_at:%Y-%m-%d %H:%M} · {kind} · {self.total}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
         """The job's runs are the city union's business: its administrators read them all, nobody else any."""
-        return models.Q() if scope.sees_all else models.Q(pk__in=[])
+        return NO_ROWS
 
 
 class TransferState(models.TextChoices):
@@ -872,15 +872,11 @@ class TransferRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.from_unit} → {self.to_unit}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
         """Both sides read (and act on) a transfer: the sending unit and the receiving one."""
-        if scope.sees_all:
-            return models.Q()
-        units = scope.manageable_unit_ids if manage else scope.readable_unit_ids
-        if not units:
-            return models.Q(pk__in=[])
-        return models.Q(from_unit__in=units) | models.Q(to_unit__in=units)
+        units = scope.read_units() if not manage else scope.manage_units()
+        return ids_q("from_unit", units) | ids_q("to_unit", units)
 
 
 class LoginEventKind(models.TextChoices):
@@ -947,7 +943,7 @@ class LoginEvent(AppendOnlyModel):
 
     @classmethod
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
-        return models.Q() if (scope.sees_all or scope.is_auditor) and not manage else models.Q(pk__in=[])
+        return models.Q() if (scope.sees_all or scope.is_auditor) and not manage else NO_ROWS
 
 
 class PasswordHistory(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organization
-from members.scoping import Scope, ScopedManager, audience_q, organiser_q
+from members.scoping import Scope, ScopedManager, audience_q, city_reads_all, organiser_q
 
 
 class QuestionKind(models.TextChoices):
@@ -127,10 +127,8 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
         if manage:
             return organiser_q(scope, manage=manage)
         return organiser_q(scope, manage=False) | audience_q(scope)
@@ -204,10 +202,8 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.quiz}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
         from members.scoping import default_scope_q
 
         rows = default_scope_q(cls, scope, manage=manage) | organiser_q(scope, "quiz__", manage=manage)
@@ -249,10 +245,8 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.quiz} #{self.number}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
         from members.scoping import default_scope_q
 
         return default_scope_q(cls, scope, manage=manage) | organiser_q(scope, "quiz__", manage=manage)
@@ -294,10 +288,8 @@ class PaperQuestion(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt_id}#{self.position}"
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope: Scope, *, manage: bool) -> Q:
-        if scope.sees_all:
-            return Q()  # (an empty Q would vanish from an OR below)
         from members.scoping import default_scope_q
 
         return default_scope_q(cls, scope, manage=manage) | organiser_q(scope, "attempt__quiz__", manage=manage)

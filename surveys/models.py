@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organization
-from members.scoping import ScopedManager, ids_q
+from members.scoping import ScopedManager, city_reads_all, ids_q
 
 #: Anonymous responses are written out in shuffled batches of at least this many.
 MIX_BATCH = 5
@@ -63,12 +63,10 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
+    @city_reads_all
     def scope_q(cls, scope, *, manage: bool) -> models.Q:
         """Managed by the owner's officers (a zone lead for the zone's surveys); read by those who read the
         owner and by its audience (the members of the unit, of the zone's units, or everyone for the city)."""
-        if scope.sees_all:
-            return models.Q()
         if manage:
             return ids_q("owner_id", scope.manage_orgs())
         q = ids_q("owner_id", scope.read_orgs())
