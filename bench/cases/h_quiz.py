@@ -2,9 +2,9 @@
 the unit leaderboard over 50,000 scored attempts.
 
 The burst: PEOPLE members each with an attempt in progress, who have opened their paper, hand in the whole
-paper at the same moment (all connections opened, then released by a barrier); the figure is papers per second
-from the release to the last answer, and afterwards every attempt must be submitted with exactly the score its
-answers earn.
+paper at the same moment (all connections opened, then every request written in one pass); the figure is papers
+per second from the first request to the last answer, and afterwards every attempt must be submitted with exactly
+the score its answers earn.
 """
 
 from __future__ import annotations
