@@ -26,7 +26,7 @@ class FundsConfig(AppConfig):
         from .reports import funds_sheet
 
         # Other apps post their payments through members.ledger; this app keeps the ledger.
-        register_ledger(post=services.handle_post, reverse=services.handle_reverse)
+        register_ledger(post=services.handle_post, post_many=services.handle_post_many, reverse=services.handle_reverse)
         add_role_permissions(
             Role.CITY_ADMIN,
             "funds.view_category",

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.ledger import SourceRef
+from members.ledger import SourceRef, Spending
 from members.models import Organization, OrganizationKind
 from members.scoping import require_manage, unscoped
 from members.uploads import check_upload
@@ -244,9 +244,10 @@ class BudgetExceeded(ValidationError):
 
 
 def _spent(union_id: int, year: int, category_id: int) -> Decimal:
-    """What the union's postings of the category add up to in the year (reversals count negative)."""
+    """What the union's postings of the category add up to in the year (reversals count negative), in yuan
+    and fen (SQLite's SUM comes back with eleven places: 6234.56000000000)."""
     with unscoped(_LEDGER):
-        return (
+        return money(
             Posting.objects.filter(
                 union_id=union_id, category_id=category_id, date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)
             ).aggregate(s=Sum("amount"))["s"]
@@ -254,18 +255,19 @@ def _spent(union_id: int, year: int, category_id: int) -> Decimal:
         )
 
 
-def _add_to_month(posting: Posting) -> None:
-    """Add a posting to its month's total (the row is created once; the UPDATE takes its row lock)."""
-    key = {
-        "union_id": posting.union_id,
-        "year": posting.date.year,
-        "month": posting.date.month,
-        "category_id": posting.category_id,
-    }
+def _add_to_month(*postings: Posting) -> None:
+    """Add postings to their months' totals, one UPDATE per month and category (the row is created once; the
+    UPDATE takes its row lock; the rows in the order of their keys, as every caller takes them)."""
+    sums: dict[tuple[int, int, int, int], Decimal] = {}
+    for posting in postings:
+        key = (posting.union_id, posting.date.year, posting.date.month, posting.category_id)
+        sums[key] = sums.get(key, ZERO) + posting.amount
     with unscoped(_LEDGER):
-        if not MonthTotal.objects.filter(**key).update(total=F("total") + posting.amount):
-            MonthTotal.objects.bulk_create([MonthTotal(**key)], ignore_conflicts=True)
-            MonthTotal.objects.filter(**key).update(total=F("total") + posting.amount)
+        for (union_id, year, month, category_id), amount in sorted(sums.items()):
+            key = {"union_id": union_id, "year": year, "month": month, "category_id": category_id}
+            if not MonthTotal.objects.filter(**key).update(total=F("total") + amount):
+                MonthTotal.objects.bulk_create([MonthTotal(**key)], ignore_conflicts=True)
+                MonthTotal.objects.filter(**key).update(total=F("total") + amount)
 
 
 def rebuild_month_totals(union_id: int | None = None) -> int:
@@ -294,20 +296,50 @@ def rebuild_month_totals(union_id: int | None = None) -> int:
         )
 
 
-def _check_budget(union_id: int, on: date, category: Category, amount: Decimal) -> None:
-    """Under the lock of the category's budget line: refuse an expenditure the approved budget does not cover.
+def _check_budget(union_id: int, year: int, category: Category, amounts: list[Decimal]) -> None:
+    """Under the lock of the category's budget line: refuse expenditure the approved budget does not cover.
+    ``amounts`` are the postings to the line in their order (one, or a batch's): the refusal names the first
+    that would take the line over, with what is spent before it, as posting them one by one would.
     A union without an approved budget for the year has no budget in force: its postings are recorded and the
     execution page says so."""
-    if category.direction != Direction.EXPENDITURE or amount <= 0:
+    amounts = [a for a in amounts if a > 0]
+    if category.direction != Direction.EXPENDITURE or not amounts:
         return
-    budget = Budget.objects.filter(union_id=union_id, year=on.year, status=BudgetStatus.APPROVED).first()
+    budget = Budget.objects.filter(union_id=union_id, year=year, status=BudgetStatus.APPROVED).first()
     if budget is None:
         return
     line = BudgetLine.objects.select_for_update().filter(budget=budget, category=category).first()
     limit = line.amount if line is not None else ZERO
-    spent = _spent(union_id, on.year, category.pk)
-    if spent + amount > limit:
-        raise BudgetExceeded(category=category, budget=limit, spent=spent, amount=amount)
+    spent = _spent(union_id, year, category.pk)
+    for amount in amounts:
+        if spent + amount > limit:
+            raise BudgetExceeded(category=category, budget=limit, spent=spent, amount=amount)
+        spent += amount
+
+
+def _new_posting(
+    *,
+    union_id: int,
+    on: date,
+    category: Category,
+    amount: Decimal,
+    created_by,
+    source: SourceRef | None = None,
+    kind: str = "",
+    **fields,
+) -> Posting:
+    """The posting, not yet checked against the budget nor saved; refused at once for an amount or category
+    no posting may have."""
+    amount = money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    if not category.is_leaf:
+        raise ValidationError({"category": _("Choose a sub-item of the category.")})
+    posting = Posting(union_id=union_id, date=on, category=category, amount=amount, created_by=created_by, **fields)
+    if source is not None:
+        posting.source_app, posting.source_model, posting.source_pk = source
+        posting.source_kind = kind
+    return posting
 
 
 def _record(
@@ -321,17 +353,18 @@ def _record(
     kind: str = "",
     **fields,
 ) -> Posting:
-    amount = money(amount)
-    if amount <= 0:
-        raise ValidationError({"amount": _("The amount must be more than zero.")})
-    if not category.is_leaf:
-        raise ValidationError({"category": _("Choose a sub-item of the category.")})
+    posting = _new_posting(
+        union_id=union_id,
+        on=on,
+        category=category,
+        amount=amount,
+        created_by=created_by,
+        source=source,
+        kind=kind,
+        **fields,
+    )
     with unscoped(_LEDGER):
-        _check_budget(union_id, on, category, amount)
-        posting = Posting(union_id=union_id, date=on, category=category, amount=amount, created_by=created_by, **fields)
-        if source is not None:
-            posting.source_app, posting.source_model, posting.source_pk = source
-            posting.source_kind = kind
+        _check_budget(posting.union_id, posting.date.year, posting.category, [posting.amount])
         validated(posting, validate_constraints=False)
         try:
             with transaction.atomic():
@@ -347,6 +380,29 @@ def _record(
             ) from None
         _add_to_month(posting)
     return posting
+
+
+def _record_many(postings: list[Posting]) -> list[Posting]:
+    """Record a batch of postings from other apps (each with its source), as ``_record`` would one by one:
+    each budget line locked and checked once for the batch (in the order of the lines), one INSERT, one
+    UPDATE per monthly total."""
+    lines: dict[tuple[int, int, int], list[Posting]] = {}
+    for posting in postings:
+        lines.setdefault((posting.union_id, posting.date.year, posting.category_id), []).append(posting)
+    with unscoped(_LEDGER):
+        for (union_id, year, _category_id), group in sorted(lines.items()):
+            _check_budget(union_id, year, group[0].category, [p.amount for p in group])
+        for posting in postings:
+            # The union, the category and the author were just read (or are the actor): their
+            # existence is not asked again per posting (the foreign keys hold it in the database).
+            validated(posting, exclude=["union", "category", "created_by"], validate_constraints=False)
+        try:
+            with transaction.atomic():
+                Posting.objects.bulk_create(postings)
+        except IntegrityError:
+            raise ValidationError(_("This payment is already posted to the ledger."), code="posted") from None
+        _add_to_month(*postings)
+    return postings
 
 
 @transaction.atomic
@@ -449,6 +505,31 @@ def handle_post(
             payee=payee[:100],
             summary=summary[:200],
         )
+
+
+def handle_post_many(*, actor, spendings: list[Spending]) -> list[Posting]:
+    """members.ledger.post_spendings: ``handle_post`` for a batch, one posting per spending, in its order."""
+    with unscoped(_LEDGER):
+        orgs = Organization.objects.select_related("parent").in_bulk({s.union_id for s in spendings})
+        categories = {kind: category_for(kind) for kind in dict.fromkeys(s.kind for s in spendings)}
+        postings = []
+        for s in spendings:
+            if s.union_id not in orgs:
+                raise Organization.DoesNotExist(f"no union {s.union_id}")
+            postings.append(
+                _new_posting(
+                    union_id=ledger_union(orgs[s.union_id]).pk,
+                    on=s.on,
+                    category=categories[s.kind],
+                    amount=s.amount,
+                    created_by=actor,
+                    source=s.source,
+                    kind=s.kind,
+                    payee=s.payee[:100],
+                    summary=s.summary[:200],
+                )
+            )
+        return _record_many(postings)
 
 
 def handle_reverse(*, actor, source: SourceRef, on: date | None):

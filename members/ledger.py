@@ -1,11 +1,11 @@
 """The union's funds ledger (经费台账) as the other apps see it: "this payment happened, post it" and "it was
 undone, reverse it", without importing the app that keeps the ledger.
 
-The arrows point toward ``members``: welfare, assistance and activities call :func:`post_spending` and
-:func:`reverse_spending` inside their own transaction; the funds app registers the handler from its
-``AppConfig.ready()``. A handler's ValidationError (a posting that would overspend the union's approved budget)
-rolls the caller's whole write back. Without a registered handler (the funds app not installed) both calls do
-nothing.
+The arrows point toward ``members``: welfare, assistance and activities call :func:`post_spending` (or
+:func:`post_spendings` for a batch) and :func:`reverse_spending` inside their own transaction; the funds app
+registers the handlers from its ``AppConfig.ready()``. A handler's ValidationError (a posting that would
+overspend the union's approved budget) rolls the caller's whole write back. Without a registered handler (the
+funds app not installed) the calls do nothing.
 
 ``kind`` names what was paid, e.g. ``"welfare.festival"``; the funds app maps each kind to a budget category
 (as data an administrator can change). ``source`` is ``(app label, model name, pk)``: a source posts once and is
@@ -14,7 +14,7 @@ reversed once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -24,6 +24,18 @@ class SourceRef(NamedTuple):
     app_label: str
     model: str
     pk: str
+
+
+class Spending(NamedTuple):
+    """One payment of a batch for :func:`post_spendings`: the arguments of :func:`post_spending` but the actor."""
+
+    kind: str
+    union_id: int | None
+    on: date
+    amount: Decimal
+    source: SourceRef
+    payee: str = ""
+    summary: str = ""
 
 
 def source_of(obj) -> SourceRef:
@@ -51,14 +63,18 @@ SPENDING_KINDS: dict[str, str] = {
 }
 
 _post: Callable[..., Any] | None = None
+_post_many: Callable[..., Any] | None = None
 _reverse: Callable[..., Any] | None = None
 
 
-def register_ledger(*, post: Callable[..., Any], reverse: Callable[..., Any]) -> None:
-    """``post(*, actor, kind, union_id, on, amount, source, payee, summary)`` and
-    ``reverse(*, actor, source, on)``: the funds app's handlers."""
-    global _post, _reverse
-    _post, _reverse = post, reverse
+def register_ledger(
+    *, post: Callable[..., Any], reverse: Callable[..., Any], post_many: Callable[..., Any] | None = None
+) -> None:
+    """``post(*, actor, kind, union_id, on, amount, source, payee, summary)``, ``reverse(*, actor, source, on)``
+    and ``post_many(*, actor, spendings)`` (optional: without it a batch is posted one by one through ``post``):
+    the funds app's handlers."""
+    global _post, _post_many, _reverse
+    _post, _post_many, _reverse = post, post_many, reverse
 
 
 def post_spending(
@@ -81,6 +97,22 @@ def post_spending(
     return _post(
         actor=actor, kind=kind, union_id=union_id, on=on, amount=amount, source=source, payee=payee, summary=summary
     )
+
+
+def post_spendings(*, actor, spendings: Sequence[Spending]) -> list[Any]:
+    """Post a batch of payments at once, as :func:`post_spending` would one by one (one posting each, in this
+    order): the handler checks each budget line once for the batch's total and refuses the whole batch with
+    the message the first posting to go over it would get. Call it inside the transaction that records the
+    payments."""
+    for spending in spendings:
+        if spending.kind not in SPENDING_KINDS:
+            raise ValueError(f"unknown spending kind {spending.kind!r}: add it to members.ledger.SPENDING_KINDS")
+    spendings = [s for s in spendings if s.amount]
+    if _post is None or not spendings:
+        return []
+    if _post_many is None:
+        return [_post(actor=actor, **s._asdict()) for s in spendings]
+    return _post_many(actor=actor, spendings=spendings)
 
 
 def reverse_spending(*, actor, source: SourceRef, on: date | None = None) -> Any:

@@ -62,6 +62,23 @@ def lock(actor, case: HardshipCase) -> HardshipCase:
     return locked
 
 
+def lock_numbers(actor, case_ids) -> dict[int, tuple[str, str]]:
+    """Several files locked for this transaction in one statement, in the order of their ids (as every
+    batch takes them): id → (status, number); 404 when one lies outside the actor's scope."""
+    ids = set(case_ids)
+    rows = (
+        HardshipCase.objects.for_actor(actor)
+        .select_for_update(of=("self",))  # instances, not values(): Django names OF only for a model's rows
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .only("pk", "status", "number")
+    )
+    locked = {case.pk: (case.status, case.number) for case in rows}
+    if len(locked) != len(ids):
+        raise Http404
+    return locked
+
+
 def step(case: HardshipCase, *, actor, action: str, from_status: str, reason: str = "") -> CaseStep:
     return CaseStep.objects.create(
         case=case, action=action, from_status=from_status, to_status=case.status, reason=reason, actor=actor

@@ -113,3 +113,33 @@ def test_concurrent_grants_do_not_overspend_a_budget(require_postgres, officer_a
     ok, refused = race(grant, [(c,) for c in cases])
     assert len(ok) == 4 and len(refused) == THREADS - 4
     assert sum(g.amount for g in Grant.objects.all()) == Decimal("8000")
+
+
+def test_a_batch_racing_single_grants_of_its_lines_grants_each_line_once(
+    require_postgres, officer_a, city_admin, tree, campaign
+):
+    from funds.models import Posting
+
+    cases = [HardshipCaseFactory(filed=True, member=MemberFactory(unit=tree["a"])) for _ in range(3)]
+    for case in cases:
+        services.roster_add(actor=officer_a, campaign=campaign, case=case, purpose="high_school", source="union")
+    today = timezone.localdate()
+
+    def act(case):
+        if case is None:  # the batch skips a line granted before it locked the files
+            return services.grants_from_roster(actor=city_admin, campaign=campaign, granted_on=today)
+        return services.grant_create(
+            actor=city_admin,
+            case=case,
+            campaign=campaign,
+            purpose="high_school",
+            amount=Decimal("1500"),
+            source=Source.UNION,
+            granted_on=today,
+        )
+
+    ok, refused = race(act, [(None,), *((c,) for c in cases)])
+    batch = next(r for r in ok if isinstance(r, tuple))
+    assert batch[0] + len(ok) - 1 == 3 and {e.code for e in refused} <= {"double_aid"}
+    assert sorted(Grant.objects.values_list("case_id", flat=True)) == sorted(c.pk for c in cases)
+    assert Posting.objects.count() == 3
