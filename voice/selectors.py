@@ -14,7 +14,7 @@ talk is recorded (``talk_get``), and so is every export of the inbox (``inbox_ex
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple, NoReturn
@@ -25,7 +25,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from members.audit import AccessAction, Counted, record_access
+from members.audit import AccessAction, record_access
 from members.choices import CURRENT_STATUSES
 from members.models import Member, Organization, OrganizationKind
 from members.scoping import Scope, get_for_actor, require_officer, scope_for, unscoped
@@ -158,11 +158,6 @@ INBOX_COLUMNS = [
 ]
 
 
-def _local(moment: datetime | None) -> str:
-    """A moment as text in Asia/Shanghai, as the inbox shows it (2026-03-02 09:00)."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def _labels(field: str) -> dict[str, str]:
     """A choice field's labels in the current language, translated once per export: ``get_FOO_display()`` builds
     the field's choices into a dictionary and translates the label on every call — with Yes/No, a third of a
@@ -170,38 +165,57 @@ def _labels(field: str) -> dict[str, str]:
     return {value: str(label) for value, label in VoiceItem._meta.get_field(field).flatchoices}
 
 
-def _inbox_rows(items) -> Iterator[list]:
+#: What a row of the inbox export reads, in the order of ``INBOX_COLUMNS``: plain values, not items and
+#: their two organisations as model instances (three instances a row: a sixth of the export's Python calls).
+INBOX_EXPORT_FIELDS = (
+    "pk",
+    "created_at",
+    "kind",
+    "category",
+    "subject",
+    "sender_unit__name",
+    "addressee__name",
+    "status",
+    "anonymous",
+    "first_answered_at",
+    "satisfied",
+)
+
+
+def _inbox_rows(rows: Iterable[tuple]) -> Iterator[list]:
+    """The export's lines from ``INBOX_EXPORT_FIELDS`` rows; the labels and the time zone looked up once."""
     yes, no = str(gettext_lazy("Yes")), str(gettext_lazy("No"))
     kinds, categories, statuses = _labels("kind"), _labels("category"), _labels("status")
-    for item in items:
+    tz = timezone.get_current_timezone()  # Asia/Shanghai; timezone.localtime() would look it up for every cell
+    for pk, created_at, kind, category, subject, sender_unit, addressee, status, anonymous, answered, satisfied in rows:
         yield [
-            item.pk,
-            _local(item.created_at),
-            kinds.get(item.kind, item.kind),
-            categories.get(item.category, item.category),
-            item.subject,
-            item.sender_unit.name,
-            item.addressee.name,
-            statuses.get(item.status, item.status),
-            yes if item.anonymous else no,
-            _local(item.first_answered_at),
-            "" if item.satisfied is None else (yes if item.satisfied else no),
+            pk,
+            created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            kinds.get(kind, kind),
+            categories.get(category, category),
+            subject,
+            sender_unit,
+            addressee,
+            statuses.get(status, status),
+            yes if anonymous else no,
+            answered.astimezone(tz).strftime("%Y-%m-%d %H:%M") if answered else "",
+            "" if satisfied is None else (yes if satisfied else no),
         ]
 
 
 def inbox_export(*, actor, items: QuerySet[VoiceItem], request=None):
     """The (already scoped and filtered, see ``inbox_list``) inbox as a workbook, in Chinese whatever
-    the interface language; the export is recorded."""
+    the interface language; the export is recorded. One query for the rows, whatever their number."""
     wb = new_workbook()
-    counted = Counted(items)
+    rows = items.values_list(*INBOX_EXPORT_FIELDS)
     with translation.override("zh-hans"):  # the file is the officers' record: its words, not only its headers
-        write_sheet(wb, gettext_lazy("Staff voice inbox"), INBOX_COLUMNS, _inbox_rows(counted))
+        count = write_sheet(wb, gettext_lazy("Staff voice inbox"), INBOX_COLUMNS, _inbox_rows(rows))
     record_access(
         actor=actor,
         action=AccessAction.EXPORT,
         what=gettext_lazy("Staff voice inbox"),
         app="voice",
-        rows=counted.count,
+        rows=count,
         request=request,
     )
     return wb
