@@ -19,14 +19,15 @@ one round trip to the cache (the token and the entry together).
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
+
+from .generation import Generation
 
 T = TypeVar("T")
 _PREFIX = "union-counts"
@@ -36,8 +37,7 @@ def enabled() -> bool:
     return getattr(settings, "MEMBER_COUNT_CACHE_SECONDS", 0) > 0
 
 
-def _gen_key() -> str:
-    return f"{_PREFIX}:{connection.settings_dict['NAME']}:gen"
+GENERATION = Generation(_PREFIX, enabled)
 
 
 def query_key(queryset) -> str | None:
@@ -56,15 +56,15 @@ def remembered(key: str | None, compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave since the last change to members or organisations."""
     if key is None or not enabled():
         return compute()
-    gen_key = _gen_key()
+    gen_key = GENERATION.key()
     got = cache.get_many([gen_key, key])
     gen = got.get(gen_key)
     entry = got.get(key)
     if gen is not None and entry is not None and entry[0] == gen:
         return entry[1]
     if gen is None:
-        gen = uuid.uuid4().hex
-        if not cache.add(gen_key, gen, None):
+        gen = GENERATION.start()
+        if gen is None:
             return compute()  # set meanwhile by someone else, or no cache: keep nothing
     value = compute()
     cache.set(key, (gen, value), settings.MEMBER_COUNT_CACHE_SECONDS)
@@ -73,14 +73,7 @@ def remembered(key: str | None, compute: Callable[[], T]) -> T:
 
 def members_changed() -> None:
     """Every remembered count is stale: now, and again when the current transaction commits."""
-    if not enabled():
-        return
-    _replace()
-    transaction.on_commit(_replace)
-
-
-def _replace() -> None:
-    cache.set(_gen_key(), uuid.uuid4().hex, None)
+    GENERATION.bump()
 
 
 def _on_change(sender, **kwargs) -> None:

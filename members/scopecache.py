@@ -28,11 +28,11 @@ or own permissions, a group's permissions, a group or a permission change, and a
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
+
+from .generation import Generation
 
 _PREFIX = "union-scope"
 
@@ -41,9 +41,7 @@ def enabled() -> bool:
     return getattr(settings, "SCOPE_CACHE_SECONDS", 0) > 0
 
 
-def _gen_key() -> str:
-    # The database name keeps apart databases that share one Redis (test workers, the bench).
-    return f"{_PREFIX}:{connection.settings_dict['NAME']}:gen"
+GENERATION = Generation(_PREFIX, enabled)
 
 
 def _user_key(user) -> str:
@@ -64,14 +62,14 @@ def load(user):
     """(scope or None, generation to store a fresh scope under). The login's permissions kept under the same
     generation are put where Django's ModelBackend keeps them for the request (``_perm_cache``); the values other
     apps keep beside the scope (``keep_beside``) are read in the same round trip."""
-    gen_key, user_key, perm_key = _gen_key(), _user_key(user), _perm_key(user)
+    gen_key, user_key, perm_key = GENERATION.key(), _user_key(user), _perm_key(user)
     beside_keys = {name: key_for(user) for name, key_for in _BESIDE.items()}
     got = cache.get_many([gen_key, user_key, perm_key, *beside_keys.values()])
     setattr(user, _BESIDE_ATTR, {name: got.get(key) for name, key in beside_keys.items()})
     gen = got.get(gen_key)
     if gen is None:
-        gen = uuid.uuid4().hex
-        if not cache.add(gen_key, gen, None):
+        gen = GENERATION.start()
+        if gen is None:
             return None, None  # someone else set it first (or the cache is down): compute, keep nothing
         setattr(user, _GEN_ATTR, gen)
         return None, gen
@@ -150,14 +148,7 @@ def kept_locally(user, name: str, compute):
 
 def bump() -> None:
     """Make every kept scope stale, now and again when the current transaction commits."""
-    if not enabled():
-        return
-    _replace()
-    transaction.on_commit(_replace)
-
-
-def _replace() -> None:
-    cache.set(_gen_key(), uuid.uuid4().hex, None)
+    GENERATION.bump()
 
 
 def forget(user) -> None:

@@ -12,19 +12,15 @@ count is taken on every page, as before.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 from members import scopecache
+from members.generation import Generation
 
 _PREFIX = "union-unread"
-
-
-def _gen_key(user=None) -> str:  # one token for every login; keep_beside passes the login
-    return f"{_PREFIX}:{connection.settings_dict['NAME']}:gen"
+GENERATION = Generation(_PREFIX, scopecache.enabled)
 
 
 def _count_key(user) -> str:
@@ -33,7 +29,7 @@ def _count_key(user) -> str:
 
 def register() -> None:
     """Read the token and the person's kept count in the request's first cache read (NotificationsConfig.ready)."""
-    scopecache.keep_beside("unread-gen", _gen_key)
+    scopecache.keep_beside("unread-gen", GENERATION.key)  # one token for every login
     scopecache.keep_beside("unread", _count_key)
 
 
@@ -48,8 +44,8 @@ def unread_count_kept(*, actor) -> int:
         return entry[1]
     count = unread_count(actor=actor)
     if gen is None:  # never set, or not read at the request's start (a task, a page without the middleware)
-        gen = uuid.uuid4().hex
-        if not cache.add(_gen_key(), gen, None):
+        gen = GENERATION.start()
+        if gen is None:
             return count  # set meanwhile (or the cache is down): keep nothing under a token not read first
     cache.set(_count_key(actor), (gen, count), settings.SCOPE_CACHE_SECONDS)
     return count
@@ -57,14 +53,7 @@ def unread_count_kept(*, actor) -> int:
 
 def bump() -> None:
     """Make every kept count stale, now and again when the current transaction commits."""
-    if not scopecache.enabled():
-        return
-    _replace()
-    transaction.on_commit(_replace)
-
-
-def _replace() -> None:
-    cache.set(_gen_key(), uuid.uuid4().hex, None)
+    GENERATION.bump()
 
 
 def purge(queryset) -> int:
