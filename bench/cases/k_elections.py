@@ -2,7 +2,7 @@
 
 Counts what the database holds afterwards (one has-voted row per voter, every ballot counted exactly after the
 mixing step), the answers that were not the ballot's receipt page (errors), and votes per second from the
-release of the burst to the last answer; then the time of the count (mixing included).
+first ballot sent to the last answer; then the time of the count (mixing included).
 """
 
 from __future__ import annotations
