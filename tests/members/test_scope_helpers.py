@@ -70,9 +70,7 @@ def _rules_for_the_whole_city():
     from members.scoping import is_scoped
 
     return [
-        m
-        for m in apps.get_models()
-        if is_scoped(m) and getattr(getattr(m, "scope_q", None), "city_reads_all", False)
+        m for m in apps.get_models() if is_scoped(m) and getattr(getattr(m, "scope_q", None), "city_reads_all", False)
     ]
 
 
