@@ -164,3 +164,17 @@ def test_units_apply_within_the_window_the_city_union_any_time(officer_a, city_a
     with pytest.raises(ValidationError, match=str(campaign.closes_on)):
         services.roster_add(actor=officer_a, campaign=campaign, case=filed_a, purpose="university", source="union")
     services.roster_add(actor=city_admin, campaign=campaign, case=filed_a, purpose="university", source="union")
+
+
+def test_the_same_file_twice_for_the_same_purpose_is_refused_naming_the_file(officer_a, filed_a, campaign):
+    """The officer who lists a file again sees which file is already on the roster, in Chinese (full_clean's own
+    message for the constraint named the model's fields: "包含 Campaign，Case 和 用途 的 名单条目 已经存在")."""
+    from assistance.models import RosterEntry
+
+    services.roster_add(actor=officer_a, campaign=campaign, case=filed_a, purpose="university", source="union")
+    with pytest.raises(ValidationError) as refused:
+        services.roster_add(actor=officer_a, campaign=campaign, case=filed_a, purpose="university", source="union")
+    assert refused.value.messages == [f"{filed_a.number} 已按此用途列入名单。"]
+    assert RosterEntry.objects.filter(case=filed_a).count() == 1
+    services.roster_add(actor=officer_a, campaign=campaign, case=filed_a, purpose="high_school", source="union")
+    assert RosterEntry.objects.filter(case=filed_a).count() == 2  # another purpose is another line
