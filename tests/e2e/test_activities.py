@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from activities import services
 from activities.models import Team
+from members.scoping import unscoped
 from tests.activities.factories import TeamActivityFactory
 from tests.e2e.conftest import login
 from tests.factories import MemberFactory, UserFactory
@@ -60,7 +61,17 @@ def test_member_registers_a_team_is_waitlisted_promoted_and_checks_in(phone, liv
     page.goto(f"{live_server.url}/notifications/")
     page.get_by_text("候补递补成功").first.wait_for()
 
-    # On the day: the QR code on the organisers' screen opens this URL on the member's phone.
+    # On the day: the activity has begun (its times moved so, whatever the hour: started 40 minutes from now, it would
+    # begin tomorrow after 23:20, when check-in is not open yet), and the QR code on the organisers' screen opens
+    # this URL on the member's phone.
+    now = timezone.now()
+    with unscoped("the test moves the activity to its day"):
+        type(act).objects.filter(pk=act.pk).update(
+            registration_closes_at=now - timedelta(minutes=10),
+            cancellation_deadline=now - timedelta(minutes=10),
+            starts_at=now - timedelta(minutes=5),
+            ends_at=now + timedelta(hours=2),
+        )
     page.goto(f"{live_server.url}/activities/{act.pk}/check-in/{act.checkin_token}/")
     page.get_by_test_id("checkin").click()
     page.get_by_text("签到成功").first.wait_for()
