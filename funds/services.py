@@ -342,27 +342,9 @@ def _new_posting(
     return posting
 
 
-def _record(
-    *,
-    union_id: int,
-    on: date,
-    category: Category,
-    amount: Decimal,
-    created_by,
-    source: SourceRef | None = None,
-    kind: str = "",
-    **fields,
-) -> Posting:
-    posting = _new_posting(
-        union_id=union_id,
-        on=on,
-        category=category,
-        amount=amount,
-        created_by=created_by,
-        source=source,
-        kind=kind,
-        **fields,
-    )
+def _record(**spec) -> Posting:
+    """Check against the budget and save one posting built by ``_new_posting(**spec)``; its month's total follows."""
+    posting = _new_posting(**spec)
     with unscoped(_LEDGER):
         _check_budget(posting.union_id, posting.date.year, posting.category, [posting.amount])
         validated(posting, validate_constraints=False)
@@ -370,13 +352,10 @@ def _record(
             with transaction.atomic():
                 posting.save()
         except IntegrityError:
-            if source is not None:
+            if posting.source_app:
                 raise ValidationError(_("This payment is already posted to the ledger."), code="posted") from None
             raise ValidationError(
-                {
-                    "voucher_number": _("Voucher number %(number)s is already used.")
-                    % {"number": fields["voucher_number"]}
-                }
+                {"voucher_number": _("Voucher number %(number)s is already used.") % {"number": posting.voucher_number}}
             ) from None
         _add_to_month(posting)
     return posting

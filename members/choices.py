@@ -1,8 +1,21 @@
 """Choice lists of the membership registration form (会员信息登记表)."""
 
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+_LABELS: dict[tuple, dict] = {}
+
+
+def labels(model, field: str) -> dict:
+    """A choice field's labels (value → text) in the current language, built once per model, field and language:
+    ``get_FOO_display()`` builds the field's choices into a dictionary and translates the label on every call,
+    which a list or an export pays per row."""
+    key = (model, field, get_language())
+    table = _LABELS.get(key)
+    if table is None:
+        table = _LABELS[key] = {code: str(label) for code, label in model._meta.get_field(field).flatchoices}
+    return table
 
 
 class Gender(models.TextChoices):

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from members.audit import AccessAction, record_access
-from members.choices import CURRENT_STATUSES
+from members.choices import CURRENT_STATUSES, labels
 from members.models import Member, Organization, OrganizationKind
 from members.scoping import Scope, get_for_actor, require_officer, scope_for, unscoped
 from members.sheets import Col, new_workbook, write_sheet
@@ -158,13 +158,6 @@ INBOX_COLUMNS = [
 ]
 
 
-def _labels(field: str) -> dict[str, str]:
-    """A choice field's labels in the current language, translated once per export: ``get_FOO_display()`` builds
-    the field's choices into a dictionary and translates the label on every call — with Yes/No, a third of a
-    unit officer's export (issue #23)."""
-    return {value: str(label) for value, label in VoiceItem._meta.get_field(field).flatchoices}
-
-
 #: What a row of the inbox export reads, in the order of ``INBOX_COLUMNS``: plain values, not items and
 #: their two organisations as model instances (three instances a row: a sixth of the export's Python calls).
 INBOX_EXPORT_FIELDS = (
@@ -185,7 +178,7 @@ INBOX_EXPORT_FIELDS = (
 def _inbox_rows(rows: Iterable[tuple]) -> Iterator[list]:
     """The export's lines from ``INBOX_EXPORT_FIELDS`` rows; the labels and the time zone looked up once."""
     yes, no = str(gettext_lazy("Yes")), str(gettext_lazy("No"))
-    kinds, categories, statuses = _labels("kind"), _labels("category"), _labels("status")
+    kinds, categories, statuses = (labels(VoiceItem, field) for field in ("kind", "category", "status"))
     tz = timezone.get_current_timezone()  # Asia/Shanghai; timezone.localtime() would look it up for every cell
     for pk, created_at, kind, category, subject, sender_unit, addressee, status, anonymous, answered, satisfied in rows:
         yield [

@@ -24,22 +24,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
+from ..choices import labels
+
 register = template.Library()
 
 _INPUTS = (forms.TextInput, forms.NumberInput, forms.DateInput, forms.EmailInput, forms.URLInput)
-_LABELS: dict[tuple, dict] = {}
 
 
 @register.filter
 def choice(obj, name: str):
     """The label of a choice field's value, as ``get_<name>_display`` gives it."""
     value = getattr(obj, name)
-    key = (type(obj), name, get_language())
-    table = _LABELS.get(key)
-    if table is None:
-        table = _LABELS[key] = {code: str(label) for code, label in obj._meta.get_field(name).flatchoices}
     try:
-        return table.get(value, value)
+        return labels(type(obj), name).get(value, value)
     except TypeError:  # an unhashable value: Django's own way
         return getattr(obj, f"get_{name}_display")()
 
