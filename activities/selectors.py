@@ -228,6 +228,20 @@ def participants(*, actor, activity: Activity, include_cancelled: bool = False) 
     return qs.order_by("status", "team__waitlist_position", "waitlist_position", "member__unit__sort_order", "pk")
 
 
+# What a row of the participants page shows (issue #23: read as plain values, not three model instances a row).
+PARTICIPANT_ROW_VALUES = (
+    "pk",
+    "status",
+    "waitlist_position",
+    "attended_at",
+    "team_id",
+    "team__name",
+    "team__waitlist_position",
+    "member__name",
+    "member__unit__name",
+)
+
+
 def teams(*, activity: Activity) -> QuerySet[Team]:
     """The teams of an activity the caller already holds (its page lists them to everyone who sees it)."""
     return (

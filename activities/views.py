@@ -430,7 +430,7 @@ class ParticipantsView(View):
             self.template_name,
             {
                 "activity": activity,
-                "page": paginate(request, regs, default_size=100),
+                "page": paginate(request, regs.values(*selectors.PARTICIPANT_ROW_VALUES), default_size=100),
                 "page_sizes": PAGE_SIZES,
                 "counts": selectors.place_counts(activity),
                 "checkin_url": checkin_url,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from members.audit import AccessAction, record_access
@@ -57,16 +58,31 @@ DISTRIBUTION_LIST_COLUMNS = (
 )
 
 
+def _count_per_batch(**filters) -> Coalesce:
+    """How many of the outer batch's roster lines match ``filters``: a subquery per row of the page, not a join
+    and GROUP BY over every roster line of every batch the filters keep (issue #23: with a city-wide batch of
+    50,000 people, every page and its count read all of them)."""
+    counted = (
+        Recipient.objects.via_parent()  # the batch was read through the actor's scope
+        .filter(distribution=OuterRef("pk"), **filters)
+        .order_by()
+        .values("distribution")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def distribution_list(*, actor, filters: DistributionFilters | None = None) -> QuerySet[Distribution]:
+    """The batches the actor reads, each with its number of people on the roster and of those who signed."""
     filters = filters or DistributionFilters()
     return (
         Distribution.objects.for_actor(actor)
         .filter(filters.as_q())
         .select_related("organization")
         .annotate(
-            people=Count("recipients", filter=Q(recipients__included=True)),
-            received=Count("recipients", filter=Q(recipients__included=True, recipients__received_on__isnull=False)),
-            total=Sum("recipients__amount", filter=Q(recipients__included=True)),
+            people=_count_per_batch(included=True),
+            received=_count_per_batch(included=True, received_on__isnull=False),
         )
     )
 

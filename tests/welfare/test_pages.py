@@ -386,3 +386,28 @@ def test_the_roster_and_the_sign_off_sheet_are_in_pinyin_order(client, tree, off
     assert [ws.cell(row=r, column=3).value for r in (3, 4, 5)] == ["安娜", "白雪", "张三丰"]
     page = client.get(reverse("welfare:detail", args=[batch.pk]))
     assert [r.member.name for r in page.context["page"]] == ["安娜", "白雪", "张三丰"]
+
+
+def test_the_batch_list_counts_the_people_on_each_roster_and_who_signed(client, tree, officer_a, policy):
+    """People: the roster's lines still on it; received: those of them signed for. A batch's count is its own,
+    whatever the other batches on the page hold (each row counted by its own subquery since issue #23)."""
+    MemberFactory.create_batch(3, unit=tree["a"])
+    batch = draft(officer_a, tree["a"], policy, item="甲礼盒", date=date(2026, 9, 2))
+    lines = list(batch.recipients.order_by("pk"))
+    assert len(lines) >= 4
+    lines[0].included = False
+    lines[0].save()
+    for line in lines[1:3]:
+        line.received_on = date(2026, 9, 3)
+        line.save()
+    DistributionFactory(
+        organization=tree["a"], policy=policy, created_by=officer_a, item="乙礼盒", date=date(2026, 9, 1)
+    )
+    client.force_login(officer_a)
+    page = client.get(reverse("welfare:list")).content.decode()
+    rows = {row.split("</a>")[1].split(">")[-1]: row for row in page.split('data-testid="distribution-row"')[1:]}
+    assert set(rows) == {"甲礼盒", "乙礼盒"}
+    cells = [c.split("<")[0] for c in rows["甲礼盒"].split('class="text-end">')[2:4]]
+    assert cells == [str(len(lines) - 1), "2"]
+    cells = [c.split("<")[0] for c in rows["乙礼盒"].split('class="text-end">')[2:4]]
+    assert cells == ["0", "0"]
