@@ -56,8 +56,9 @@ def _position(r: dict) -> str:
 
 @register.simple_tag
 def participant_rows(registrations) -> str:
-    """``registrations``: rows of ``selectors.PARTICIPANT_ROW_VALUES``. The table's rows: name, unit, team, status with the waitlist place, the attendance tick of a confirmed
-    registration (with its time of check-in), and the cancel button of a registration of one's own."""
+    """The table's rows, from rows of ``selectors.PARTICIPANT_ROW_VALUES``: name, unit, team, status with the
+    waitlist place, the attendance tick of a confirmed registration (with its time of check-in), and the cancel
+    button of a registration of one's own."""
     if not registrations:
         return ""
     column = {
