@@ -130,6 +130,9 @@ class VoiceItem(models.Model):
         indexes = [
             models.Index(fields=["addressee", "status", "waiting_since"], name="voiceitem_inbox_idx"),
             models.Index(fields=["sender_unit", "created_at"], name="voiceitem_stats_idx"),
+            # The inbox's default order, newest first (issue #23): a page of 20 without sorting every item.
+            models.Index(fields=["created_at", "id"], name="voiceitem_sent_idx"),
+            models.Index(fields=["addressee", "created_at", "id"], name="voiceitem_addressee_sent_idx"),
         ]
         constraints = [
             models.CheckConstraint(
