@@ -113,13 +113,13 @@ class CalendarView(TemplateView):
                         actor=self.request.user, year=first.year, month=first.month, filters=filters
                     )
                 )
+        # Each activity's local first and last day once, not once per day of the grid (issue #23).
+        spans = [(timezone.localdate(a.starts_at), timezone.localdate(a.ends_at), a) for a in activities]
         weeks = []
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
             days = []
             for day in week:
-                on_day = [
-                    a for a in activities if timezone.localdate(a.starts_at) <= day <= timezone.localdate(a.ends_at)
-                ]
+                on_day = [a for start, end, a in spans if start <= day <= end]
                 days.append({"date": day, "in_month": day.month == first.month, "today": day == today, "items": on_day})
             weeks.append(days)
         prev_month = (first - timedelta(days=1)).replace(day=1)

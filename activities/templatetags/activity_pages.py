@@ -1,11 +1,13 @@
-"""The participants page's rows written in one pass (issue #23), as ``{% member_rows %}`` does for the member
-list: a hundred registrations through the template engine (six cells, a dozen translations, a ``{% url %}``, a
-CSRF token and a confirmation text each) were three quarters of the page's time.
+"""The activity pages' hot spots written in one pass (issue #23), as ``{% member_rows %}`` does for the member
+list: the participants page's rows (a hundred registrations through the template engine, six cells, a dozen
+translations, a ``{% url %}``, a CSRF token and a confirmation text each, were three quarters of the page's
+time) and the calendar's month grid (42 days, each with its activities).
 
-    {% load participant_rows %}
+    {% load activity_pages %}
     <tbody>{% participant_rows page %}</tbody>
     ...
     {% participant_cancel_forms page %}
+    <tbody>{% calendar_weeks weeks %}</tbody>
 """
 
 from __future__ import annotations
@@ -118,3 +120,42 @@ def participant_cancel_forms(context, registrations) -> str:
             if _cancellable(r)
         )
     )
+
+
+_DAY = (
+    '<td class="align-top{muted}{today}" style="width:14.28%;height:6rem"><div class="small fw-semibold">{day}</div>'
+    "{items}</td>"
+)
+_DAY_ITEM = (
+    '<a class="d-block small text-truncate badge text-bg-danger text-start mb-1" href="{url}" title="{title}">'
+    "{time} {title}</a>"
+)
+
+
+@register.simple_tag
+def calendar_weeks(weeks) -> str:
+    """The month grid's rows: ``weeks`` as the calendar view builds them (each day a dict of its date, whether it is
+    in the month and today, and its activities); each activity a link with its local start time and title."""
+    detail = reverse("activities:detail", args=[0]).replace("/0/", "/{}/")
+    rows = []
+    for week in weeks:
+        cells = []
+        for d in week:
+            items = "".join(
+                _DAY_ITEM.format(
+                    url=detail.format(a.pk),
+                    title=escape(a.title),
+                    time=timezone.localtime(a.starts_at).strftime("%H:%M"),
+                )
+                for a in d["items"]
+            )
+            cells.append(
+                _DAY.format(
+                    muted="" if d["in_month"] else " text-muted bg-light",
+                    today=" table-warning" if d["today"] else "",
+                    day=d["date"].day,
+                    items=items,
+                )
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return mark_safe("".join(rows))  # noqa: S308 -- titles escaped; days, ids and times are ours

@@ -1,7 +1,8 @@
-"""The participants page's rows written by ``{% participant_rows %}`` and ``{% participant_cancel_forms %}``
-(issue #23) are what the template's row loop wrote, for every kind of row, escaped the same way."""
+"""The activity pages' parts written in one pass (issue #23) are what the template loops wrote, escaped the same
+way: the participants page's rows (``{% participant_rows %}``, ``{% participant_cancel_forms %}``) for every
+kind of row, and the calendar's month grid (``{% calendar_weeks %}``)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,7 +28,7 @@ OLD_ROW_LOOP = """{% load i18n %}{% for r in page %}
       <td>{% if not r.team and r.status != "cancelled" %}<button class="btn btn-link btn-sm text-danger p-0" form="cancel-{{ r.pk }}">{% translate "Cancel" %}</button>{% endif %}</td>
     </tr>{% endfor %}
 {% for r in page %}{% if not r.team and r.status != "cancelled" %}<form id="cancel-{{ r.pk }}" method="post" action="{% url 'activities:registration_cancel' r.pk %}" data-confirm="{% blocktranslate with name=r.member.name %}Cancel the registration of {{ name }}?{% endblocktranslate %}">{% csrf_token %}<input type="hidden" name="next" value="participants"></form>{% endif %}{% endfor %}"""  # noqa: E501
-NEW_ROWS = "{% load participant_rows %}{% participant_rows page %}\n{% participant_cancel_forms page %}"
+NEW_ROWS = "{% load activity_pages %}{% participant_rows page %}\n{% participant_cancel_forms page %}"
 
 
 @pytest.fixture
@@ -85,3 +86,33 @@ def test_no_rows_and_no_token_write_nothing(every_kind_of_row):
     assert Template(NEW_ROWS).render(Context({"page": []})).strip() == ""
     forms = Template(NEW_ROWS).render(Context({"page": every_kind_of_row[1]}))
     assert "<form " in forms and "csrfmiddlewaretoken" not in forms  # as {% csrf_token %} without a token
+
+
+OLD_GRID = """{% for week in weeks %}<tr>
+    {% for d in week %}
+      <td class="align-top{% if not d.in_month %} text-muted bg-light{% endif %}{% if d.today %} table-warning{% endif %}" style="width:14.28%;height:6rem">
+        <div class="small fw-semibold">{{ d.date.day }}</div>
+        {% for a in d.items %}<a class="d-block small text-truncate badge text-bg-danger text-start mb-1" href="{% url 'activities:detail' a.pk %}" title="{{ a.title }}">{{ a.starts_at|time:"H:i" }} {{ a.title }}</a>{% endfor %}
+      </td>
+    {% endfor %}
+  </tr>{% endfor %}"""  # noqa: E501
+
+
+def test_the_calendar_grid_is_what_the_template_loop_wrote(client, tree, officer_a):
+    """A month with an activity over three days, one late in the evening (China time: the next day in UTC terms
+    is not the day shown) and a title HTML must escape; the page's own grid, then the old loop over the same weeks."""
+    evening = datetime(2026, 3, 9, 13, 30, tzinfo=ZoneInfo("UTC"))  # 21:30 in Nantong, 9 March
+    ActivityFactory(
+        organizer=tree["a"], title='<b>"夜跑&"</b>', starts_at=evening, ends_at=evening + timedelta(hours=1)
+    )
+    three_days = datetime(2026, 3, 2, 1, 0, tzinfo=ZoneInfo("UTC"))  # 09:00, 2 March, until 4 March
+    ActivityFactory(organizer=tree["a"], title="三日赛", starts_at=three_days, ends_at=three_days + timedelta(days=2))
+    client.force_login(officer_a)
+    response = client.get("/activities/calendar/?month=2026-3")
+    page = response.content.decode()
+    assert page.count("09:00 三日赛</a>") == 3 and "21:30 &lt;b&gt;&quot;夜跑&amp;&quot;&lt;/b&gt;</a>" in page
+    weeks = response.context["weeks"]
+    with translation.override("zh-hans"):
+        old = Template(OLD_GRID).render(Context({"weeks": weeks}))
+        new = Template("{% load activity_pages %}{% calendar_weeks weeks %}").render(Context({"weeks": weeks}))
+    assert parse_html(new) == parse_html(old)
