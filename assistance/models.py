@@ -120,7 +120,11 @@ class HardshipCase(models.Model):
                 name="hardshipcase_notice_period_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "status"], name="hardshipcase_unit_status_idx")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="hardshipcase_unit_status_idx"),
+            # The file list's default order, newest first (issue #23): a page without sorting every file.
+            models.Index(fields=["created_at", "id"], name="hardshipcase_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.member.name}"
