@@ -80,6 +80,18 @@ def _on_change(sender, **kwargs) -> None:
     members_changed()
 
 
+def also_changed_by(model) -> None:
+    """Counts of members that also depend on another app's rows (voice's members without a talk in 12 months:
+    a talk recorded or deleted changes them): every save or delete of ``model`` makes them stale too. Bulk
+    updates of such rows must call :func:`members_changed` themselves (a queryset's ``delete()`` sends the
+    signals once a receiver is connected)."""
+    from django.db.models.signals import post_delete, post_save
+
+    uid = f"countcache-{model._meta.label}"
+    post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
+    post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 

@@ -7,6 +7,7 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Staff voice and care")
 
     def ready(self):
+        from members.countcache import also_changed_by
         from members.models import Role
         from members.registry import (
             NavItem,
@@ -22,9 +23,13 @@ class VoiceConfig(AppConfig):
 
         from . import sections
         from .demo import seed_demo
+        from .models import Talk
         from .reminders import daily_source
 
         register_reminder_source("voice-overdue", daily_source)
+        # The members-without-a-talk list keeps its total in the member count cache (issue #23): a talk
+        # recorded or deleted makes it stale, as a member's change does.
+        also_changed_by(Talk)
         # Unit officers keep the talk records of their own unit; the city administrator all of them.
         add_role_permissions(Role.UNIT_OFFICER, "voice.manage_talks")
         add_role_permissions(Role.CITY_ADMIN, "voice.manage_talks")

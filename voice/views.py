@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from members.pagination import PAGE_SIZES, paginate
+from members.pagination import PAGE_SIZES, KeptCountPaginator, paginate
 from members.params import parse_int
 from members.pinyin import NameOrder
 from members.scoping import require_city_admin, require_officer, scope_for
@@ -446,7 +446,10 @@ class WithoutTalkView(TemplateView):
             "-unit": ("-unit__sort_order", "name", "pk"),
         }
         qs = selectors.members_without_talk(actor=self.request.user, today=timezone.localdate(), q=q)
-        ctx.update(page=paginate(self.request, qs.order_by(*order.get(sort, order["unit"]))), q=q, sort=sort)
+        # The total (an anti-join over every current member in scope: 22-40 ms at 50,000) kept in the member count
+        # cache, which members, units and talks make stale (voice.apps).
+        page = paginate(self.request, qs.order_by(*order.get(sort, order["unit"])), paginator_class=KeptCountPaginator)
+        ctx.update(page=page, q=q, sort=sort)
         return ctx
 
 

@@ -72,3 +72,30 @@ def test_honour_list_query_count_is_pinned(tree, member_a, client_for, django_as
     c = client_for(member_a)
     with django_assert_num_queries(5):
         c.get(reverse("voice:honours") + "?per_page=100")
+
+
+def test_the_kept_total_of_members_without_a_talk_follows_talks_and_members(tree, officer_a, client_for):
+    """The list's total is kept in the member count cache (issue #23): a talk recorded, a talk deleted (as the
+    retention job does) and a member added are each seen on the very next page, not when the cache expires."""
+    from django.utils import timezone
+
+    from voice import services
+    from voice.models import Talk
+
+    people = MemberFactory.create_batch(3, unit=tree["a"])
+    c = client_for(officer_a)
+    url = reverse("voice:talks_due")
+
+    def total() -> int:
+        return c.get(url).context["page"].paginator.count
+
+    before = total()
+    assert total() == before  # kept: the second page reads the same total
+    services.talk_create(
+        actor=officer_a, member_id=people[0].pk, held_on=timezone.localdate(), talked_by="工会主席", topics="工作"
+    )
+    assert total() == before - 1
+    Talk.objects.filter(member=people[0]).delete()
+    assert total() == before
+    MemberFactory(unit=tree["a"])
+    assert total() == before + 1
