@@ -255,6 +255,35 @@ def grant_list(*, actor, filters: GrantFilters) -> QuerySet[Grant]:
     )
 
 
+# What a row of the grant report shows (issue #23: the page reads these, not every column of the file, the member
+# and the approving login).
+GRANT_LIST_COLUMNS = (
+    "pk",
+    "case_id",
+    "campaign_id",
+    "purpose",
+    "source",
+    "amount",
+    "granted_on",
+    "received_on",
+    "case__member_id",
+    "case__unit_id",
+    "case__member__name",
+    "case__unit__name",
+    "campaign__name",
+)
+
+
+def grant_page(*, actor, filters: GrantFilters) -> QuerySet[Grant]:
+    """The report's rows: :func:`grant_list` with only the columns a row shows."""
+    return (
+        grant_list(actor=actor, filters=filters)
+        .select_related(None)
+        .select_related("case__member", "case__unit", "campaign")
+        .only(*GRANT_LIST_COLUMNS)
+    )
+
+
 def grant_get(*, actor, pk: int) -> Grant:
     require_file_access(actor)
     return get_for_actor(Grant.objects.select_related("case"), actor, pk=pk)

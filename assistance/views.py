@@ -553,7 +553,7 @@ class ReportView(TemplateView):
         form, filters = _grant_filters(self.request)
         ctx.update(
             form=form,
-            page=paginate(self.request, selectors.grant_list(actor=actor, filters=filters)),
+            page=paginate(self.request, selectors.grant_page(actor=actor, filters=filters)),
             page_sizes=PAGE_SIZES,
             totals=selectors.grant_totals(actor=actor, filters=filters),
         )
