@@ -8,6 +8,7 @@ time) and the calendar's month grid (42 days, each with its activities).
     ...
     {% participant_cancel_forms page %}
     <tbody>{% calendar_weeks weeks %}</tbody>
+    <tbody>{% activity_rows page %}</tbody>
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from activities.models import EntryStatus, Registration
+from activities.models import Activity, EntryStatus, Registration
 from members.choices import labels
 
 register = template.Library()
@@ -159,3 +160,50 @@ def calendar_weeks(weeks) -> str:
             )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return mark_safe("".join(rows))  # noqa: S308 -- titles escaped; days, ids and times are ours
+
+
+_ACTIVITY_ROW = (
+    '<tr data-testid="activity-row">'
+    '<td data-label="{l_title}"><a href="{url}">{title}</a></td>'
+    '<td data-label="{l_kind}">{kind}</td>'
+    '<td data-label="{l_organiser}">{organiser}</td>'
+    '<td data-label="{l_starts}">{starts}</td>'
+    '<td data-label="{l_place}">{place}</td>'
+    '<td data-label="{l_places}">{taken} / {capacity}</td>'
+    "</tr>"
+)
+
+
+@register.simple_tag
+def activity_rows(activities) -> str:
+    """The activity list's rows: title (linking to the activity), kind, organiser, local start, place, and the
+    places taken (teams in a team competition; ``confirmed`` and ``confirmed_teams`` annotated by
+    ``selectors.activity_list``) of the capacity (∞ without a limit)."""
+    if not activities:
+        return ""
+    column = {
+        "l_title": escape(gettext("Title")),
+        "l_kind": escape(gettext("Kind")),
+        "l_organiser": escape(gettext("Organiser")),
+        "l_starts": escape(gettext("Starts at")),
+        "l_place": escape(gettext("Place")),
+        "l_places": escape(gettext("Places")),
+    }
+    detail = reverse("activities:detail", args=[0]).replace("/0/", "/{}/")
+    kinds = labels(Activity, "kind")
+    return mark_safe(  # noqa: S308 -- every value escaped (ids, counts and times are ours)
+        "\n".join(
+            _ACTIVITY_ROW.format(
+                **column,
+                url=detail.format(a.pk),
+                title=escape(a.title),
+                kind=escape(str(kinds.get(a.kind, a.kind))),
+                organiser=escape(a.organizer.name),
+                starts=timezone.localtime(a.starts_at).strftime("%Y-%m-%d %H:%M"),
+                place=escape(a.place),
+                taken=a.confirmed_teams if a.mode == "team" else a.confirmed,
+                capacity=a.capacity or "∞",
+            )
+            for a in activities
+        )
+    )

@@ -116,3 +116,32 @@ def test_the_calendar_grid_is_what_the_template_loop_wrote(client, tree, officer
         old = Template(OLD_GRID).render(Context({"weeks": weeks}))
         new = Template("{% load activity_pages %}{% calendar_weeks weeks %}").render(Context({"weeks": weeks}))
     assert parse_html(new) == parse_html(old)
+
+
+OLD_ACTIVITY_ROWS = """{% load i18n lists %}{% translate "Title" as l_title %}{% translate "Kind" as l_kind %}{% translate "Organiser" as l_organiser %}{% translate "Starts at" as l_starts %}{% translate "Place" as l_place %}{% translate "Places" as l_places %}{% url 'activities:list' as list_url %}
+  {% for a in page %}
+    <tr data-testid="activity-row">
+      <td data-label="{{ l_title }}"><a href="{{ list_url }}{{ a.pk }}/">{{ a.title }}</a></td>
+      <td data-label="{{ l_kind }}">{{ a|choice:"kind" }}</td>
+      <td data-label="{{ l_organiser }}">{{ a.organizer.name }}</td>
+      <td data-label="{{ l_starts }}">{{ a.starts_at|date:"Y-m-d H:i" }}</td>
+      <td data-label="{{ l_place }}">{{ a.place }}</td>
+      <td data-label="{{ l_places }}">{% if a.mode == "team" %}{{ a.confirmed_teams }}{% else %}{{ a.confirmed }}{% endif %} / {{ a.capacity|default:"∞" }}</td>
+    </tr>{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_activity_rows_write_what_the_row_loop_wrote(every_kind_of_row, city_admin, language):
+    """The two activities of the fixture (one with two confirmed of two places, a team competition with one
+    confirmed team of one) and one without a limit whose title and place HTML must escape."""
+    late = datetime(2026, 12, 20, 15, 30, tzinfo=ZoneInfo("UTC"))  # 23:30 in Nantong
+    ActivityFactory(organizer=every_kind_of_row[0][0].activity.organizer, title="<夜&>", place='"礼堂"', starts_at=late)
+    rows = list(selectors.activity_list(actor=city_admin, filters=selectors.ActivityFilters(when="all")).order_by("pk"))
+    with translation.override(language):
+        old = Template(OLD_ACTIVITY_ROWS).render(Context({"page": rows}))
+        new = Template("{% load activity_pages %}{% activity_rows page %}").render(Context({"page": rows}))
+    assert new.count('data-testid="activity-row"') == 3
+    assert (
+        "2 / 2" in new and "1 / 1" in new and "0 / ∞" in new and "2026-12-20 23:30" in new and "&lt;夜&amp;&gt;" in new
+    )
+    assert parse_html(new) == parse_html(old)
