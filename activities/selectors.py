@@ -10,20 +10,18 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from members.models import Member, Organization
 from members.pinyin import NameOrder
 from members.scoping import require_manage, require_officer, scope_for, scope_q, unscoped
+from members.selectors import count_per_row
 
 from .models import Activity, CalendarFeed, EntryStatus, MentoringPair, ReadingRoom, Registration, Team
 
@@ -70,13 +68,6 @@ class ActivityFilters:
         return q
 
 
-def _count_per_activity(rows: QuerySet) -> Coalesce:
-    """How many of ``rows`` belong to the outer activity: a subquery per row of the page, not a join and
-    GROUP BY over every registration of every activity the filters keep (issue #23)."""
-    counted = rows.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def activity_list(*, actor, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
     filters = filters or ActivityFilters()
     return (
@@ -85,10 +76,10 @@ def activity_list(*, actor, filters: ActivityFilters | None = None) -> QuerySet[
         .select_related("organizer")
         .annotate(
             # The activity was read through the actor's scope: its places count every registration.
-            confirmed=_count_per_activity(
-                Registration.objects.via_parent().filter(status=EntryStatus.CONFIRMED, team__isnull=True)
+            confirmed=count_per_row(
+                Registration.objects.via_parent().filter(status=EntryStatus.CONFIRMED, team__isnull=True), "activity"
             ),
-            confirmed_teams=_count_per_activity(Team.objects.via_parent().filter(status=EntryStatus.CONFIRMED)),
+            confirmed_teams=count_per_row(Team.objects.via_parent().filter(status=EntryStatus.CONFIRMED), "activity"),
         )
     )
 
@@ -271,7 +262,7 @@ CANDIDATES_SHOWN = 300
 def register_candidates(*, actor, activity: Activity, q: str = "", unit_id: int | None = None) -> QuerySet[Member]:
     """The register-on-behalf list: current members of the units the actor manages, found by name, pinyin,
     initials, card or mobile number (the member list's search) and unit; ``registered`` says who is already in."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import Exists
 
     from members.pinyin import NameOrder
     from members.selectors import MemberFilters

@@ -81,10 +81,10 @@ def _on_change(sender, **kwargs) -> None:
 
 
 def also_changed_by(model) -> None:
-    """Counts of members that also depend on another app's rows (voice's members without a talk in 12 months:
-    a talk recorded or deleted changes them): every save or delete of ``model`` makes them stale too. Bulk
-    updates of such rows must call :func:`members_changed` themselves (a queryset's ``delete()`` sends the
-    signals once a receiver is connected)."""
+    """Every save or delete of ``model`` makes the remembered counts stale: members and organisations here, and
+    the rows of other apps that counts of members depend on (voice's members without a talk in 12 months: a talk
+    recorded or deleted changes them). Bulk updates of such rows must call :func:`members_changed` themselves (a
+    queryset's ``delete()`` sends the signals once a receiver is connected)."""
     from django.db.models.signals import post_delete, post_save
 
     uid = f"countcache-{model._meta.label}"
@@ -93,10 +93,7 @@ def also_changed_by(model) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-
     from .models import Member, Organization
 
     for model in (Member, Organization):
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"countcache-save-{model.__name__}")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"countcache-delete-{model.__name__}")
+        also_changed_by(model)

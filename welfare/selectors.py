@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy
 
 from members.audit import AccessAction, record_access
@@ -16,6 +15,7 @@ from members.festivals import Festival
 from members.models import Member, Organization, OrganizationKind
 from members.pinyin import NameOrder
 from members.scoping import get_for_actor, scope_for
+from members.selectors import count_per_row
 
 from .defaults import portal_province
 from .models import Category, CategoryCap, Distribution, DistributionStatus, MemberBudget, Recipient, WelfarePolicy
@@ -58,21 +58,6 @@ DISTRIBUTION_LIST_COLUMNS = (
 )
 
 
-def _count_per_batch(**filters) -> Coalesce:
-    """How many of the outer batch's roster lines match ``filters``: a subquery per row of the page, not a join
-    and GROUP BY over every roster line of every batch the filters keep (issue #23: with a city-wide batch of
-    50,000 people, every page and its count read all of them)."""
-    counted = (
-        Recipient.objects.via_parent()  # the batch was read through the actor's scope
-        .filter(distribution=OuterRef("pk"), **filters)
-        .order_by()
-        .values("distribution")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def distribution_list(*, actor, filters: DistributionFilters | None = None) -> QuerySet[Distribution]:
     """The batches the actor reads, each with its number of people on the roster and of those who signed."""
     filters = filters or DistributionFilters()
@@ -81,8 +66,11 @@ def distribution_list(*, actor, filters: DistributionFilters | None = None) -> Q
         .filter(filters.as_q())
         .select_related("organization")
         .annotate(
-            people=_count_per_batch(included=True),
-            received=_count_per_batch(included=True, received_on__isnull=False),
+            # The batch was read through the actor's scope: its roster lines are reached from it.
+            people=count_per_row(Recipient.objects.via_parent().filter(included=True), "distribution"),
+            received=count_per_row(
+                Recipient.objects.via_parent().filter(included=True, received_on__isnull=False), "distribution"
+            ),
         )
     )
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from activities.models import Activity, EntryStatus, Registration
 from members.choices import labels
+from members.templatetags.lists import cell_labels, local_time, pk_url
 
 register = template.Library()
 
@@ -64,13 +63,13 @@ def participant_rows(registrations) -> str:
     button of a registration of one's own."""
     if not registrations:
         return ""
-    column = {
-        "l_name": escape(gettext("Name")),
-        "l_unit": escape(gettext("Unit")),
-        "l_team": escape(gettext("Team")),
-        "l_status": escape(gettext("Status")),
-        "l_attended": escape(gettext("Attended")),
-    }
+    column = cell_labels(
+        l_name=gettext("Name"),
+        l_unit=gettext("Unit"),
+        l_team=gettext("Team"),
+        l_status=gettext("Status"),
+        l_attended=gettext("Attended"),
+    )
     attended_label, cancel_label = column["l_attended"], escape(gettext("Cancel"))
     statuses = labels(Registration, "status")
     rows = []
@@ -82,7 +81,7 @@ def participant_rows(registrations) -> str:
                 pk=r["pk"],
                 label=attended_label,
                 checked=" checked" if at else "",
-                at=timezone.localtime(at).strftime("%H:%M") if at else "",
+                at=local_time(at, "%H:%M"),
             )
         rows.append(
             _ROW.format(
@@ -107,7 +106,7 @@ def participant_cancel_forms(context, registrations) -> str:
     csrf = ""  # as {% csrf_token %}: nothing without a token
     if token and token != "NOTPROVIDED":
         csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-    action = reverse("activities:registration_cancel", args=[0]).replace("/0/", "/{}/")
+    action = pk_url("activities:registration_cancel")
     confirm = gettext("Cancel the registration of %(name)s?")
     return mark_safe(  # noqa: S308 -- every value escaped
         "".join(
@@ -137,7 +136,7 @@ _DAY_ITEM = (
 def calendar_weeks(weeks) -> str:
     """The month grid's rows: ``weeks`` as the calendar view builds them (each day a dict of its date, whether it is
     in the month and today, and its activities); each activity a link with its local start time and title."""
-    detail = reverse("activities:detail", args=[0]).replace("/0/", "/{}/")
+    detail = pk_url("activities:detail")
     rows = []
     for week in weeks:
         cells = []
@@ -146,7 +145,7 @@ def calendar_weeks(weeks) -> str:
                 _DAY_ITEM.format(
                     url=detail.format(a.pk),
                     title=escape(a.title),
-                    time=timezone.localtime(a.starts_at).strftime("%H:%M"),
+                    time=local_time(a.starts_at, "%H:%M"),
                 )
                 for a in d["items"]
             )
@@ -181,15 +180,15 @@ def activity_rows(activities) -> str:
     ``selectors.activity_list``) of the capacity (∞ without a limit)."""
     if not activities:
         return ""
-    column = {
-        "l_title": escape(gettext("Title")),
-        "l_kind": escape(gettext("Kind")),
-        "l_organiser": escape(gettext("Organiser")),
-        "l_starts": escape(gettext("Starts at")),
-        "l_place": escape(gettext("Place")),
-        "l_places": escape(gettext("Places")),
-    }
-    detail = reverse("activities:detail", args=[0]).replace("/0/", "/{}/")
+    column = cell_labels(
+        l_title=gettext("Title"),
+        l_kind=gettext("Kind"),
+        l_organiser=gettext("Organiser"),
+        l_starts=gettext("Starts at"),
+        l_place=gettext("Place"),
+        l_places=gettext("Places"),
+    )
+    detail = pk_url("activities:detail")
     kinds = labels(Activity, "kind")
     return mark_safe(  # noqa: S308 -- every value escaped (ids, counts and times are ours)
         "\n".join(
@@ -199,7 +198,7 @@ def activity_rows(activities) -> str:
                 title=escape(a.title),
                 kind=escape(str(kinds.get(a.kind, a.kind))),
                 organiser=escape(a.organizer.name),
-                starts=timezone.localtime(a.starts_at).strftime("%Y-%m-%d %H:%M"),
+                starts=local_time(a.starts_at, "%Y-%m-%d %H:%M"),
                 place=escape(a.place),
                 taken=a.confirmed_teams if a.mode == "team" else a.confirmed,
                 capacity=a.capacity or "∞",

@@ -10,12 +10,11 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from members.choices import labels
+from members.templatetags.lists import cell_labels, local_time, pk_url
 from voice.models import ItemStatus, VoiceItem
 
 register = template.Library()
@@ -39,10 +38,6 @@ _BADGES = {
 }
 
 
-def _local(moment, fmt: str) -> str:
-    return timezone.localtime(moment).strftime(fmt) if moment else ""
-
-
 @register.simple_tag
 def inbox_rows(items) -> str:
     """The inbox's rows: the subject linking to the item (with its anonymous and attachment marks), kind, topic,
@@ -50,20 +45,20 @@ def inbox_rows(items) -> str:
     status and, past the deadline, the overdue mark (``is_late``, annotated by ``selectors.inbox_list``)."""
     if not items:
         return ""
-    column = {
-        "l_subject": escape(gettext("Subject")),
-        "l_kind": escape(pgettext("voice item", "Kind")),
-        "l_topic": escape(gettext("Topic")),
-        "l_sender_unit": escape(gettext("Unit of the sender")),
-        "l_addressee": escape(gettext("Addressed to")),
-        "l_sent": escape(gettext("Sent at")),
-        "l_waiting": escape(gettext("Waiting since")),
-        "l_status": escape(gettext("Status")),
-    }
+    column = cell_labels(
+        l_subject=gettext("Subject"),
+        l_kind=pgettext("voice item", "Kind"),
+        l_topic=gettext("Topic"),
+        l_sender_unit=gettext("Unit of the sender"),
+        l_addressee=gettext("Addressed to"),
+        l_sent=gettext("Sent at"),
+        l_waiting=gettext("Waiting since"),
+        l_status=gettext("Status"),
+    )
     anonymous = f' <span class="badge text-bg-light">{escape(gettext("Anonymous"))}</span>'
     attachment = f' <i class="bi bi-paperclip" title="{escape(gettext("Attachment"))}"></i>'
     overdue = f' <span class="badge text-bg-danger" data-testid="overdue">{escape(gettext("Overdue"))}</span>'
-    detail = reverse("voice:detail", args=[0]).removesuffix("0/") + "{}/"
+    detail = pk_url("voice:detail")
     kinds, topics, statuses = (labels(VoiceItem, name) for name in ("kind", "category", "status"))
     rows = []
     for item in items:
@@ -80,8 +75,8 @@ def inbox_rows(items) -> str:
                 topic=escape(str(topics.get(item.category, item.category))),
                 sender_unit=escape(item.sender_unit.name),
                 addressee=escape(item.addressee.name),
-                sent=_local(item.created_at, "%Y-%m-%d %H:%M"),
-                waiting=_local(item.waiting_since, "%Y-%m-%d") if item.is_open else "—",
+                sent=local_time(item.created_at, "%Y-%m-%d %H:%M"),
+                waiting=local_time(item.waiting_since, "%Y-%m-%d") if item.is_open else "—",
                 badge=_BADGES.get(item.status, "text-bg-secondary"),
                 status=escape(str(statuses.get(item.status, item.status))),
                 overdue=overdue if late else "",
