@@ -17,6 +17,7 @@ import re
 
 from django.db.models import CharField, F, Func
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, RE_HANS
 
 #: The ICU collation that orders Chinese by pinyin (PostgreSQL).
 ZH_COLLATION = "zh-Hans-x-icu"
@@ -53,16 +54,54 @@ _SURNAME_READINGS = {
 _NOT_A_LETTER = re.compile(r"[^a-z ]+")
 
 
+def _lazy(text: str) -> list[str]:
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: chars.lower().split(), v_to_u=False)
+
+
+#: One character's reading as ``_lazy`` gives it for the character alone (at most one entry per character).
+_READING: dict[str, str] = {}
+_READINGS_KEPT = 40_000
+
+
+def _has_phrase(name: str) -> bool:
+    """Whether two or more neighbouring characters of ``name`` are a word of pypinyin's phrase dictionary."""
+    n = len(name)
+    return any(name[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
+
+
+def syllables(name: str) -> list[str]:
+    """``lazy_pinyin(name)`` as ``name_keys`` asks for it, per character from a table when it can be: when the name
+    is all Chinese characters and no two or more of them form a word of pypinyin's phrase dictionary, pypinyin
+    reads each character alone (its segmentation leaves no word to look up), so the reading of each character is
+    kept and the name's syllables are those readings. Otherwise (a phrase, a Latin letter, a digit) pypinyin reads
+    the whole name. pypinyin's own call costs about 30 µs a name, the table a fraction of that: a roster of 10,000
+    new names spent a third of a second on it (issue #23). ``tests/members/test_pinyin_search.py`` compares both."""
+    if not RE_HANS.fullmatch(name) or _has_phrase(name):
+        return _lazy(name)
+    out = []
+    for ch in name:
+        reading = _READING.get(ch)
+        if reading is None:
+            alone = _lazy(ch)
+            if len(alone) != 1:
+                return _lazy(name)
+            reading = alone[0]
+            if len(_READING) < _READINGS_KEPT:
+                _READING[ch] = reading
+        out.append(reading)
+    return out
+
+
 def name_keys(name: str) -> tuple[str, str]:
     """(pinyin with a space between syllables, search keys), lower-case ASCII:
     张晓明 → ("zhang xiao ming", "zxm zhangxiaoming")."""
     name = (name or "").strip()
     if not name:
         return "", ""
-    syllables = lazy_pinyin(name, style=Style.NORMAL, errors=lambda chars: chars.lower().split(), v_to_u=False)
-    if name[0] in _SURNAME_READINGS and syllables:
-        syllables[0] = _SURNAME_READINGS[name[0]]
-    words = [_NOT_A_LETTER.sub("", s.lower()) for s in syllables]
+    readings = syllables(name)
+    if name[0] in _SURNAME_READINGS and readings:
+        readings[0] = _SURNAME_READINGS[name[0]]
+    words = [_NOT_A_LETTER.sub("", s.lower()) for s in readings]
     words = [w for w in words if w.strip()]
     pinyin = " ".join(w.strip() for w in words)
     initials = "".join(w.strip()[0] for w in words if w.strip())

@@ -698,12 +698,10 @@ def _resolve_row(row: Row, *, headers, by_card, by_hash, digest, by_name, only_u
                 unit = only_unit
             else:
                 row.error(h("unit"), _("The unit is required for a new member."))
-        for f, text in (
-            ("name", _("The name is required for a new member.")),
-            ("join_date", _("The join date is required for a new member.")),
-        ):
-            if f not in v and not _has_error(row, h(f)):
-                row.error(h(f), text)
+        if "name" not in v and not _has_error(row, h("name")):
+            row.error(h("name"), _("The name is required for a new member."))
+        if "join_date" not in v and not _has_error(row, h("join_date")):
+            row.error(h("join_date"), _("The join date is required for a new member."))
         if row.masked_id:
             row.error(h("id_number"), _("The ID number is masked (as in an export): write the full 18 characters."))
         elif row.facts is None and not _has_error(row, h("id_number")):

@@ -11,7 +11,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from members import services
+from members import pinyin, services
 from members.models import Member
 from members.pagination import UnitOrderPaginator
 from members.pinyin import NameOrder, name_keys
@@ -33,6 +33,29 @@ def test_name_keys():
     assert name_keys("单田芳") == ("shan tian fang", "stf shantianfang")  # the surname's reading, not 单 dān
     assert name_keys("阿依古丽·买买提")[1] == "ayglmmt ayigulimaimaiti"
     assert name_keys("John Smith") == ("john smith", "js johnsmith")
+
+
+# Characters of names, of words in pypinyin's phrase dictionary (重庆, 长沙, 银行, 单于, 曾经 …: read otherwise inside
+# the word than alone), of several readings, from the extension blocks, and what is not a Chinese character.
+NAME_CHARACTERS = "张王李赵晓明芳娜丽伟重庆长沙银行单于曾经乐行解放朴区查覃仇䶮𠀋〇阿依古买提·Ab1２ 　"
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=st.text(alphabet=NAME_CHARACTERS, min_size=1, max_size=6))
+def test_the_per_character_readings_are_pypinyins_own(name):
+    """The table of readings (issue #23) gives exactly what pypinyin gives for the whole name: a character inside
+    a word of the phrase dictionary is read as in the word (重庆 chóng qìng, not zhòng), a name with any other
+    character is pypinyin's call as before."""
+    pinyin._READING.clear()
+    for _twice in range(2):  # the first call fills the table, the second reads from it
+        assert pinyin.syllables(name) == pinyin._lazy(name)
+
+
+def test_a_phrase_is_read_as_a_word_and_the_rest_from_the_table():
+    assert pinyin.syllables("重庆") == ["chong", "qing"]
+    assert pinyin.syllables("重") == ["zhong"]
+    assert pinyin.syllables("张重") == ["zhang", "zhong"]
+    assert name_keys("长沙") == ("chang sha", "cs changsha")
 
 
 def test_the_member_list_sorts_names_in_pinyin_order(client, tree, officer_a):
