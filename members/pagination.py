@@ -2,15 +2,17 @@
 
 Sorting 50,000 members by their unit's position and their name costs a full sort on every page
 (the unit's order lives in another table, so no index can serve it). Instead: count the members
-per unit (an index scan), put the units in order (a small table), work out which units the
-requested page covers, and read only those units' members, whose order within a unit the
-``member_unit_name_idx`` index gives. Same rows as ``order_by(unit order, name, pk)``, always three
+per unit (an index scan) and put them in the units' order (a small table) in the same query, work out
+which units the requested page covers, and read only those units' members, whose order within a unit the
+``member_unit_name_idx`` index gives. Same rows as ``order_by(unit order, name, pk)``, always two
 queries, or one while the counts are kept in the cache (members.countcache).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Count
 from django.utils.functional import cached_property
 
@@ -49,20 +51,31 @@ class UnitOrderPaginator(Paginator):
 
     @cached_property
     def _unit_counts(self) -> list[tuple[int, int]]:
-        """[(unit_id, members)] in the list's unit order; kept in the cache until members or units change
-        (members.countcache), so that a page reads only its own rows."""
+        """[(unit_id, members)] in the list's unit order, in one query: the count per unit (an index scan), then
+        the few rows of counts joined to their units and put in the units' order (grouping by the unit's
+        position and name instead would join every member to its unit first: a fifth slower at 50,000). Kept in
+        the cache until members or units change (members.countcache), so that a page reads only its own rows."""
         per_unit = (
             self.object_list.order_by().values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
         )
 
         def compute() -> list[tuple[int, int]]:
-            counts = dict(per_unit)
-            if not counts:
+            per_unit._require_scope()  # the scoped manager's own check, as if the queryset were read
+            try:
+                sql, params = per_unit.query.sql_with_params()
+            except EmptyResultSet:  # a filter on no ids: no members
                 return []
-            order = (
-                Organization.objects.filter(pk__in=counts).order_by("sort_order", "name").values_list("pk", flat=True)
-            )
-            return [(pk, counts[pk]) for pk in order]
+            connection = connections[per_unit.db]
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                # The inner SQL is the ORM's own (values as parameters), the table name quoted: nothing typed in.
+                cursor.execute(
+                    f"SELECT counted.unit_id, counted.n FROM ({sql}) counted "  # noqa: S608
+                    f"INNER JOIN {quote(Organization._meta.db_table)} org ON org.id = counted.unit_id "
+                    "ORDER BY org.sort_order, org.name, org.id",
+                    params,
+                )
+                return [(unit_id, n) for unit_id, n in cursor.fetchall()]
 
         return countcache.remembered(countcache.query_key(per_unit), compute)
 

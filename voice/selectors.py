@@ -405,7 +405,9 @@ def members_without_talk(*, actor, today: date, q: str = "") -> QuerySet[Member]
     # scope of their own: they are reached from their parent, as a related manager is.
     recent = Talk.objects.via_parent().filter(member=OuterRef("pk"), held_on__gte=cutoff)
     last = Talk.objects.via_parent().filter(member=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
-    return qs.filter(~Exists(recent)).annotate(last_talk=Subquery(last))
+    # Only what the list shows (and its order needs): not every column of the member and the unit.
+    columns = ("name", "name_pinyin", "unit_id", "unit__name", "unit__sort_order")
+    return qs.filter(~Exists(recent)).annotate(last_talk=Subquery(last)).only(*columns)
 
 
 def last_talk_on(*, member: Member) -> date | None:

@@ -141,6 +141,37 @@ def test_talk_form_errors_name_the_field(tree, officer_a, client_for):
     assert "held_on" in response.context["form"].errors
 
 
+def test_members_without_a_talk_page_by_page_in_unit_and_pinyin_order(tree, city_admin, client_for):
+    """The default order (issue #23: the pages read unit by unit from kept per-unit counts): every page together
+    is the members without a recent talk, unit by unit and by name in pinyin (阿 before 白 before 张, the reverse of
+    their character codes), none twice, none missing, whichever unit the page boundary falls in."""
+    today = timezone.localdate()
+    names = ["张晓明", "白雪", "阿依古丽", "李娜", "王芳", "赵敏", "陈静"]
+    for unit in ("a", "b"):
+        for n in names:
+            MemberFactory(unit=tree[unit], name=n)
+    talked = MemberFactory(unit=tree["a"], name="艾青")
+    TalkFactory(member=talked, held_on=today - timedelta(days=10))
+    c = client_for(city_admin)
+    seen = []
+    for number in (1, 2, 3, 4, 5):
+        page = c.get(reverse("voice:talks_due") + f"?per_page=10&page={number}").context["page"]
+        seen += [(m.unit.name, m.name) for m in page.object_list]
+        if not page.has_next():
+            break
+    from members.models import Member
+    from members.pinyin import name_keys
+
+    expected = sorted(
+        Member.objects.filter(status__in=["active", "retained"]).exclude(pk=talked.pk).select_related("unit"),
+        key=lambda m: (m.unit.sort_order, m.unit.name, name_keys(m.name)[0], m.pk),
+    )
+    assert seen == [(m.unit.name, m.name) for m in expected]
+    assert ("市财政局", "艾青") not in seen
+    a_names = [n for u, n in seen if u == tree["a"].name]
+    assert a_names.index("阿依古丽") < a_names.index("白雪") < a_names.index("张晓明")
+
+
 def test_members_without_a_talk_in_twelve_months(tree, officer_a, client_for):
     today = timezone.localdate()
     recent = MemberFactory(unit=tree["a"], name="赵近期")
