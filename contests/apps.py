@@ -37,6 +37,12 @@ class ContestsConfig(AppConfig):
             )
         )
         register_nav_confinement(middleware.nav_confinement)
+        # The navbar is kept with the scope (members.scopecache): an expert's row added or removed changes it.
+        from members import scopecache
+
+        from .models import Expert
+
+        scopecache.also_changed_by(Expert)
         register_member_section(Section("contests", "contests/_member_section.html", sections.member_section, 25))
         register_unit_section(Section("contests", "contests/_unit_section.html", sections.unit_section, 25))
         register_personal_data_section("contest_entries", _("Contest entries"), sections.personal_rows, 25)

@@ -43,9 +43,22 @@ def choice(obj, name: str):
         return getattr(obj, f"get_{name}_display")()
 
 
+#: Stands for a per-request part inside a kept fragment while it is rendered: ``\x1e<n>\x1e``.
+_MARK = "\x1e"
+
+
 class KeptNode(template.Node):
     def __init__(self, nodelist, name: str, vary):
         self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def _render_kept(self, context) -> tuple[str, tuple]:
+        """The fragment with a mark in place of each ``{% per_request %}`` part, and those parts' nodes."""
+        marks: list[PerRequestNode] = []
+        with context.push(_kept_marks=marks):
+            html = self.nodelist.render(context)
+        if html.count(_MARK) != 2 * len(marks):  # the character in the content itself: keep nothing of it
+            return self.nodelist.render(context), ()
+        return html, tuple(marks)
 
     def render(self, context):
         request = context.get("request")
@@ -56,15 +69,47 @@ class KeptNode(template.Node):
 
         vary = tuple(str(v.resolve(context)) for v in self.vary)
         key = f"fragment:{self.name}:{get_language()}:{vary!r}"
-        return kept_locally(user, key, lambda: self.nodelist.render(context))
+        html, marks = kept_locally(user, key, lambda: self._render_kept(context))
+        if not marks:
+            return html
+        parts = html.split(_MARK)
+        for i in range(1, len(parts), 2):
+            parts[i] = marks[int(parts[i])].nodelist.render(context)
+        return mark_safe("".join(parts))  # noqa: S308 -- rendered templates, each part escaped by its template
+
+
+class PerRequestNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        marks = context.get("_kept_marks")
+        if marks is None:
+            return self.nodelist.render(context)
+        marks.append(self)
+        return f"{_MARK}{len(marks) - 1}{_MARK}"
+
+
+@register.tag
+def per_request(parser, token):
+    """Inside ``{% kept_with_scope %}``: a part rendered on every request, not kept with the fragment (a CSRF
+    token, the page's own address, a count that changes without the scope changing).
+
+        {% kept_with_scope "navbar" … %}… {% per_request %}{% csrf_token %}{% endper_request %}…{% endkept_with_scope %}
+
+    Outside a kept fragment it is its content."""
+    nodelist = parser.parse(("endper_request",))
+    parser.delete_first_token()
+    return PerRequestNode(nodelist)
 
 
 @register.tag
 def kept_with_scope(parser, token):
     """A fragment rendered once per login, scope generation, language and the given values, in this process
     (issue #23): for what follows only from those, like a filter bar (its choices come from the scope and the
-    organisation tree, its values from the query string). Every change of roles or organisations replaces the
-    generation (members.scopecache), so the fragment is rendered again.
+    organisation tree, its values from the query string) or the navbar (with its per-request parts in
+    ``{% per_request %}``). Every change of roles or organisations replaces the generation (members.scopecache),
+    so the fragment is rendered again.
 
         {% kept_with_scope "member-filters" request.GET.urlencode %}<form>…</form>{% endkept_with_scope %}"""
     bits = token.split_contents()
