@@ -76,20 +76,12 @@ def members_changed() -> None:
     GENERATION.bump()
 
 
-def _on_change(sender, **kwargs) -> None:
-    members_changed()
-
-
 def also_changed_by(model) -> None:
     """Every save or delete of ``model`` makes the remembered counts stale: members and organisations here, and
     the rows of other apps that counts of members depend on (voice's members without a talk in 12 months: a talk
     recorded or deleted changes them). Bulk updates of such rows must call :func:`members_changed` themselves (a
     queryset's ``delete()`` sends the signals once a receiver is connected)."""
-    from django.db.models.signals import post_delete, post_save
-
-    uid = f"countcache-{model._meta.label}"
-    post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
-    post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+    GENERATION.bumped_by(model)
 
 
 def connect() -> None:

@@ -39,5 +39,16 @@ class Generation:
         self._replace()
         transaction.on_commit(self._replace)
 
+    def bumped_by(self, model) -> None:
+        """Bump on every save or delete of ``model`` (its signals; bulk writes that send none bump themselves)."""
+        from django.db.models.signals import post_delete, post_save
+
+        uid = f"{self.prefix}-{model._meta.label}"
+        post_save.connect(self._on_change, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(self._on_change, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+    def _on_change(self, sender, **kwargs) -> None:
+        self.bump()
+
     def _replace(self) -> None:
         cache.set(self.key(), uuid.uuid4().hex, None)

@@ -190,11 +190,7 @@ def also_changed_by(model) -> None:
     """Every save or delete of ``model`` makes the kept scopes (and what is kept with them: permissions, filter
     bars, the navbar) stale: for rows of other apps that decide what a login is offered (an outside expert's row,
     which confines the login's navbar to the score sheets)."""
-    from django.db.models.signals import post_delete, post_save
-
-    uid = f"scopecache-{model._meta.label}"
-    post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
-    post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+    GENERATION.bumped_by(model)
 
 
 def connect() -> None:

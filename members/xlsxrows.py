@@ -182,8 +182,8 @@ def sheet_rows(data: bytes) -> list[tuple[int, list]]:
     file's order (a row with no cells in the file is absent).
 
     The handlers run for every element of the sheet (five to seven per cell): their state is in the closure's
-    own variables and an element's local name is read from ``_LOCAL`` without a call, which makes the reading
-    of 10,000 rows about a quarter faster than with a state dictionary (issue #23)."""
+    own variables and an element's local name is read from ``_LOCAL`` without a call (issue #23: 10,000 rows
+    0.77 → 0.70 s against a state dictionary and a call per element)."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     path, date1904 = _first_sheet(archive)
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
